@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import type { Agency } from '../schemas/agency.js';
+import type { Db } from './connection.js';
+import { sha256Hex } from './ledger-hash.js';
+
+export async function upsertAgency(db: Db, agency: Agency, amqpUser: string | null = null): Promise<void> {
+  const row = {
+    code: agency.code,
+    name: agency.name,
+    kind: agency.kind,
+    region: agency.region,
+    parent_code: agency.parent,
+    delivery: agency.delivery,
+    amqp_user: amqpUser,
+  };
+  await db
+    .insertInto('agencies')
+    .values(row)
+    .onConflict((oc) => oc.column('code').doUpdateSet(row))
+    .execute();
+}
+
+/** A new API key: only its SHA-256 is stored; the key itself is returned once, to be shown once. */
+export async function issueApiKey(db: Db, agencyCode: string): Promise<{ id: string; key: string }> {
+  const key = `rh_${agencyCode.replaceAll('-', '_')}_${randomBytes(24).toString('base64url')}`;
+  const row = await db
+    .insertInto('api_keys')
+    .values({
+      agency_code: agencyCode,
+      key_hash: sha256Hex(key),
+      key_prefix: key.slice(0, 12),
+      revoked_at: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id: row.id, key };
+}
+
+export async function revokeApiKey(db: Db, keyId: string): Promise<boolean> {
+  const result = await db
+    .updateTable('api_keys')
+    .set({ revoked_at: new Date() })
+    .where('id', '=', keyId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** The agency a presented key belongs to, or undefined for an unknown or revoked key. */
+export async function agencyForKey(db: Db, key: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('api_keys')
+    .select('agency_code')
+    .where('key_hash', '=', sha256Hex(key))
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return row?.agency_code;
+}

@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as init from './0001-init.js';
+
+/** An ordered record, not a folder scan: a migration is added here by hand. */
+export const MIGRATIONS: Record<string, Migration> = {
+  '0001-init': init,
+};

@@ -1,0 +1,100 @@
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Json<T = unknown> = ColumnType<T, string, string>;
+
+export interface AgenciesTable {
+  code: string;
+  name: string;
+  kind: string;
+  region: string;
+  parent_code: string | null;
+  delivery: Generated<string>;
+  amqp_user: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface ApiKeysTable {
+  id: Generated<string>;
+  agency_code: string;
+  key_hash: string;
+  key_prefix: string;
+  created_at: Generated<Date>;
+  revoked_at: Date | null;
+}
+
+export interface ReferralsTable {
+  id: string;
+  kind: string;
+  state: string;
+  sender_code: string;
+  recipient_code: string;
+  procuratorate_code: string | null;
+  region: string;
+  submission: Json<Record<string, unknown>>;
+  approved_at: Timestamp | null;
+  late: boolean;
+  version: number;
+  head_seq: number;
+  head_hash: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface LedgerEventsTable {
+  referral_id: string;
+  seq: number;
+  event: string;
+  action: string;
+  actor_code: string;
+  occurred_at: Timestamp;
+  recorded_at: Generated<Date>;
+  payload: Json<Record<string, unknown>>;
+  message_id: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface OutboxTable {
+  id: Generated<string>;
+  message_id: string;
+  recipient_code: string;
+  channel: string;
+  type: string;
+  referral_id: string | null;
+  envelope: Json<Record<string, unknown>>;
+  status: Generated<string>;
+  attempts: Generated<number>;
+  claimed_until: Timestamp | null;
+  created_at: Generated<Date>;
+  published_at: Timestamp | null;
+  fetched_at: Timestamp | null;
+  acknowledged_at: Timestamp | null;
+}
+
+export interface ProcessedMessagesTable {
+  message_id: string;
+  sender_code: string;
+  type: string;
+  outcome: string;
+  processed_at: Generated<Date>;
+}
+
+export interface IdempotencyKeysTable {
+  agency_code: string;
+  key: string;
+  request_hash: string;
+  status_code: number;
+  response: Json<unknown>;
+  created_at: Generated<Date>;
+}
+
+export interface Database {
+  agencies: AgenciesTable;
+  api_keys: ApiKeysTable;
+  referrals: ReferralsTable;
+  ledger_events: LedgerEventsTable;
+  outbox: OutboxTable;
+  processed_messages: ProcessedMessagesTable;
+  idempotency_keys: IdempotencyKeysTable;
+}

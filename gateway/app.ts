@@ -1,0 +1,76 @@
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Db } from '../db/connection.js';
+import type { AgencyDirectory } from '../db/directory.js';
+import type { Logger } from '../db/logger.js';
+import type { HubMetrics } from '../db/metrics.js';
+import type { Config } from '../schemas/config.js';
+import { type Authenticate, createAuthenticator } from './auth.js';
+import { registerErrorHandling } from './errors.js';
+import { inboxRoutes } from './routes/inbox.js';
+import { opsRoutes } from './routes/ops.js';
+import { referralRoutes } from './routes/referrals.js';
+
+export type GatewayDeps = {
+  config: Config;
+  db: Db;
+  directory: AgencyDirectory;
+  metrics: HubMetrics;
+  log: Logger;
+  clock: () => Date;
+  authenticate: Authenticate;
+  /** Called after a command commits, e.g. to wake an in-process relay. */
+  onCommitted?: () => void;
+  brokerReady?: () => Promise<boolean>;
+};
+
+export type AppOptions = Omit<GatewayDeps, 'authenticate' | 'clock'> & { clock?: () => Date };
+
+/** Builds the gateway without listening, so that tests inject requests and run many apps side by side. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const deps: GatewayDeps = {
+    ...options,
+    clock: options.clock ?? (() => new Date()),
+    authenticate: createAuthenticator(options.db, options.directory),
+  };
+  const app = Fastify({
+    loggerInstance: options.log as FastifyBaseLogger,
+    bodyLimit: options.config.BODY_LIMIT_BYTES,
+    // Request logs carry method, url and status only: never bodies (personal data).
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+  // Only JSON bodies: anything else is a 415, not a string that fails validation.
+  app.removeContentTypeParser('text/plain');
+  app.decorateRequest('agency', undefined);
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    deps.metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    deps.metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+    request.log.debug({ method: request.method, route, status: reply.statusCode }, 'request');
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Referral hub (两法衔接)',
+        version: '1',
+        description:
+          'Referrals between enforcement agencies, police, procuratorate and supervision commissions',
+      },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      security: [{ apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(opsRoutes(deps));
+  await app.register(referralRoutes(deps));
+  await app.register(inboxRoutes(deps));
+  return app;
+}

@@ -1,0 +1,40 @@
+import type { FastifyRequest } from 'fastify';
+import { agencyForKey } from '../db/agencies.js';
+import type { Db } from '../db/connection.js';
+import type { AgencyDirectory, DirectoryAgency } from '../db/directory.js';
+import { sha256Hex } from '../db/ledger-hash.js';
+import { HubError } from '../schemas/errors.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    agency: DirectoryAgency | undefined;
+  }
+}
+
+const CACHE_MS = 5_000;
+
+/**
+ * Bearer API keys. A verified key is cached for a few seconds (keyed by its hash, never the key), so a
+ * revoked key stops working within CACHE_MS on every gateway.
+ */
+export function createAuthenticator(db: Db, directory: AgencyDirectory) {
+  const cache = new Map<string, { code: string | undefined; at: number }>();
+  return async function authenticate(request: FastifyRequest): Promise<DirectoryAgency> {
+    const header = request.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!match?.[1]) throw new HubError('UNAUTHENTICATED');
+    const hash = sha256Hex(match[1]);
+    let hit = cache.get(hash);
+    if (!hit || Date.now() - hit.at > CACHE_MS) {
+      hit = { code: await agencyForKey(db, match[1]), at: Date.now() };
+      if (cache.size > 10_000) cache.clear();
+      cache.set(hash, hit);
+    }
+    const agency = hit.code ? await directory.get(hit.code) : undefined;
+    if (!agency) throw new HubError('UNAUTHENTICATED');
+    request.agency = agency;
+    return agency;
+  };
+}
+
+export type Authenticate = ReturnType<typeof createAuthenticator>;

@@ -1,0 +1,75 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { HubError, isHubError } from '../schemas/errors.js';
+
+// Connection-level failures of PostgreSQL: the client did nothing wrong, the hub is briefly unavailable.
+const UNAVAILABLE_PG_CODES = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+  '53300',
+]);
+const UNAVAILABLE_NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
+
+function isUnavailable(error: { code?: unknown; message?: string }): boolean {
+  const code = typeof error.code === 'string' ? error.code : '';
+  return (
+    UNAVAILABLE_PG_CODES.has(code) ||
+    UNAVAILABLE_NET_CODES.has(code) ||
+    /Connection terminated|timeout exceeded when trying to connect/i.test(error.message ?? '')
+  );
+}
+
+/** Maps every error to `{code, message}`: the client's to a 4xx, an outage to 503, anything else to 500. */
+export function toHubError(error: FastifyError | Error): HubError {
+  if (isHubError(error)) return error;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const issues = error.validation.map((v) => ({
+      path: `${error.validationContext ?? ''}${v.instancePath}`,
+      message: v.message ?? 'invalid',
+    }));
+    return new HubError('VALIDATION_FAILED', undefined, { issues: issues.slice(0, 20) });
+  }
+  const fastifyCode = (error as FastifyError).code;
+  switch (fastifyCode) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new HubError('PAYLOAD_TOO_LARGE');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new HubError('UNSUPPORTED_MEDIA_TYPE');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+    case 'FST_ERR_VALIDATION':
+      return new HubError('VALIDATION_FAILED', error.message);
+    default:
+      break;
+  }
+  const status = (error as FastifyError).statusCode;
+  if (status !== undefined && status >= 400 && status < 500)
+    return new HubError('VALIDATION_FAILED', error.message);
+  if (isUnavailable(error as { code?: unknown; message?: string }))
+    return new HubError('SERVICE_UNAVAILABLE');
+  return new HubError('INTERNAL');
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const hubError = toHubError(error);
+    if (hubError.status >= 500) {
+      request.log.error(
+        { err: { message: error.message, code: error.code, stack: error.stack } },
+        'request failed',
+      );
+    }
+    if (hubError.code === 'SERVICE_UNAVAILABLE') reply.header('retry-after', '2');
+    return reply.status(hubError.status).send(hubError.toBody());
+  });
+  app.setNotFoundHandler((_request, reply) => {
+    const error = new HubError('ROUTE_NOT_FOUND');
+    return reply.status(404).send(error.toBody());
+  });
+}

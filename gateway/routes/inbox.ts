@@ -1,0 +1,57 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { acknowledge, fetchInbox } from '../../db/inbox.js';
+import { HubError } from '../../schemas/errors.js';
+import type { GatewayDeps } from '../app.js';
+
+const InboxQuery = z.strictObject({
+  after: z
+    .string()
+    .regex(/^\d{1,19}$/)
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+/** For an agency without AMQP: pull unacknowledged messages, then acknowledge each. */
+export function inboxRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.addHook('preHandler', deps.authenticate);
+
+    app.get(
+      '/v1/inbox',
+      {
+        schema: {
+          tags: ['inbox'],
+          summary: "The caller's unacknowledged messages, oldest first",
+          querystring: InboxQuery,
+        },
+      },
+      async (request) => {
+        const page = await fetchInbox(
+          deps.db,
+          request.agency!.code,
+          request.query.after,
+          request.query.limit,
+        );
+        return { messages: page.items, next: page.next };
+      },
+    );
+
+    app.post(
+      '/v1/inbox/:messageId/ack',
+      {
+        schema: {
+          tags: ['inbox'],
+          summary: 'Acknowledge one message: the hub records that the agency has it',
+          params: z.strictObject({ messageId: z.uuid() }),
+        },
+      },
+      async (request) => {
+        const n = await acknowledge(deps.db, request.agency!.code, [request.params.messageId]);
+        if (n === 0)
+          throw new HubError('MESSAGE_NOT_FOUND', undefined, { messageId: request.params.messageId });
+        return { messageId: request.params.messageId, status: 'acknowledged' };
+      },
+    );
+  };
+}

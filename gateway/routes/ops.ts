@@ -1,0 +1,28 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { sql } from 'kysely';
+import type { GatewayDeps } from '../app.js';
+
+/** Liveness, readiness (database and broker) and Prometheus metrics; no authentication. */
+export function opsRoutes(deps: GatewayDeps): FastifyPluginAsync {
+  return async (app) => {
+    app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+
+    app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+      const [database, broker] = await Promise.all([
+        sql`SELECT 1`
+          .execute(deps.db)
+          .then(() => true)
+          .catch(() => false),
+        deps.brokerReady ? deps.brokerReady().catch(() => false) : Promise.resolve(true),
+      ]);
+      const ready = database && broker;
+      if (!ready) reply.status(503).header('retry-after', '2');
+      return { status: ready ? 'ready' : 'unavailable', database, broker };
+    });
+
+    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+      reply.header('content-type', deps.metrics.registry.contentType);
+      return deps.metrics.registry.metrics();
+    });
+  };
+}

@@ -1,0 +1,109 @@
+import type { FastifyReply } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { applyCommand, type CommandInput, type Dedup } from '../../db/command-path.js';
+import type { DirectoryAgency } from '../../db/directory.js';
+import { canonicalJson, sha256Hex } from '../../db/ledger-hash.js';
+import { type Parties, readReferral, rolesOf, verifyChain } from '../../db/referrals.js';
+import { ActionCommandSchema } from '../../schemas/actions.js';
+import { HubError } from '../../schemas/errors.js';
+import { SubmissionSchema } from '../../schemas/referral.js';
+import type { GatewayDeps } from '../app.js';
+
+const IdParams = z.strictObject({ id: z.uuid() });
+const IdempotencyHeaders = z.object({ 'idempotency-key': z.string().min(1).max(200).optional() });
+
+export function referralRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
+  const ctx = { db: deps.db, directory: deps.directory, clock: deps.clock };
+
+  function dedupOf(key: string | undefined, method: string, url: string, body: unknown): Dedup {
+    if (!key) return undefined;
+    return { via: 'http', key, requestHash: sha256Hex(`${method} ${url} ${canonicalJson(body)}`) };
+  }
+
+  return async (app) => {
+    app.addHook('preHandler', deps.authenticate);
+
+    app.post(
+      '/v1/referrals',
+      {
+        schema: {
+          tags: ['referrals'],
+          summary:
+            'Submit a referral (criminal_transfer: enforcement agency → police, copy to the procuratorate)',
+          headers: IdempotencyHeaders,
+          body: SubmissionSchema,
+        },
+      },
+      async (request, reply) => {
+        const input: CommandInput = { type: 'submit', submission: request.body };
+        return run(
+          request.agency!,
+          input,
+          dedupOf(request.headers['idempotency-key'], 'POST', '/v1/referrals', request.body),
+          reply,
+        );
+      },
+    );
+
+    app.post(
+      '/v1/referrals/:id/actions',
+      {
+        schema: {
+          tags: ['referrals'],
+          summary: 'Take a lifecycle action on a referral (e.g. the police receipt)',
+          params: IdParams,
+          headers: IdempotencyHeaders,
+          body: ActionCommandSchema,
+        },
+      },
+      async (request, reply) => {
+        const url = `/v1/referrals/${request.params.id}/actions`;
+        const input: CommandInput = { type: 'action', referralId: request.params.id, command: request.body };
+        return run(
+          request.agency!,
+          input,
+          dedupOf(request.headers['idempotency-key'], 'POST', url, request.body),
+          reply,
+        );
+      },
+    );
+
+    app.get(
+      '/v1/referrals/:id',
+      { schema: { tags: ['referrals'], summary: 'A referral: state, parties and ledger', params: IdParams } },
+      async (request) => {
+        const view = await readReferral(deps.db, request.params.id);
+        if (!view || !canSee(view.parties, request.agency!.code)) {
+          throw new HubError('REFERRAL_NOT_FOUND', undefined, { referralId: request.params.id });
+        }
+        return view;
+      },
+    );
+
+    app.get(
+      '/v1/referrals/:id/verify',
+      { schema: { tags: ['referrals'], summary: "Recompute a referral's hash chain", params: IdParams } },
+      async (request) => {
+        const view = await readReferral(deps.db, request.params.id);
+        if (!view || !canSee(view.parties, request.agency!.code)) {
+          throw new HubError('REFERRAL_NOT_FOUND', undefined, { referralId: request.params.id });
+        }
+        return verifyChain(deps.db, request.params.id);
+      },
+    );
+
+    async function run(agency: DirectoryAgency, input: CommandInput, dedup: Dedup, reply: FastifyReply) {
+      const outcome = await applyCommand(ctx, agency, input, { dedup });
+      if (outcome.status === 'duplicate') throw new HubError('INTERNAL', 'an HTTP command has no message id');
+      deps.onCommitted?.();
+      if (outcome.status === 'replayed') reply.header('idempotent-replayed', 'true');
+      reply.status(outcome.statusCode);
+      return outcome.body;
+    }
+  };
+}
+
+function canSee(parties: Parties, code: string): boolean {
+  return rolesOf(parties, code).length > 0;
+}

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+const LogLevelSchema = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+/** Every setting the hub reads from the environment, with local defaults that match DESIGN.md. */
+export const ConfigSchema = z.object({
+  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/referral_hub'),
+  AMQP_URL: z.string().url().default('amqp://guest:guest@127.0.0.1:5672'),
+  /** Management API, used only to provision per-agency RabbitMQ users. */
+  RABBITMQ_MANAGEMENT_URL: z.string().url().default('http://guest:guest@127.0.0.1:15672'),
+  /** Prefix for every exchange and queue name, so several hubs (or test files) share one broker. */
+  AMQP_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9_.-]*$/, 'lower-case letters, digits, dot, dash and underscore only')
+    .default(''),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  LOG_LEVEL: LogLevelSchema.default('info'),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
+  RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
+  RELAY_POLL_MS: z.coerce.number().int().min(1).max(60_000).default(20),
+  /** How long a relay may hold claimed outbox rows before another relay may take them over. */
+  RELAY_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
+  INTAKE_PREFETCH: z.coerce.number().int().min(1).max(10_000).default(200),
+  /** Quorum-queue delivery limit: a message redelivered this often is dead-lettered. */
+  DELIVERY_LIMIT: z.coerce.number().int().min(1).max(100).default(5),
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+});
+
+export type Config = Readonly<z.infer<typeof ConfigSchema>>;
+
+export type ConfigResult = { ok: true; value: Config } | { ok: false; message: string };
+
+/** Parses the environment once; never reads process.env on import. */
+export function parseConfig(env: Record<string, string | undefined>): ConfigResult {
+  const parsed = ConfigSchema.safeParse(env);
+  if (parsed.success) return { ok: true, value: Object.freeze(parsed.data) };
+  const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(env)'}: ${issue.message}`);
+  return { ok: false, message: `invalid configuration:\n${lines.join('\n')}` };
+}

@@ -1,0 +1,60 @@
+/** The one error catalogue: stable codes, their HTTP status and a human message. */
+export const ERRORS = {
+  VALIDATION_FAILED: { status: 400, message: 'the request does not match its schema' },
+  MESSAGE_INVALID: { status: 400, message: 'the message does not match its schema' },
+  UNAUTHENTICATED: {
+    status: 401,
+    message: 'a valid agency API key is required (Authorization: Bearer <key>)',
+  },
+  ACTOR_NOT_PERMITTED: { status: 403, message: 'this agency may not take this action on this referral' },
+  SENDER_UNKNOWN: { status: 403, message: 'the message sender is not a known agency' },
+  REFERRAL_NOT_FOUND: { status: 404, message: 'no such referral, or not visible to this agency' },
+  MESSAGE_NOT_FOUND: { status: 404, message: 'no such message in this agency inbox' },
+  ROUTE_NOT_FOUND: { status: 404, message: 'no such route' },
+  TRANSITION_NOT_ALLOWED: {
+    status: 409,
+    message: 'this action is not allowed in the referral current state',
+  },
+  CONCURRENT_UPDATE: { status: 409, message: 'the referral changed while this action was applied; retry' },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    message: 'this Idempotency-Key was already used with a different request',
+  },
+  RECIPIENT_INVALID: {
+    status: 422,
+    message: 'the recipient is not an agency that may receive this referral',
+  },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'the request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'the request body must be application/json' },
+  SERVICE_UNAVAILABLE: { status: 503, message: 'a backing service is unavailable; retry later' },
+  INTERNAL: { status: 500, message: 'internal error' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** Details hold ids, states and schema paths, never names or ID numbers. */
+export type ErrorDetails = Record<string, unknown>;
+
+export class HubError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: ErrorDetails | undefined;
+
+  constructor(code: ErrorCode, message?: string, details?: ErrorDetails) {
+    super(message ?? ERRORS[code].message);
+    this.name = 'HubError';
+    this.code = code;
+    this.status = ERRORS[code].status;
+    this.details = details;
+  }
+
+  toBody(): { code: ErrorCode; message: string; details?: ErrorDetails } {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+export function isHubError(error: unknown): error is HubError {
+  return error instanceof HubError;
+}

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { AgencyCodeSchema } from './agency.js';
+
+export const REFERRAL_KINDS = ['criminal_transfer', 'reverse_transfer', 'duty_clue'] as const;
+export const ReferralKindSchema = z.enum(REFERRAL_KINDS);
+export type ReferralKind = z.infer<typeof ReferralKindSchema>;
+
+/** Decree 310 Art 6: the transfer package. */
+export const DOCUMENT_TYPES = [
+  'transfer_letter', // 涉嫌犯罪案件移送书
+  'investigation_report', // 涉嫌犯罪案件情况的调查报告
+  'item_inventory', // 涉案物品清单
+  'inspection_report', // 检验报告 / 鉴定意见
+  'penalty_decision', // 行政处罚决定书
+  'other', // 其他有关涉嫌犯罪的材料
+] as const;
+export const DocumentTypeSchema = z.enum(DOCUMENT_TYPES);
+
+export const DocumentSchema = z.strictObject({
+  type: DocumentTypeSchema,
+  title: z.string().min(1).max(300),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'lower-case hex SHA-256 digest'),
+});
+export type Document = z.infer<typeof DocumentSchema>;
+
+/** Seed 三(一): at least two enforcement officers with certificate numbers. */
+export const OfficerSchema = z.strictObject({
+  name: z.string().min(1).max(100),
+  certificateNo: z.string().min(1).max(64),
+});
+
+/** Decree 310 Art 11: prior penalties stay on record; a paid fine is offset against a later criminal fine. */
+export const PriorPenaltySchema = z.strictObject({
+  decisionNo: z.string().min(1).max(100),
+  decidedAt: z.iso.datetime({ offset: true }),
+  penalty: z.enum([
+    'warning',
+    'fine',
+    'confiscation',
+    'suspension',
+    'licence_revocation',
+    'detention',
+    'other',
+  ]),
+  amountYuan: z.number().nonnegative().optional(),
+  paid: z.boolean().optional(),
+});
+
+export const CaseSummarySchema = z.strictObject({
+  title: z.string().min(1).max(300),
+  facts: z.string().min(1).max(20_000),
+  agencyCaseNo: z.string().max(100).optional(),
+});
+
+const REQUIRED_DOCUMENTS = ['transfer_letter', 'investigation_report', 'item_inventory'] as const;
+
+export const CriminalTransferSubmissionSchema = z
+  .strictObject({
+    kind: z.literal('criminal_transfer'),
+    recipient: AgencyCodeSchema,
+    caseSummary: CaseSummarySchema,
+    suspectedOffence: z.string().min(1).max(200),
+    documents: z.array(DocumentSchema).min(1).max(500),
+    caseTeam: z.array(OfficerSchema).min(2, 'the case team needs at least two officers').max(50),
+    approvedAt: z.iso.datetime({ offset: true }),
+    priorPenalties: z.array(PriorPenaltySchema).max(100).default([]),
+  })
+  .superRefine((value, ctx) => {
+    const present = new Set(value.documents.map((d) => d.type));
+    for (const type of REQUIRED_DOCUMENTS) {
+      if (!present.has(type)) {
+        ctx.addIssue({ code: 'custom', path: ['documents'], message: `Decree 310 Art 6 requires a ${type}` });
+      }
+    }
+  });
+export type CriminalTransferSubmission = z.infer<typeof CriminalTransferSubmissionSchema>;
+
+export const SubmissionSchema = CriminalTransferSubmissionSchema;
+export type Submission = z.infer<typeof SubmissionSchema>;

@@ -1,0 +1,209 @@
+import { randomBytes } from 'node:crypto';
+import amqp, { type ChannelModel, type ConsumeMessage, type GetMessage } from 'amqplib';
+import { inject } from 'vitest';
+import { composeHub, type Hub } from '../../bin/compose.js';
+import { issueApiKey, upsertAgency } from '../../db/agencies.js';
+import { createDb, type Db } from '../../db/connection.js';
+import { createLogger } from '../../db/logger.js';
+import { type Config, parseConfig } from '../../schemas/config.js';
+import {
+  agencyGrant,
+  deleteAmqpUser,
+  management,
+  provisionAmqpUser,
+  vhostOf,
+} from '../../workers/provision.js';
+import { adminQuery, withDatabase } from '../setup/services.js';
+import { TEST_AGENCIES } from './fixtures.js';
+import { waitFor } from './wait.js';
+
+export type Received = { envelope: Record<string, any>; message: ConsumeMessage };
+
+export type TestHub = Hub & {
+  config: Config;
+  prefix: string;
+  keys: Record<string, string>;
+  amqpUsers: Record<string, { user: string; password: string }>;
+  /** HTTP request as an agency (by code), or with no key when `as` is null. */
+  request(
+    as: string | null,
+    method: string,
+    url: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
+  /** An agency system: connects as the agency's own RabbitMQ user. */
+  agencyConnection(code: string): Promise<ChannelModel>;
+  /** Consumes the agency's inbox queue, acking each message, collecting what arrives. */
+  consumeInbox(code: string): Promise<{ received: Received[]; close(): Promise<void> }>;
+  /** Publishes a command to hub.commands as the agency (user_id set to its RabbitMQ user). */
+  sendCommand(
+    code: string,
+    envelope: unknown,
+    options?: { userId?: string; raw?: Buffer; messageId?: string },
+  ): Promise<void>;
+  /** Reads the dead-letter queue without consuming it for good (get + ack). */
+  drainDeadLetters(): Promise<GetMessage[]>;
+  close(): Promise<void>;
+};
+
+/**
+ * A whole hub for one test file: its own database cloned from the migrated template, its own RabbitMQ
+ * prefix and agency users, the gateway (inject) and the workers; `close` leaves nothing behind.
+ */
+export async function createTestHub(
+  options: { clock?: () => Date; agencies?: typeof TEST_AGENCIES } = {},
+): Promise<TestHub> {
+  const services = inject('services');
+  const id = randomBytes(5).toString('hex');
+  const dbName = `hub_test_${id}`;
+  const prefix = `t${id}.`;
+  await adminQuery(services.databaseUrl, `CREATE DATABASE ${dbName} TEMPLATE ${services.templateDb}`);
+  const parsed = parseConfig({
+    DATABASE_URL: withDatabase(services.databaseUrl, dbName),
+    AMQP_URL: services.amqpUrl,
+    RABBITMQ_MANAGEMENT_URL: services.managementUrl,
+    AMQP_PREFIX: prefix,
+    LOG_LEVEL: 'silent',
+    DB_POOL_SIZE: '10',
+    RELAY_POLL_MS: '10',
+  });
+  if (!parsed.ok) throw new Error(parsed.message);
+  const config = parsed.value;
+  const db: Db = createDb(config.DATABASE_URL, config.DB_POOL_SIZE);
+  const keys: Record<string, string> = {};
+  const amqpUsers: Record<string, { user: string; password: string }> = {};
+  for (const agency of options.agencies ?? TEST_AGENCIES) {
+    let user: string | null = null;
+    if (agency.delivery === 'amqp') {
+      const grant = await provisionAmqpUser(
+        config.RABBITMQ_MANAGEMENT_URL,
+        agencyGrant(prefix, agency.code, vhostOf(config.AMQP_URL)),
+      );
+      amqpUsers[agency.code] = { user: grant.user, password: grant.password };
+      user = grant.user;
+    }
+    await upsertAgency(db, agency, user);
+    keys[agency.code] = (await issueApiKey(db, agency.code)).key;
+  }
+  const hub = await composeHub(config, { db, log: createLogger('silent'), clock: options.clock });
+  const connections: ChannelModel[] = [];
+
+  const agencyConnection = async (code: string) => {
+    const credentials = amqpUsers[code];
+    if (!credentials) throw new Error(`${code} has no RabbitMQ user`);
+    const url = new URL(config.AMQP_URL);
+    url.username = encodeURIComponent(credentials.user);
+    url.password = encodeURIComponent(credentials.password);
+    const connection = await amqp.connect(url.toString());
+    connections.push(connection);
+    return connection;
+  };
+
+  const testHub: TestHub = {
+    ...hub,
+    config,
+    prefix,
+    keys,
+    amqpUsers,
+    async request(as, method, url, body, headers = {}) {
+      const response = await hub.app.inject({
+        method: method as 'GET',
+        url,
+        headers: { ...(as ? { authorization: `Bearer ${keys[as]}` } : {}), ...headers },
+        ...(body === undefined ? {} : { payload: body as object }),
+      });
+      const text = response.body;
+      let parsedBody: unknown = text;
+      try {
+        parsedBody = JSON.parse(text);
+      } catch {}
+      return { status: response.statusCode, body: parsedBody, headers: response.headers };
+    },
+    agencyConnection,
+    async consumeInbox(code) {
+      const connection = await agencyConnection(code);
+      const channel = await connection.createChannel();
+      const received: Received[] = [];
+      await channel.consume(`${prefix}inbox.${code}`, (message) => {
+        if (!message) return;
+        received.push({ envelope: JSON.parse(message.content.toString()), message });
+        channel.ack(message);
+      });
+      return { received, close: () => channel.close().catch(() => {}) };
+    },
+    async sendCommand(code, envelope, sendOptions = {}) {
+      const connection = await agencyConnection(code);
+      const channel = await connection.createConfirmChannel();
+      const body = sendOptions.raw ?? Buffer.from(JSON.stringify(envelope));
+      const messageId = sendOptions.messageId ?? (envelope as { messageId?: string })?.messageId;
+      channel.publish(`${prefix}hub.commands`, '', body, {
+        persistent: true,
+        contentType: 'application/json',
+        userId: sendOptions.userId ?? amqpUsers[code]?.user,
+        ...(messageId ? { messageId } : {}),
+      });
+      await channel.waitForConfirms();
+      await channel.close();
+    },
+    async drainDeadLetters() {
+      const connection = await amqp.connect(config.AMQP_URL);
+      connections.push(connection);
+      const channel = await connection.createChannel();
+      const messages: GetMessage[] = [];
+      for (;;) {
+        const message = await channel.get(`${prefix}hub.dead`);
+        if (!message) break;
+        messages.push(message);
+        channel.ack(message);
+      }
+      await channel.close();
+      return messages;
+    },
+    async close() {
+      await hub.stop();
+      for (const connection of connections) await connection.close().catch(() => {});
+      await db.destroy();
+      await cleanBroker(
+        config.RABBITMQ_MANAGEMENT_URL,
+        prefix,
+        Object.values(amqpUsers).map((u) => u.user),
+      );
+      await adminQuery(services.databaseUrl, `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    },
+  };
+  return testHub;
+}
+
+/** Deletes every queue and exchange under the prefix and the agency users. */
+export async function cleanBroker(managementUrl: string, prefix: string, users: string[]): Promise<void> {
+  const queues = (await management(managementUrl, 'GET', '/api/queues?columns=name,vhost')) as {
+    name: string;
+    vhost: string;
+  }[];
+  for (const q of queues.filter((q) => q.name.startsWith(prefix))) {
+    await management(
+      managementUrl,
+      'DELETE',
+      `/api/queues/${encodeURIComponent(q.vhost)}/${encodeURIComponent(q.name)}`,
+      undefined,
+      [404],
+    );
+  }
+  const exchanges = (await management(managementUrl, 'GET', '/api/exchanges?columns=name,vhost')) as {
+    name: string;
+    vhost: string;
+  }[];
+  for (const e of exchanges.filter((e) => e.name.startsWith(prefix))) {
+    await management(
+      managementUrl,
+      'DELETE',
+      `/api/exchanges/${encodeURIComponent(e.vhost)}/${encodeURIComponent(e.name)}`,
+      undefined,
+      [404],
+    );
+  }
+  for (const user of users) await deleteAmqpUser(managementUrl, user);
+}
+
+export { waitFor };

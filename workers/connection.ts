@@ -1,0 +1,71 @@
+import amqp, { type ChannelModel } from 'amqplib';
+import type { Logger } from '../db/logger.js';
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Exponential backoff with full jitter, capped. */
+export function backoffMs(attempt: number, baseMs = 200, capMs = 10_000): number {
+  return Math.round(Math.random() * Math.min(capMs, baseMs * 2 ** attempt));
+}
+
+/**
+ * A connection that comes back: on a lost connection it reconnects with backoff and runs `setup` again
+ * (declare topology, open channels, start consuming).
+ */
+export class AmqpSession {
+  private connection: ChannelModel | undefined;
+  private closing = false;
+  private ready: Promise<void> | undefined;
+
+  constructor(
+    private readonly url: string,
+    private readonly log: Logger,
+    private readonly setup: (connection: ChannelModel) => Promise<void>,
+  ) {}
+
+  /** Resolves once the first connection is set up. */
+  start(): Promise<void> {
+    this.ready ??= this.connectLoop();
+    return this.ready;
+  }
+
+  get current(): ChannelModel | undefined {
+    return this.connection;
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    const connection = this.connection;
+    this.connection = undefined;
+    await connection?.close().catch(() => {});
+  }
+
+  private async connectLoop(): Promise<void> {
+    for (let attempt = 0; !this.closing; attempt++) {
+      let connection: ChannelModel | undefined;
+      try {
+        connection = await amqp.connect(this.url, { clientProperties: { connection_name: 'referral-hub' } });
+        const opened = connection;
+        opened.on('error', (error: Error) => this.log.warn({ err: error.message }, 'amqp connection error'));
+        opened.on('close', () => this.onClose(opened));
+        await this.setup(opened);
+        this.connection = opened;
+        if (attempt > 0) this.log.info({ attempt }, 'amqp reconnected');
+        return;
+      } catch (error) {
+        const wait = backoffMs(attempt);
+        this.log.warn({ err: (error as Error).message, wait }, 'amqp connect failed; retrying');
+        // Not yet `current`, so its close event does not start a second loop.
+        await connection?.close().catch(() => {});
+        await sleep(wait);
+      }
+    }
+  }
+
+  private onClose(connection: ChannelModel): void {
+    if (this.closing || this.connection !== connection) return;
+    this.connection = undefined;
+    this.log.warn('amqp connection lost; reconnecting');
+    this.ready = this.connectLoop();
+  }
+}

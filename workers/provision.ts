@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * Per-agency RabbitMQ users through the management API. An agency user may only publish to the hub's
+ * command exchange and only read its own inbox queue; RabbitMQ validates the `user_id` property of what it
+ * publishes against its login, so no agency can speak for another.
+ */
+export type AmqpGrant = { user: string; password: string; vhost: string; read: string; write: string };
+
+const escapeRegex = (name: string) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export function agencyGrant(prefix: string, agencyCode: string, vhost = '/'): Omit<AmqpGrant, 'password'> {
+  return {
+    user: `${prefix}agency.${agencyCode}`,
+    vhost,
+    write: `^${escapeRegex(`${prefix}hub.commands`)}$`,
+    read: `^${escapeRegex(`${prefix}inbox.${agencyCode}`)}$`,
+  };
+}
+
+export async function provisionAmqpUser(
+  managementUrl: string,
+  grant: Omit<AmqpGrant, 'password'>,
+): Promise<AmqpGrant> {
+  const password = randomBytes(18).toString('base64url');
+  await management(managementUrl, 'PUT', `/api/users/${encodeURIComponent(grant.user)}`, {
+    password,
+    tags: '',
+  });
+  await management(
+    managementUrl,
+    'PUT',
+    `/api/permissions/${encodeURIComponent(grant.vhost)}/${encodeURIComponent(grant.user)}`,
+    { configure: '^$', write: grant.write, read: grant.read },
+  );
+  return { ...grant, password };
+}
+
+export async function deleteAmqpUser(managementUrl: string, user: string): Promise<void> {
+  await management(managementUrl, 'DELETE', `/api/users/${encodeURIComponent(user)}`, undefined, [404]);
+}
+
+export function vhostOf(amqpUrl: string): string {
+  const path = new URL(amqpUrl).pathname;
+  return path.length > 1 ? decodeURIComponent(path.slice(1)) : '/';
+}
+
+export async function management(
+  managementUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  okStatuses: number[] = [],
+): Promise<unknown> {
+  const url = new URL(managementUrl);
+  const auth = Buffer.from(
+    `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`,
+  ).toString('base64');
+  url.username = '';
+  url.password = '';
+  const response = await fetch(new URL(path, url), {
+    method,
+    headers: { authorization: `Basic ${auth}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok && !okStatuses.includes(response.status)) {
+    throw new Error(`RabbitMQ management ${method} ${path}: ${response.status} ${await response.text()}`);
+  }
+  const text = await response.text();
+  return text ? JSON.parse(text) : null;
+}
