@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { criminalTransfer } from './helpers/fixtures.js';
+import { createTestHub, type TestHub } from './helpers/test-hub.js';
+import { waitFor } from './helpers/wait.js';
+
+let hub: TestHub;
+beforeAll(async () => {
+  hub = await createTestHub();
+});
+afterAll(async () => {
+  await hub?.close();
+});
+
+function envelope(sender: string, type: string, payload: unknown, referralId: string | null = null) {
+  return {
+    messageId: randomUUID(),
+    type,
+    referralId,
+    sender,
+    recipient: 'hub',
+    occurredAt: new Date().toISOString(),
+    correlationId: null,
+    causationId: null,
+    payload,
+  };
+}
+
+async function rejectionFor(agency: string, messageId: string) {
+  return waitFor(
+    () =>
+      hub.db
+        .selectFrom('outbox')
+        .selectAll()
+        .where('recipient_code', '=', agency)
+        .where('type', '=', 'command.rejected')
+        .where(sql<boolean>`envelope @> ${JSON.stringify({ causationId: messageId })}::jsonb`)
+        .executeTakeFirst(),
+    `the rejection notice for ${messageId}`,
+  );
+}
+
+async function deadLetterWith(messageId: string) {
+  const seen: Awaited<ReturnType<TestHub['drainDeadLetters']>> = [];
+  return waitFor(async () => {
+    seen.push(...(await hub.drainDeadLetters()));
+    return seen.find((m) => m.properties.messageId === messageId);
+  }, `the dead letter ${messageId}`);
+}
+
+describe('commands over AMQP', () => {
+  it('submits a transfer sent as a command and delivers it like an HTTP one', async () => {
+    const police = await hub.consumeInbox('pol-a');
+    const command = envelope('enf-a', 'command.submit', criminalTransfer());
+    await hub.sendCommand('enf-a', command);
+    const delivered = await waitFor(
+      () => police.received.find((r) => r.envelope.causationId === command.messageId),
+      'the police delivery',
+    );
+    expect(delivered.envelope).toMatchObject({
+      type: 'referral.submitted',
+      sender: 'enf-a',
+      recipient: 'pol-a',
+    });
+    const referral = await hub.request('enf-a', 'GET', `/v1/referrals/${delivered.envelope.referralId}`);
+    expect(referral.body.ledger[0]).toMatchObject({ event: 'submitted', messageId: command.messageId });
+    await police.close();
+  });
+
+  it('dead-letters a message that is not JSON with its reason, and tells the sender', async () => {
+    const messageId = randomUUID();
+    await hub.sendCommand('pol-a', null, { raw: Buffer.from('{not json'), messageId });
+    const dead = await deadLetterWith(messageId);
+    expect(dead.properties.headers?.['x-hub-reason-code']).toBe('MESSAGE_INVALID');
+    expect(dead.properties.headers?.['x-hub-sender']).toBe('pol-a');
+    expect(dead.content.toString()).toBe('{not json');
+    const notice = await rejectionFor('pol-a', messageId);
+    expect(notice.envelope).toMatchObject({
+      sender: 'hub',
+      payload: { code: 'MESSAGE_INVALID', rejectedMessageId: messageId },
+    });
+  });
+
+  it('dead-letters a receipt from the referring agency with ACTOR_NOT_PERMITTED and writes no ledger event', async () => {
+    const referral = await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer());
+    const command = envelope('enf-a', 'command.action', { action: 'receipt' }, referral.body.id);
+    await hub.sendCommand('enf-a', command);
+    const dead = await deadLetterWith(command.messageId);
+    expect(dead.properties.headers?.['x-hub-reason-code']).toBe('ACTOR_NOT_PERMITTED');
+    const notice = await rejectionFor('enf-a', command.messageId);
+    expect(notice.referral_id).toBe(referral.body.id);
+    const ledger = await hub.db
+      .selectFrom('ledger_events')
+      .select('event')
+      .where('referral_id', '=', referral.body.id)
+      .execute();
+    expect(ledger.map((e) => e.event)).toEqual(['submitted']);
+  });
+
+  it('rejects an envelope whose sender is not the authenticated agency', async () => {
+    const referral = await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer());
+    // pol-b signs in as itself but claims to be pol-a, the recipient.
+    const command = envelope('pol-a', 'command.action', { action: 'receipt' }, referral.body.id);
+    await hub.sendCommand('pol-b', command);
+    const dead = await deadLetterWith(command.messageId);
+    expect(dead.properties.headers?.['x-hub-reason-code']).toBe('ACTOR_NOT_PERMITTED');
+    await rejectionFor('pol-b', command.messageId);
+    const view = await hub.request('enf-a', 'GET', `/v1/referrals/${referral.body.id}`);
+    expect(view.body.state).toBe('submitted');
+  });
+
+  it('is refused by the broker when an agency sets another agency user_id', async () => {
+    const connection = await hub.agencyConnection('pol-b');
+    const channel = await connection.createConfirmChannel();
+    const closed = new Promise<Error>((resolve) => channel.on('error', resolve));
+    channel.publish(`${hub.prefix}hub.commands`, '', Buffer.from('{}'), {
+      userId: hub.amqpUsers['pol-a']?.user,
+    });
+    const error = await closed;
+    expect(error.message).toMatch(/PRECONDITION_FAILED.*user_id/);
+  });
+
+  it('refuses to let an agency user read another agency inbox', async () => {
+    const connection = await hub.agencyConnection('pol-b');
+    const channel = await connection.createChannel();
+    const closed = new Promise<Error>((resolve) => channel.on('error', resolve));
+    await channel.consume(`${hub.prefix}inbox.pol-a`, () => {}).catch(() => {});
+    expect((await closed).message).toMatch(/ACCESS_REFUSED/);
+  });
+
+  it('records an acknowledgment sent as a command', async () => {
+    const referral = await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer());
+    const row = await waitFor(
+      () =>
+        hub.db
+          .selectFrom('outbox')
+          .selectAll()
+          .where('referral_id', '=', referral.body.id)
+          .where('recipient_code', '=', 'pol-a')
+          .where('status', '=', 'published')
+          .executeTakeFirst(),
+      'the published delivery',
+    );
+    await hub.sendCommand('pol-a', envelope('pol-a', 'command.ack', { messageIds: [row.message_id] }));
+    const acked = await waitFor(
+      () =>
+        hub.db
+          .selectFrom('outbox')
+          .selectAll()
+          .where('message_id', '=', row.message_id)
+          .where('status', '=', 'acknowledged')
+          .executeTakeFirst(),
+      'the acknowledgment',
+    );
+    expect(acked.acknowledged_at).toBeInstanceOf(Date);
+  });
+});

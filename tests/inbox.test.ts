@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { criminalTransfer } from './helpers/fixtures.js';
+import { createTestHub, type TestHub } from './helpers/test-hub.js';
+
+let hub: TestHub;
+beforeAll(async () => {
+  hub = await createTestHub();
+});
+afterAll(async () => {
+  await hub?.close();
+});
+
+describe('the HTTP inbox of an agency without AMQP', () => {
+  it('lists the receipt notice, records its acknowledgment, and then no longer lists it', async () => {
+    // enf-a-east receives over HTTP (delivery: http), so the relay leaves its messages for it to pull.
+    const submitted = await hub.request('enf-a-east', 'POST', '/v1/referrals', criminalTransfer());
+    expect(submitted.status).toBe(201);
+    await hub.request('pol-a', 'POST', `/v1/referrals/${submitted.body.id}/actions`, { action: 'receipt' });
+    const inbox = await hub.request('enf-a-east', 'GET', '/v1/inbox');
+    expect(inbox.status).toBe(200);
+    const notice = inbox.body.messages.find((m: any) => m.referralId === submitted.body.id);
+    expect(notice).toMatchObject({
+      type: 'referral.receipted',
+      recipient: 'enf-a-east',
+      delivery: { status: 'queued' },
+    });
+    const ack = await hub.request('enf-a-east', 'POST', `/v1/inbox/${notice.messageId}/ack`);
+    expect(ack.status).toBe(200);
+    const row = await hub.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('message_id', '=', notice.messageId)
+      .executeTakeFirstOrThrow();
+    expect(row.status).toBe('acknowledged');
+    expect(row.fetched_at).toBeInstanceOf(Date);
+    const after = await hub.request('enf-a-east', 'GET', '/v1/inbox');
+    expect(after.body.messages.map((m: any) => m.messageId)).not.toContain(notice.messageId);
+  });
+
+  it('pages with a cursor in order', async () => {
+    for (let i = 0; i < 3; i++) {
+      const r = await hub.request('enf-a-east', 'POST', '/v1/referrals', criminalTransfer());
+      await hub.request('pol-a', 'POST', `/v1/referrals/${r.body.id}/actions`, { action: 'receipt' });
+    }
+    const first = await hub.request('enf-a-east', 'GET', '/v1/inbox?limit=2');
+    expect(first.body.messages).toHaveLength(2);
+    expect(first.body.next).toMatch(/^\d+$/);
+    const second = await hub.request('enf-a-east', 'GET', `/v1/inbox?limit=2&after=${first.body.next}`);
+    const ids = [...first.body.messages, ...second.body.messages].map((m: any) => m.messageId);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('answers 404 to an acknowledgment of another agency message', async () => {
+    const submitted = await hub.request('enf-a-east', 'POST', '/v1/referrals', criminalTransfer());
+    const row = await hub.db
+      .selectFrom('outbox')
+      .select('message_id')
+      .where('referral_id', '=', submitted.body.id)
+      .where('recipient_code', '=', 'pol-a')
+      .executeTakeFirstOrThrow();
+    const response = await hub.request('enf-a-east', 'POST', `/v1/inbox/${row.message_id}/ack`);
+    expect(response.status).toBe(404);
+    expect(response.body.code).toBe('MESSAGE_NOT_FOUND');
+  });
+});
+
+describe('operations endpoints', () => {
+  it('reports ready when the database and the broker answer', async () => {
+    const ready = await hub.request(null, 'GET', '/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toEqual({ status: 'ready', database: true, broker: true });
+  });
+
+  it('exposes Prometheus metrics for requests, messages, outbox lag and dead letters', async () => {
+    await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer());
+    const metrics = await hub.request(null, 'GET', '/metrics');
+    expect(metrics.status).toBe(200);
+    for (const name of [
+      'hub_http_requests_total',
+      'hub_messages_published_total',
+      'hub_messages_consumed_total',
+      'hub_outbox_lag_messages',
+      'hub_outbox_lag_seconds',
+      'hub_dead_letters_total',
+    ]) {
+      expect(metrics.body).toContain(`# TYPE ${name}`);
+    }
+    expect(metrics.body).toMatch(
+      /hub_http_requests_total\{method="POST",route="\/v1\/referrals",status="201"\} [1-9]/,
+    );
+  });
+
+  it('serves an OpenAPI document with every route', async () => {
+    const doc = await hub.request(null, 'GET', '/docs/json');
+    expect(doc.status).toBe(200);
+    expect(Object.keys(doc.body.paths).sort()).toEqual(
+      [
+        '/v1/inbox',
+        '/v1/inbox/{messageId}/ack',
+        '/v1/referrals',
+        '/v1/referrals/{id}',
+        '/v1/referrals/{id}/actions',
+        '/v1/referrals/{id}/verify',
+      ].sort(),
+    );
+    expect(
+      doc.body.paths['/v1/referrals'].post.requestBody.content['application/json'].schema.required,
+    ).toContain('caseTeam');
+  });
+});
