@@ -1,14 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { type ActionCommand, assertNever } from '../schemas/actions.js';
 import { HubError } from '../schemas/errors.js';
-import { decide, type PartyRole, type State, type Transition } from '../schemas/lifecycle.js';
+import {
+  decide,
+  FORWARD_TARGETS,
+  KIND_PARTIES,
+  type PartyRole,
+  type State,
+  type Transition,
+} from '../schemas/lifecycle.js';
 import type { Envelope } from '../schemas/messages.js';
 import type { ReferralKind, Submission } from '../schemas/referral.js';
 import type { Db } from './connection.js';
 import type { AgencyDirectory, DirectoryAgency } from './directory.js';
 import { GENESIS_HASH, hashLink } from './ledger-hash.js';
-import { loadReferralRow, partiesOf, type ReferralRow, rolesOf } from './referrals.js';
+import { loadReferralRow, type Parties, partiesOf, type ReferralRow, rolesOf } from './referrals.js';
 
 export type Clock = () => Date;
 
@@ -34,6 +41,7 @@ export type ReferralResult = {
   sender: string;
   recipient: string;
   procuratorate: string | null;
+  copies: string[];
   late: boolean;
   seq: number;
   hash: string;
@@ -44,7 +52,7 @@ export type CommandOutcome =
   | { status: 'replayed'; statusCode: number; body: unknown }
   | { status: 'duplicate' };
 
-type OutboxRow = {
+export type OutboxRow = {
   message_id: string;
   recipient_code: string;
   channel: string;
@@ -77,7 +85,7 @@ export async function applyCommand(
   throw new HubError('CONCURRENT_UPDATE');
 }
 
-async function tryOnce(
+function tryOnce(
   ctx: CommandContext,
   actor: DirectoryAgency,
   input: CommandInput,
@@ -101,32 +109,32 @@ async function submit(
 ): Promise<CommandOutcome | undefined> {
   const decision = decide(submission.kind, null, 'submit', ['sender']);
   if (!decision.ok) throw new HubError(decision.code);
-  // Decree 310 Art 2, 5: the transfer is made by an administrative enforcement agency.
-  if (actor.kind !== 'enforcement')
-    throw new HubError('ACTOR_NOT_PERMITTED', 'only enforcement agencies transfer');
-  const recipient = await ctx.directory.get(submission.recipient);
-  if (recipient?.kind !== 'police') {
-    throw new HubError('RECIPIENT_INVALID', 'a criminal transfer goes to a police agency', {
-      recipient: submission.recipient,
-    });
+  const allowed = KIND_PARTIES[submission.kind];
+  if (!allowed.senders.includes(actor.kind)) {
+    throw new HubError('ACTOR_NOT_PERMITTED', `a ${actor.kind} agency may not submit a ${submission.kind}`);
   }
-  // 抄送: the same-level procuratorate gets a copy of every criminal transfer.
-  const procuratorate = await ctx.directory.inRegion(actor.region, 'procuratorate');
-  if (!procuratorate) {
+  const recipient = await ctx.directory.get(submission.recipient);
+  if (!recipient || !allowed.recipients.includes(recipient.kind) || recipient.code === actor.code) {
     throw new HubError(
       'RECIPIENT_INVALID',
-      'no procuratorate is registered for the referring agency region',
+      `a ${submission.kind} goes to: ${allowed.recipients.join(', ')}`,
       {
-        region: actor.region,
+        recipient: submission.recipient,
       },
     );
   }
+  const procuratorate = await procuratorateFor(ctx, submission.kind, actor, recipient);
+  const copies = await copiesFor(ctx, submission.kind, actor.region);
   const now = ctx.clock();
-  const approvedAt = new Date(submission.approvedAt);
-  if (approvedAt.getTime() > now.getTime() + CLOCK_SKEW_MS) {
-    throw new HubError('VALIDATION_FAILED', 'approvedAt lies in the future', { path: 'approvedAt' });
+  let late = false;
+  let approvedAt: Date | null = null;
+  if (submission.kind === 'criminal_transfer') {
+    approvedAt = new Date(submission.approvedAt);
+    if (approvedAt.getTime() > now.getTime() + CLOCK_SKEW_MS) {
+      throw new HubError('VALIDATION_FAILED', 'approvedAt lies in the future', { path: 'approvedAt' });
+    }
+    late = now.getTime() - approvedAt.getTime() > SEND_WITHIN_MS;
   }
-  const late = now.getTime() - approvedAt.getTime() > SEND_WITHIN_MS;
   const row: ReferralRow = {
     id: randomUUID(),
     kind: submission.kind,
@@ -134,31 +142,33 @@ async function submit(
     version: 0,
     sender_code: actor.code,
     recipient_code: recipient.code,
-    procuratorate_code: procuratorate.code,
+    procuratorate_code: procuratorate,
+    copy_codes: copies,
+    participant_codes: unique([actor.code, recipient.code, procuratorate, ...copies]),
     region: actor.region,
     late,
     head_seq: 0,
     head_hash: GENESIS_HASH,
   };
-  const step = await buildStep(ctx, row, decision.transition, actor, { ...submission, late }, now, meta);
-  const result = { ...step.result, state: decision.transition.to };
-  const body = JSON.stringify(submission);
+  const data = submission.kind === 'criminal_transfer' ? { ...submission, late } : { ...submission };
+  const step = await buildStep(ctx, row, row, decision.transition, actor, data, now, meta);
+  const r = step.result;
   try {
     await sql`
       WITH ref AS (
-        INSERT INTO referrals (id, kind, state, sender_code, recipient_code, procuratorate_code, region, submission,
-          approved_at, late, version, head_seq, head_hash, created_at, updated_at)
-        VALUES (${row.id}, ${row.kind}, ${result.state}, ${row.sender_code}, ${row.recipient_code},
-          ${row.procuratorate_code}, ${row.region}, ${body}::jsonb, ${approvedAt}, ${late}, 1, ${result.seq},
-          ${result.hash}, ${now}, ${now})
+        INSERT INTO referrals (id, kind, state, sender_code, recipient_code, procuratorate_code, copy_codes,
+          participant_codes, region, submission, approved_at, late, version, head_seq, head_hash, created_at, updated_at)
+        VALUES (${row.id}, ${row.kind}, ${r.state}, ${row.sender_code}, ${row.recipient_code},
+          ${row.procuratorate_code}, ${row.copy_codes}::text[], ${row.participant_codes}::text[], ${row.region},
+          ${JSON.stringify(submission)}::jsonb, ${approvedAt}, ${late}, 1, ${r.seq}, ${r.hash}, ${now}, ${now})
         RETURNING id
-      ), ${writesAfter(sql`ref`, step, actor, meta, result)}
+      ), ${writesAfter(sql`ref`, step, actor, meta)}
       SELECT count(*)::int AS n FROM ref`.execute(ctx.db);
   } catch (error) {
     if (isUniqueViolation(error)) return undefined;
     throw error;
   }
-  return { status: 'applied', statusCode: 201, body: result };
+  return { status: 'applied', statusCode: 201, body: r };
 }
 
 async function act(
@@ -176,17 +186,19 @@ async function act(
     throw new HubError(decision.code, undefined, { referralId, state: row.state, action: command.action });
   }
   const { action: _action, ...data } = command;
+  const next = command.action === 'forward' ? await forwardedRow(ctx, row, command.to) : row;
   const now = ctx.clock();
-  const step = await buildStep(ctx, row, decision.transition, actor, data, now, meta);
-  const result = step.result;
+  const step = await buildStep(ctx, row, next, decision.transition, actor, data, now, meta);
+  const r = step.result;
   try {
     const out = await sql<{ n: number }>`
       WITH upd AS (
-        UPDATE referrals SET state = ${result.state}, version = version + 1, head_seq = ${result.seq},
-          head_hash = ${result.hash}, updated_at = ${now}
+        UPDATE referrals SET state = ${r.state}, recipient_code = ${next.recipient_code},
+          participant_codes = ${next.participant_codes}::text[], version = version + 1, head_seq = ${r.seq},
+          head_hash = ${r.hash}, updated_at = ${now}
         WHERE id = ${row.id} AND version = ${row.version}
         RETURNING id
-      ), ${writesAfter(sql`upd`, step, actor, meta, result)}
+      ), ${writesAfter(sql`upd`, step, actor, meta)}
       SELECT count(*)::int AS n FROM upd`.execute(ctx.db);
     // Zero rows: another command moved the referral first (guarded write); decide again.
     if (out.rows[0]?.n !== 1) return undefined;
@@ -194,7 +206,54 @@ async function act(
     if (isUniqueViolation(error)) return undefined;
     throw error;
   }
-  return { status: 'applied', statusCode: 200, body: result };
+  return { status: 'applied', statusCode: 200, body: r };
+}
+
+/** Decree 310 Art 7 / Supervision Law Art 35: the competent organ becomes the recipient. */
+async function forwardedRow(ctx: CommandContext, row: ReferralRow, to: string): Promise<ReferralRow> {
+  const target = await ctx.directory.get(to);
+  const kinds = FORWARD_TARGETS[row.kind] ?? [];
+  if (!target || !kinds.includes(target.kind) || row.participant_codes.includes(to)) {
+    throw new HubError('RECIPIENT_INVALID', `a ${row.kind} may be forwarded to: ${kinds.join(', ')}`, { to });
+  }
+  return { ...row, recipient_code: to, participant_codes: unique([...row.participant_codes, to]) };
+}
+
+/** 抄送: the procuratorate of the referring agency's region gets every criminal transfer. */
+async function procuratorateFor(
+  ctx: CommandContext,
+  kind: ReferralKind,
+  actor: DirectoryAgency,
+  recipient: DirectoryAgency,
+): Promise<string | null> {
+  if (kind !== 'criminal_transfer') {
+    if (actor.kind === 'procuratorate') return actor.code;
+    return recipient.kind === 'procuratorate' ? recipient.code : null;
+  }
+  const procuratorate = await ctx.directory.inRegion(actor.region, 'procuratorate');
+  if (!procuratorate) {
+    throw new HubError(
+      'RECIPIENT_INVALID',
+      'no procuratorate is registered for the referring agency region',
+      {
+        region: actor.region,
+      },
+    );
+  }
+  return procuratorate.code;
+}
+
+/** A region may ask that its justice bureau gets a copy of transfers and reverse transfers (L2). */
+async function copiesFor(ctx: CommandContext, kind: ReferralKind, region: string): Promise<string[]> {
+  if (kind === 'duty_clue') return [];
+  const settings = await ctx.db
+    .selectFrom('region_settings')
+    .select('justice_copy')
+    .where('region', '=', region)
+    .executeTakeFirst();
+  if (!settings?.justice_copy) return [];
+  const bureau = await ctx.directory.inRegion(region, 'justice_bureau');
+  return bureau ? [bureau.code] : [];
 }
 
 type Step = { result: ReferralResult; event: Record<string, unknown>; outbox: OutboxRow[] };
@@ -203,6 +262,7 @@ type Step = { result: ReferralResult; event: Record<string, unknown>; outbox: Ou
 async function buildStep(
   ctx: CommandContext,
   row: ReferralRow,
+  next: ReferralRow,
   transition: Transition,
   actor: DirectoryAgency,
   data: Record<string, unknown>,
@@ -222,50 +282,50 @@ async function buildStep(
     payload: data,
     prevHash: row.head_hash,
   });
+  const parties = partiesOf(next);
   const result: ReferralResult = {
     id: row.id,
     kind: row.kind,
     state: transition.to,
     version: row.version + 1,
-    sender: row.sender_code,
-    recipient: row.recipient_code,
-    procuratorate: row.procuratorate_code,
+    sender: parties.sender,
+    recipient: parties.recipient,
+    procuratorate: parties.procuratorate,
+    copies: parties.copies,
     late: row.late,
     seq,
     hash,
   };
-  const outbox: OutboxRow[] = [];
+  const told = new Map<string, PartyRole>();
   for (const role of transition.notify) {
-    const code = partyCode(row, role);
-    if (!code || code === actor.code) continue;
-    const envelope: Envelope = {
-      messageId: randomUUID(),
-      type: `referral.${transition.event}`,
-      referralId: row.id,
-      sender: actor.code,
-      recipient: code,
-      occurredAt,
-      correlationId: meta.correlationId ?? row.id,
-      causationId,
-      payload: {
+    for (const code of codesOf(parties, role))
+      if (code !== actor.code && !told.has(code)) told.set(code, role);
+  }
+  const outbox: OutboxRow[] = [];
+  for (const [code, role] of told) {
+    outbox.push(
+      await outboxRow(ctx, {
+        messageId: randomUUID(),
+        type: `referral.${transition.event}`,
         referralId: row.id,
-        kind: row.kind,
-        state: transition.to,
-        event: transition.event,
-        role,
-        seq,
-        hash,
-        actor: actor.code,
-        data,
-      },
-    };
-    outbox.push({
-      message_id: envelope.messageId,
-      recipient_code: code,
-      channel: await ctx.directory.channelOf(code),
-      type: envelope.type,
-      envelope,
-    });
+        sender: actor.code,
+        recipient: code,
+        occurredAt,
+        correlationId: meta.correlationId ?? row.id,
+        causationId,
+        payload: {
+          referralId: row.id,
+          kind: row.kind,
+          state: transition.to,
+          event: transition.event,
+          role,
+          seq,
+          hash,
+          actor: actor.code,
+          data,
+        },
+      }),
+    );
   }
   const event = {
     seq,
@@ -281,14 +341,18 @@ async function buildStep(
   return { result, event, outbox };
 }
 
+export async function outboxRow(ctx: CommandContext, envelope: Envelope): Promise<OutboxRow> {
+  return {
+    message_id: envelope.messageId,
+    recipient_code: envelope.recipient,
+    channel: await ctx.directory.channelOf(envelope.recipient),
+    type: envelope.type,
+    envelope,
+  };
+}
+
 /** The ledger, outbox and de-duplication inserts, each guarded by the CTE that moved the referral. */
-function writesAfter(
-  source: ReturnType<typeof sql>,
-  step: Step,
-  actor: DirectoryAgency,
-  meta: CommandMeta,
-  result: ReferralResult,
-) {
+function writesAfter(source: RawBuilder<unknown>, step: Step, actor: DirectoryAgency, meta: CommandMeta) {
   const e = step.event;
   const ledger = sql`ev AS (
       INSERT INTO ledger_events (referral_id, seq, event, action, actor_code, occurred_at, payload, message_id, prev_hash, hash)
@@ -309,14 +373,19 @@ function writesAfter(
       SELECT ${dedup.messageId}, ${actor.code}, ${dedup.type}, 'applied' FROM ${source}
     )`;
   }
-  const status = result.seq === 1 ? 201 : 200;
+  const status = step.result.seq === 1 ? 201 : 200;
   return sql`${ledger}, dd AS (
     INSERT INTO idempotency_keys (agency_code, key, request_hash, status_code, response)
-    SELECT ${actor.code}, ${dedup.key}, ${dedup.requestHash}, ${status}, ${JSON.stringify(result)}::jsonb FROM ${source}
+    SELECT ${actor.code}, ${dedup.key}, ${dedup.requestHash}, ${status}, ${JSON.stringify(step.result)}::jsonb
+    FROM ${source}
   )`;
 }
 
-async function findPrevious(db: Db, agencyCode: string, dedup: Dedup): Promise<CommandOutcome | undefined> {
+export async function findPrevious(
+  db: Db,
+  agencyCode: string,
+  dedup: Dedup,
+): Promise<CommandOutcome | undefined> {
   if (!dedup) return undefined;
   if (dedup.via === 'amqp') {
     const seen = await db
@@ -337,19 +406,25 @@ async function findPrevious(db: Db, agencyCode: string, dedup: Dedup): Promise<C
   return { status: 'replayed', statusCode: seen.status_code, body: seen.response };
 }
 
-function partyCode(row: ReferralRow, role: PartyRole): string | null {
+function codesOf(parties: Parties, role: PartyRole): string[] {
   switch (role) {
     case 'sender':
-      return row.sender_code;
+      return [parties.sender];
     case 'recipient':
-      return row.recipient_code;
+      return [parties.recipient];
     case 'procuratorate':
-      return row.procuratorate_code;
+      return parties.procuratorate ? [parties.procuratorate] : [];
+    case 'copy':
+      return parties.copies;
     default:
       return assertNever(role);
   }
 }
 
-function isUniqueViolation(error: unknown): boolean {
+function unique(codes: (string | null)[]): string[] {
+  return [...new Set(codes.filter((c): c is string => c !== null))];
+}
+
+export function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505';
 }

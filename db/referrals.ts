@@ -11,6 +11,8 @@ export type ReferralRow = {
   sender_code: string;
   recipient_code: string;
   procuratorate_code: string | null;
+  copy_codes: string[];
+  participant_codes: string[];
   region: string;
   late: boolean;
   head_seq: number;
@@ -28,6 +30,8 @@ export async function loadReferralRow(db: Db, id: string): Promise<ReferralRow |
       'sender_code',
       'recipient_code',
       'procuratorate_code',
+      'copy_codes',
+      'participant_codes',
       'region',
       'late',
       'head_seq',
@@ -38,12 +42,17 @@ export async function loadReferralRow(db: Db, id: string): Promise<ReferralRow |
   return row as ReferralRow | undefined;
 }
 
-export type Parties = { sender: string; recipient: string; procuratorate: string | null };
+export type Parties = { sender: string; recipient: string; procuratorate: string | null; copies: string[] };
 
 export function partiesOf(
-  row: Pick<ReferralRow, 'sender_code' | 'recipient_code' | 'procuratorate_code'>,
+  row: Pick<ReferralRow, 'sender_code' | 'recipient_code' | 'procuratorate_code' | 'copy_codes'>,
 ): Parties {
-  return { sender: row.sender_code, recipient: row.recipient_code, procuratorate: row.procuratorate_code };
+  return {
+    sender: row.sender_code,
+    recipient: row.recipient_code,
+    procuratorate: row.procuratorate_code,
+    copies: row.copy_codes,
+  };
 }
 
 /** The roles an agency holds in a referral; none means it is not a party. */
@@ -52,6 +61,7 @@ export function rolesOf(parties: Parties, agencyCode: string): PartyRole[] {
   if (parties.sender === agencyCode) roles.push('sender');
   if (parties.recipient === agencyCode) roles.push('recipient');
   if (parties.procuratorate === agencyCode) roles.push('procuratorate');
+  if (parties.copies.includes(agencyCode)) roles.push('copy');
   return roles;
 }
 
@@ -91,6 +101,8 @@ export async function loadLedger(db: Db, referralId: string): Promise<LedgerEntr
 
 export type ReferralView = {
   id: string;
+  /** Everyone who ever was a party (a forward adds the new recipient). */
+  participants: string[];
   kind: ReferralKind;
   state: State;
   version: number;
@@ -110,6 +122,7 @@ export async function readReferral(db: Db, id: string): Promise<ReferralView | u
   if (!row) return undefined;
   return {
     id: row.id,
+    participants: row.participant_codes,
     kind: row.kind as ReferralKind,
     state: row.state as State,
     version: row.version,

@@ -30,6 +30,8 @@ export interface ReferralsTable {
   sender_code: string;
   recipient_code: string;
   procuratorate_code: string | null;
+  copy_codes: Generated<string[]>;
+  participant_codes: Generated<string[]>;
   region: string;
   submission: Json<Record<string, unknown>>;
   approved_at: Timestamp | null;
@@ -89,7 +91,26 @@ export interface IdempotencyKeysTable {
   created_at: Generated<Date>;
 }
 
+export interface RegionSettingsTable {
+  region: string;
+  justice_copy: boolean;
+  updated_at: Generated<Date>;
+}
+
+export interface BriefingsTable {
+  id: string;
+  sender_code: string;
+  referral_id: string | null;
+  subject: string;
+  body: string;
+  recipient_codes: string[];
+  region: string;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
+  region_settings: RegionSettingsTable;
+  briefings: BriefingsTable;
   agencies: AgenciesTable;
   api_keys: ApiKeysTable;
   referrals: ReferralsTable;

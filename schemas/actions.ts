@@ -1,25 +1,114 @@
 import { z } from 'zod';
+import { AgencyCodeSchema } from './agency.js';
+import { DocumentSchema } from './referral.js';
 
-/** The body of POST /v1/referrals/:id/actions and the payload of a `command.action` message. */
-export const ReceiptActionSchema = z.strictObject({
-  action: z.literal('receipt'),
-  /** When the police signed the 回执; defaults to the hub's clock. */
-  receivedAt: z.iso.datetime({ offset: true }).optional(),
-  note: z.string().max(2000).optional(),
-});
+const note = z.string().max(2000).optional();
+const reasons = z.string().min(1).max(5000);
+const at = z.iso.datetime({ offset: true }).optional();
 
-export const WithdrawActionSchema = z.strictObject({
-  action: z.literal('withdraw'),
-  reason: z.string().min(1).max(2000),
-});
+/** Why the police declined to file (不予立案), grouped for the statistics. */
+export const DECLINE_REASONS = [
+  'no_crime_facts', // 没有犯罪事实
+  'below_threshold', // 未达追诉标准
+  'not_criminal_liability', // 依法不追究刑事责任
+  'insufficient_evidence', // 证据不足
+  'other',
+] as const;
+
+export const PROGRESS_STAGES = [
+  'detained',
+  'arrested',
+  'prosecuted',
+  'judged',
+  'withdrawn',
+  'transferred',
+] as const;
+
+/** Body of POST /v1/referrals/:id/actions and payload of a `command.action` message; one shape per action. */
+export const ACTION_SCHEMAS = {
+  withdraw: z.strictObject({ action: z.literal('withdraw'), reason: reasons }),
+  receipt: z.strictObject({ action: z.literal('receipt'), receivedAt: at, note }),
+  request_supplement: z.strictObject({
+    action: z.literal('request_supplement'),
+    items: z.array(z.string().min(1).max(500)).min(1).max(100),
+    note,
+  }),
+  supplement: z.strictObject({
+    action: z.literal('supplement'),
+    documents: z.array(DocumentSchema).min(1).max(500),
+    note,
+  }),
+  forward: z.strictObject({ action: z.literal('forward'), to: AgencyCodeSchema, reason: reasons }),
+  file: z.strictObject({
+    action: z.literal('file'),
+    caseNo: z.string().max(100).optional(),
+    filedAt: at,
+    note,
+  }),
+  decline: z.strictObject({
+    action: z.literal('decline'),
+    reasonCode: z.enum(DECLINE_REASONS),
+    reasons,
+    decidedAt: at,
+  }),
+  hand_over_goods: z.strictObject({
+    action: z.literal('hand_over_goods'),
+    items: z
+      .array(
+        z.strictObject({ description: z.string().min(1).max(500), quantity: z.string().max(100).optional() }),
+      )
+      .min(1)
+      .max(1000),
+    handedOverAt: at,
+  }),
+  request_reconsideration: z.strictObject({ action: z.literal('request_reconsideration'), reasons }),
+  uphold_decline: z.strictObject({ action: z.literal('uphold_decline'), reasons }),
+  request_supervision: z.strictObject({ action: z.literal('request_supervision'), reasons }),
+  demand_reasons: z.strictObject({ action: z.literal('demand_reasons'), note }),
+  give_reasons: z.strictObject({ action: z.literal('give_reasons'), reasons }),
+  close_supervision: z.strictObject({ action: z.literal('close_supervision'), reasons }),
+  order_filing: z.strictObject({ action: z.literal('order_filing'), reasons }),
+  report_progress: z.strictObject({
+    action: z.literal('report_progress'),
+    stage: z.enum(PROGRESS_STAGES),
+    occurredAt: at,
+    note,
+  }),
+  report_handling: z.strictObject({
+    action: z.literal('report_handling'),
+    outcome: z.enum(['penalty', 'no_penalty']),
+    decisionNo: z.string().max(100).optional(),
+    amountYuan: z.number().nonnegative().optional(),
+    reasons: z.string().max(5000).optional(),
+  }),
+  accept: z.strictObject({ action: z.literal('accept'), note }),
+  close: z.strictObject({ action: z.literal('close'), note }),
+} as const;
 
 export const ActionCommandSchema = z.discriminatedUnion('action', [
-  ReceiptActionSchema,
-  WithdrawActionSchema,
+  ACTION_SCHEMAS.withdraw,
+  ACTION_SCHEMAS.receipt,
+  ACTION_SCHEMAS.request_supplement,
+  ACTION_SCHEMAS.supplement,
+  ACTION_SCHEMAS.forward,
+  ACTION_SCHEMAS.file,
+  ACTION_SCHEMAS.decline,
+  ACTION_SCHEMAS.hand_over_goods,
+  ACTION_SCHEMAS.request_reconsideration,
+  ACTION_SCHEMAS.uphold_decline,
+  ACTION_SCHEMAS.request_supervision,
+  ACTION_SCHEMAS.demand_reasons,
+  ACTION_SCHEMAS.give_reasons,
+  ACTION_SCHEMAS.close_supervision,
+  ACTION_SCHEMAS.order_filing,
+  ACTION_SCHEMAS.report_progress,
+  ACTION_SCHEMAS.report_handling,
+  ACTION_SCHEMAS.accept,
+  ACTION_SCHEMAS.close,
 ]);
 export type ActionCommand = z.infer<typeof ActionCommandSchema>;
 
-/** Compile-time check that a switch over actions handled every one. */
+/** Compile-time check that a switch over a union handled every case. */
 export function assertNever(value: never): never {
   throw new Error(`unhandled case: ${JSON.stringify(value)}`);
 }

@@ -75,5 +75,48 @@ export const CriminalTransferSubmissionSchema = z
   });
 export type CriminalTransferSubmission = z.infer<typeof CriminalTransferSubmissionSchema>;
 
-export const SubmissionSchema = CriminalTransferSubmissionSchema;
+/** Why a case comes back to an agency (反向移送). */
+export const REVERSE_BASES = [
+  'no_crime_administrative_liability', // Decree 310 Art 13; MPS Art 177
+  'case_withdrawn', // MPS Art 187, 189
+  'non_prosecution', // SPP Rules Art 373 (检察意见 with 不起诉决定书)
+  'court_suggestion', // MPS Art 298
+] as const;
+
+export const ReverseTransferSubmissionSchema = z.strictObject({
+  kind: z.literal('reverse_transfer'),
+  recipient: AgencyCodeSchema,
+  caseSummary: CaseSummarySchema,
+  basis: z.enum(REVERSE_BASES),
+  /** The procuratorate's 检察意见, when the basis is non_prosecution. */
+  opinion: z.string().max(20_000).optional(),
+  documents: z.array(DocumentSchema).max(500).default([]),
+  originReferralId: z.uuid().optional(),
+});
+
+export const DutyClueSubmissionSchema = z.strictObject({
+  kind: z.literal('duty_clue'),
+  recipient: AgencyCodeSchema,
+  caseSummary: CaseSummarySchema,
+  /** Decree 310 Art 19: 贪污贿赂、失职渎职、利用职权侵犯公民人身权利和民主权利. */
+  suspectedConduct: z.enum(['embezzlement_bribery', 'dereliction', 'rights_infringement', 'other']),
+  officials: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1).max(100),
+        position: z.string().max(200).optional(),
+        organisation: z.string().max(200).optional(),
+      }),
+    )
+    .min(1)
+    .max(100),
+  documents: z.array(DocumentSchema).max(500).default([]),
+  originReferralId: z.uuid().optional(),
+});
+
+export const SubmissionSchema = z.discriminatedUnion('kind', [
+  CriminalTransferSubmissionSchema,
+  ReverseTransferSubmissionSchema,
+  DutyClueSubmissionSchema,
+]);
 export type Submission = z.infer<typeof SubmissionSchema>;

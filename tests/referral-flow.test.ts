@@ -219,7 +219,12 @@ describe('who may see and act', () => {
     expect(act.status).toBe(404);
     const own = await hub.request('proc', 'GET', `/v1/referrals/${referral.id}`);
     expect(own.status).toBe(200);
-    expect(own.body.parties).toEqual({ sender: 'enf-a', recipient: 'pol-a', procuratorate: 'proc' });
+    expect(own.body.parties).toEqual({
+      sender: 'enf-a',
+      recipient: 'pol-a',
+      procuratorate: 'proc',
+      copies: [],
+    });
     expect(own.body.ledger[0]).toMatchObject({ seq: 1, event: 'submitted', actor: 'enf-a' });
   });
 

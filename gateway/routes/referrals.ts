@@ -4,13 +4,27 @@ import { z } from 'zod';
 import { applyCommand, type CommandInput, type Dedup } from '../../db/command-path.js';
 import type { DirectoryAgency } from '../../db/directory.js';
 import { canonicalJson, sha256Hex } from '../../db/ledger-hash.js';
-import { type Parties, readReferral, rolesOf, verifyChain } from '../../db/referrals.js';
+import { listReferrals } from '../../db/referral-list.js';
+import { readReferral, rolesOf, verifyChain } from '../../db/referrals.js';
+import { canSee, scopeOf } from '../../db/visibility.js';
 import { ActionCommandSchema } from '../../schemas/actions.js';
+import { AgencyCodeSchema } from '../../schemas/agency.js';
 import { HubError } from '../../schemas/errors.js';
-import { SubmissionSchema } from '../../schemas/referral.js';
+import { allowedActions, StateSchema } from '../../schemas/lifecycle.js';
+import { ReferralKindSchema, SubmissionSchema } from '../../schemas/referral.js';
 import type { GatewayDeps } from '../app.js';
 
 const IdParams = z.strictObject({ id: z.uuid() });
+const ListQuery = z.strictObject({
+  kind: ReferralKindSchema.optional(),
+  state: StateSchema.optional(),
+  role: z.enum(['sent', 'received', 'copied']).optional(),
+  counterparty: AgencyCodeSchema.optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
 const IdempotencyHeaders = z.object({ 'idempotency-key': z.string().min(1).max(200).optional() });
 
 export function referralRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
@@ -70,14 +84,35 @@ export function referralRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
     );
 
     app.get(
-      '/v1/referrals/:id',
-      { schema: { tags: ['referrals'], summary: 'A referral: state, parties and ledger', params: IdParams } },
+      '/v1/referrals',
+      {
+        schema: {
+          tags: ['referrals'],
+          summary: 'Referrals the caller may see, newest first, with filters and a cursor',
+          querystring: ListQuery,
+        },
+      },
       async (request) => {
-        const view = await readReferral(deps.db, request.params.id);
-        if (!view || !canSee(view.parties, request.agency!.code)) {
-          throw new HubError('REFERRAL_NOT_FOUND', undefined, { referralId: request.params.id });
-        }
-        return view;
+        const agency = request.agency!;
+        const scope = await scopeOf(deps.directory, agency);
+        const page = await listReferrals(deps.db, agency.code, scope, request.query);
+        return { referrals: page.items, next: page.next };
+      },
+    );
+
+    app.get(
+      '/v1/referrals/:id',
+      {
+        schema: {
+          tags: ['referrals'],
+          summary: 'A referral: state, parties, allowed actions and ledger',
+          params: IdParams,
+        },
+      },
+      async (request) => {
+        const view = await visibleReferral(request.agency!, request.params.id);
+        const roles = rolesOf(view.parties, request.agency!.code);
+        return { ...view, yourRoles: roles, allowedActions: allowedActions(view.kind, view.state, roles) };
       },
     );
 
@@ -85,13 +120,18 @@ export function referralRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
       '/v1/referrals/:id/verify',
       { schema: { tags: ['referrals'], summary: "Recompute a referral's hash chain", params: IdParams } },
       async (request) => {
-        const view = await readReferral(deps.db, request.params.id);
-        if (!view || !canSee(view.parties, request.agency!.code)) {
-          throw new HubError('REFERRAL_NOT_FOUND', undefined, { referralId: request.params.id });
-        }
+        await visibleReferral(request.agency!, request.params.id);
         return verifyChain(deps.db, request.params.id);
       },
     );
+
+    async function visibleReferral(agency: DirectoryAgency, id: string) {
+      const view = await readReferral(deps.db, id);
+      if (!view || !canSee(await scopeOf(deps.directory, agency), view)) {
+        throw new HubError('REFERRAL_NOT_FOUND', undefined, { referralId: id });
+      }
+      return view;
+    }
 
     async function run(agency: DirectoryAgency, input: CommandInput, dedup: Dedup, reply: FastifyReply) {
       const outcome = await applyCommand(ctx, agency, input, { dedup });
@@ -102,8 +142,4 @@ export function referralRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
       return outcome.body;
     }
   };
-}
-
-function canSee(parties: Parties, code: string): boolean {
-  return rolesOf(parties, code).length > 0;
 }
