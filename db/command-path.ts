@@ -16,6 +16,7 @@ import type { Db } from './connection.js';
 import type { AgencyDirectory, DirectoryAgency } from './directory.js';
 import { GENESIS_HASH, hashLink } from './ledger-hash.js';
 import { loadReferralRow, type Parties, partiesOf, type ReferralRow, rolesOf } from './referrals.js';
+import { canSee, scopeOf } from './visibility.js';
 
 export type Clock = () => Date;
 
@@ -180,7 +181,15 @@ async function act(
 ): Promise<CommandOutcome | undefined> {
   const row = await loadReferralRow(ctx.db, referralId);
   const roles = row ? rolesOf(partiesOf(row), actor.code) : [];
-  if (!row || roles.length === 0) throw new HubError('REFERRAL_NOT_FOUND', undefined, { referralId });
+  if (!row) throw new HubError('REFERRAL_NOT_FOUND', undefined, { referralId });
+  if (roles.length === 0) {
+    // One who may read it (a former recipient, a coordinator) learns it may not act; others learn nothing.
+    const visible = canSee(await scopeOf(ctx.directory, actor), {
+      ...row,
+      participants: row.participant_codes,
+    });
+    throw new HubError(visible ? 'ACTOR_NOT_PERMITTED' : 'REFERRAL_NOT_FOUND', undefined, { referralId });
+  }
   const decision = decide(row.kind, row.state, command.action, roles);
   if (!decision.ok) {
     throw new HubError(decision.code, undefined, { referralId, state: row.state, action: command.action });

@@ -8,6 +8,7 @@ import type { HubMetrics } from '../db/metrics.js';
 import type { Config } from '../schemas/config.js';
 import { type Authenticate, createAuthenticator } from './auth.js';
 import { registerErrorHandling } from './errors.js';
+import { agencyRoutes } from './routes/agencies.js';
 import { inboxRoutes } from './routes/inbox.js';
 import { opsRoutes } from './routes/ops.js';
 import { referralRoutes } from './routes/referrals.js';
@@ -72,5 +73,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(opsRoutes(deps));
   await app.register(referralRoutes(deps));
   await app.register(inboxRoutes(deps));
+  await app.register(agencyRoutes(deps));
   return app;
 }

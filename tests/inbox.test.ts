@@ -95,6 +95,7 @@ describe('operations endpoints', () => {
     expect(doc.status).toBe(200);
     expect(Object.keys(doc.body.paths).sort()).toEqual(
       [
+        '/v1/agencies',
         '/v1/inbox',
         '/v1/inbox/{messageId}/ack',
         '/v1/referrals',
