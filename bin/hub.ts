@@ -1,8 +1,10 @@
 #!/usr/bin/env -S npx tsx
+import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { issueApiKey, revokeApiKey, upsertAgency } from '../db/agencies.js';
 import { createDb, ensureDatabase, migrateToLatest } from '../db/connection.js';
 import { loadConfigOrExit } from '../db/load-config.js';
+import { loadRegion } from '../db/region-file.js';
 import { AgencySchema } from '../schemas/agency.js';
 import { agencyGrant, provisionAmqpUser, vhostOf } from '../workers/provision.js';
 import { composeHub } from './compose.js';
@@ -68,6 +70,22 @@ agency
     }
     await withDb((db) => upsertAgency(db, parsed.data));
     console.log(`agency ${parsed.data.code} saved`);
+  });
+
+const region = program.command('region').description('regions and their settings');
+region
+  .command('load <file>')
+  .description(
+    'add or update a region and its agencies from a JSON file ({region, justiceCopy?, agencies: [...]})',
+  )
+  .action(async (file: string) => {
+    const input = JSON.parse(await readFile(file, 'utf8'));
+    const result = await withDb((db) => loadRegion(db, input));
+    if (!result.ok) {
+      console.error(`not loaded:\n  ${result.issues.join('\n  ')}`);
+      process.exit(2);
+    }
+    console.log(`region loaded: ${result.agencies} agencies`);
   });
 
 const key = program.command('key').description('agency API keys');

@@ -1,9 +1,15 @@
 import { randomBytes } from 'node:crypto';
+import type { Transaction } from 'kysely';
 import type { Agency } from '../schemas/agency.js';
 import type { Db } from './connection.js';
 import { sha256Hex } from './ledger-hash.js';
+import type { Database } from './types.js';
 
-export async function upsertAgency(db: Db, agency: Agency, amqpUser: string | null = null): Promise<void> {
+export async function upsertAgency(
+  db: Db | Transaction<Database>,
+  agency: Agency,
+  amqpUser: string | null = null,
+): Promise<void> {
   const row = {
     code: agency.code,
     name: agency.name,
@@ -11,12 +17,14 @@ export async function upsertAgency(db: Db, agency: Agency, amqpUser: string | nu
     region: agency.region,
     parent_code: agency.parent,
     delivery: agency.delivery,
-    amqp_user: amqpUser,
   };
+  // A reload of the directory keeps an agency's RabbitMQ user unless a new one is given.
   await db
     .insertInto('agencies')
-    .values(row)
-    .onConflict((oc) => oc.column('code').doUpdateSet(row))
+    .values({ ...row, amqp_user: amqpUser })
+    .onConflict((oc) =>
+      oc.column('code').doUpdateSet(amqpUser === null ? row : { ...row, amqp_user: amqpUser }),
+    )
     .execute();
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type RawBuilder, sql } from 'kysely';
-import { type ActionCommand, assertNever } from '../schemas/actions.js';
+import { type ActionCommand, assertNever, type Briefing } from '../schemas/actions.js';
 import { HubError } from '../schemas/errors.js';
 import {
   decide,
@@ -30,7 +30,8 @@ export type Dedup =
 
 export type CommandInput =
   | { type: 'submit'; submission: Submission }
-  | { type: 'action'; referralId: string; command: ActionCommand };
+  | { type: 'action'; referralId: string; command: ActionCommand }
+  | { type: 'brief'; briefing: Briefing };
 
 export type CommandMeta = { dedup: Dedup; correlationId?: string | null; causationId?: string | null };
 
@@ -50,6 +51,7 @@ export type ReferralResult = {
 
 export type CommandOutcome =
   | { status: 'applied'; statusCode: number; body: ReferralResult }
+  | { status: 'briefed'; statusCode: number; body: BriefingResult }
   | { status: 'replayed'; statusCode: number; body: unknown }
   | { status: 'duplicate' };
 
@@ -97,6 +99,8 @@ function tryOnce(
       return submit(ctx, actor, input.submission, meta);
     case 'action':
       return act(ctx, actor, input.referralId, input.command, meta);
+    case 'brief':
+      return briefStandalone(ctx, actor, input.briefing, meta);
     default:
       return assertNever(input);
   }
@@ -194,10 +198,17 @@ async function act(
   if (!decision.ok) {
     throw new HubError(decision.code, undefined, { referralId, state: row.state, action: command.action });
   }
-  const { action: _action, ...data } = command;
+  const { action: _action, ...fields } = command;
   const next = command.action === 'forward' ? await forwardedRow(ctx, row, command.to) : row;
   const now = ctx.clock();
+  const briefing =
+    command.action === 'brief' ? await newBriefing(ctx, actor, command, row.id, now, meta) : undefined;
+  const data = briefing ? { ...fields, briefingId: briefing.record.id } : fields;
   const step = await buildStep(ctx, row, next, decision.transition, actor, data, now, meta);
+  if (briefing) {
+    step.outbox.push(...briefing.outbox);
+    step.briefing = briefing.record;
+  }
   const r = step.result;
   try {
     const out = await sql<{ n: number }>`
@@ -265,7 +276,107 @@ async function copiesFor(ctx: CommandContext, kind: ReferralKind, region: string
   return bureau ? [bureau.code] : [];
 }
 
-type Step = { result: ReferralResult; event: Record<string, unknown>; outbox: OutboxRow[] };
+type BriefingRecord = { id: string; subject: string; body: string; recipients: string[]; region: string };
+type Step = {
+  result: ReferralResult;
+  event: Record<string, unknown>;
+  outbox: OutboxRow[];
+  briefing?: BriefingRecord;
+};
+
+export type BriefingResult = {
+  id: string;
+  referralId: string | null;
+  recipients: string[];
+  createdAt: string;
+};
+
+/** 案情通报: the briefing row and one `briefing.sent` message per recipient. */
+async function newBriefing(
+  ctx: CommandContext,
+  actor: DirectoryAgency,
+  briefing: Briefing,
+  referralId: string | null,
+  now: Date,
+  meta: CommandMeta,
+): Promise<{ record: BriefingRecord; outbox: OutboxRow[] }> {
+  const recipients = [...new Set(briefing.recipients)].filter((code) => code !== actor.code);
+  for (const code of recipients) {
+    if (!(await ctx.directory.get(code))) {
+      throw new HubError('RECIPIENT_INVALID', 'a briefing recipient is not a known agency', {
+        recipient: code,
+      });
+    }
+  }
+  if (recipients.length === 0)
+    throw new HubError('RECIPIENT_INVALID', 'a briefing needs a recipient other than its sender');
+  const record = {
+    id: randomUUID(),
+    subject: briefing.subject,
+    body: briefing.body,
+    recipients,
+    region: actor.region,
+  };
+  const causationId = meta.dedup?.via === 'amqp' ? meta.dedup.messageId : (meta.causationId ?? null);
+  const outbox: OutboxRow[] = [];
+  for (const code of recipients) {
+    outbox.push(
+      await outboxRow(ctx, {
+        messageId: randomUUID(),
+        type: 'briefing.sent',
+        referralId,
+        sender: actor.code,
+        recipient: code,
+        occurredAt: now.toISOString(),
+        correlationId: meta.correlationId ?? referralId ?? record.id,
+        causationId,
+        payload: {
+          briefingId: record.id,
+          referralId,
+          subject: record.subject,
+          body: record.body,
+          recipients,
+        },
+      }),
+    );
+  }
+  return { record, outbox };
+}
+
+async function briefStandalone(
+  ctx: CommandContext,
+  actor: DirectoryAgency,
+  briefing: Briefing,
+  meta: CommandMeta,
+): Promise<CommandOutcome | undefined> {
+  const now = ctx.clock();
+  const { record, outbox } = await newBriefing(ctx, actor, briefing, null, now, meta);
+  const body: BriefingResult = {
+    id: record.id,
+    referralId: null,
+    recipients: record.recipients,
+    createdAt: now.toISOString(),
+  };
+  try {
+    await sql`
+      WITH b AS (
+        INSERT INTO briefings (id, sender_code, referral_id, subject, body, recipient_codes, region, created_at)
+        VALUES (${record.id}, ${actor.code}, NULL, ${record.subject}, ${record.body}, ${record.recipients}::text[],
+          ${record.region}, ${now})
+        RETURNING id
+      ), ob AS (
+        INSERT INTO outbox (message_id, recipient_code, channel, type, referral_id, envelope)
+        SELECT m.message_id, m.recipient_code, m.channel, m.type, NULL, m.envelope
+        FROM b, jsonb_to_recordset(${JSON.stringify(outbox)}::jsonb)
+          AS m(message_id uuid, recipient_code text, channel text, type text, envelope jsonb)
+      )${dedupInsert(sql`b`, actor, meta, 201, body)}
+      SELECT count(*)::int AS n FROM b`.execute(ctx.db);
+  } catch (error) {
+    if (isUniqueViolation(error)) return undefined;
+    throw error;
+  }
+  return { status: 'briefed', statusCode: 201, body };
+}
 
 /** The ledger event (chained to the referral's head) and one outbox row per party told. */
 async function buildStep(
@@ -360,10 +471,19 @@ export async function outboxRow(ctx: CommandContext, envelope: Envelope): Promis
   };
 }
 
-/** The ledger, outbox and de-duplication inserts, each guarded by the CTE that moved the referral. */
+/** The ledger, outbox, briefing and de-duplication inserts, each guarded by the CTE that moved the referral. */
 function writesAfter(source: RawBuilder<unknown>, step: Step, actor: DirectoryAgency, meta: CommandMeta) {
   const e = step.event;
-  const ledger = sql`ev AS (
+  const b = step.briefing;
+  const briefing = b
+    ? sql`, br AS (
+      INSERT INTO briefings (id, sender_code, referral_id, subject, body, recipient_codes, region, created_at)
+      SELECT ${b.id}, ${actor.code}, id, ${b.subject}, ${b.body}, ${b.recipients}::text[], ${b.region}, ${e.occurred_at}::timestamptz
+      FROM ${source}
+    )`
+    : sql``;
+  const status = step.result.seq === 1 ? 201 : 200;
+  return sql`ev AS (
       INSERT INTO ledger_events (referral_id, seq, event, action, actor_code, occurred_at, payload, message_id, prev_hash, hash)
       SELECT id, ${e.seq}, ${e.event}, ${e.action}, ${e.actor_code}, ${e.occurred_at}, ${JSON.stringify(e.payload)}::jsonb,
         ${e.message_id}, ${e.prev_hash}, ${e.hash}
@@ -373,20 +493,28 @@ function writesAfter(source: RawBuilder<unknown>, step: Step, actor: DirectoryAg
       SELECT m.message_id, m.recipient_code, m.channel, m.type, s.id, m.envelope
       FROM ${source} s, jsonb_to_recordset(${JSON.stringify(step.outbox)}::jsonb)
         AS m(message_id uuid, recipient_code text, channel text, type text, envelope jsonb)
-    )`;
+    )${briefing}${dedupInsert(source, actor, meta, status, step.result)}`;
+}
+
+/** Records the message id or Idempotency-Key in the same statement as the effect it guards. */
+function dedupInsert(
+  source: RawBuilder<unknown>,
+  actor: DirectoryAgency,
+  meta: CommandMeta,
+  status: number,
+  response: unknown,
+) {
   const dedup = meta.dedup;
-  if (!dedup) return ledger;
+  if (!dedup) return sql``;
   if (dedup.via === 'amqp') {
-    return sql`${ledger}, dd AS (
+    return sql`, dd AS (
       INSERT INTO processed_messages (message_id, sender_code, type, outcome)
       SELECT ${dedup.messageId}, ${actor.code}, ${dedup.type}, 'applied' FROM ${source}
     )`;
   }
-  const status = step.result.seq === 1 ? 201 : 200;
-  return sql`${ledger}, dd AS (
+  return sql`, dd AS (
     INSERT INTO idempotency_keys (agency_code, key, request_hash, status_code, response)
-    SELECT ${actor.code}, ${dedup.key}, ${dedup.requestHash}, ${status}, ${JSON.stringify(step.result)}::jsonb
-    FROM ${source}
+    SELECT ${actor.code}, ${dedup.key}, ${dedup.requestHash}, ${status}, ${JSON.stringify(response)}::jsonb FROM ${source}
   )`;
 }
 

@@ -9,6 +9,7 @@ import type { Config } from '../schemas/config.js';
 import { type Authenticate, createAuthenticator } from './auth.js';
 import { registerErrorHandling } from './errors.js';
 import { agencyRoutes } from './routes/agencies.js';
+import { briefingRoutes } from './routes/briefings.js';
 import { inboxRoutes } from './routes/inbox.js';
 import { opsRoutes } from './routes/ops.js';
 import { referralRoutes } from './routes/referrals.js';
@@ -74,5 +75,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(referralRoutes(deps));
   await app.register(inboxRoutes(deps));
   await app.register(agencyRoutes(deps));
+  await app.register(briefingRoutes(deps));
   return app;
 }

@@ -83,7 +83,17 @@ export const ACTION_SCHEMAS = {
   }),
   accept: z.strictObject({ action: z.literal('accept'), note }),
   close: z.strictObject({ action: z.literal('close'), note }),
+  brief: z.strictObject({
+    action: z.literal('brief'),
+    recipients: z.array(AgencyCodeSchema).min(1).max(100),
+    subject: z.string().min(1).max(300),
+    body: z.string().min(1).max(20_000),
+  }),
 } as const;
+
+/** A standalone briefing (POST /v1/briefings, `command.brief`): the same fields without a referral. */
+export const BriefingSchema = ACTION_SCHEMAS.brief.omit({ action: true });
+export type Briefing = z.infer<typeof BriefingSchema>;
 
 export const ActionCommandSchema = z.discriminatedUnion('action', [
   ACTION_SCHEMAS.withdraw,
@@ -105,6 +115,7 @@ export const ActionCommandSchema = z.discriminatedUnion('action', [
   ACTION_SCHEMAS.report_handling,
   ACTION_SCHEMAS.accept,
   ACTION_SCHEMAS.close,
+  ACTION_SCHEMAS.brief,
 ]);
 export type ActionCommand = z.infer<typeof ActionCommandSchema>;
 

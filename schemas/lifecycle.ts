@@ -54,6 +54,7 @@ export const ACTIONS = [
   'report_handling',
   'accept',
   'close',
+  'brief',
 ] as const;
 export const ActionSchema = z.enum(ACTIONS);
 export type Action = z.infer<typeof ActionSchema>;
@@ -455,11 +456,22 @@ function expand(kind: ReferralKind, rows: Row[]): Transition[] {
   }));
 }
 
+/**
+ * 案情通报 (seed 三(六)): any current party may brief chosen agencies about a referral in any state; the
+ * state stays, the briefing goes on the chain, and its recipients are named in the action itself.
+ */
+function briefings(rows: Row[]): Row[] {
+  const states = [...new Set(rows.flatMap(([from, , , to]) => (from ? [from, to] : [to])))];
+  return states.flatMap((state) =>
+    PARTY_ROLES.map((role): Row => [state, 'brief', role, state, 'briefed', [], 'seed 三(六) 案情通报']),
+  );
+}
+
 /** The lifecycle, as data. Everything else (states, allowed actions, decide) derives from this table. */
 export const TRANSITIONS: readonly Transition[] = [
-  ...expand('criminal_transfer', CT),
-  ...expand('reverse_transfer', RT),
-  ...expand('duty_clue', DC),
+  ...expand('criminal_transfer', [...CT, ...briefings(CT)]),
+  ...expand('reverse_transfer', [...RT, ...briefings(RT)]),
+  ...expand('duty_clue', [...DC, ...briefings(DC)]),
 ];
 
 /** Who may start each kind (by agency kind), and who may receive it. */

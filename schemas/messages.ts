@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { ActionCommandSchema } from './actions.js';
+import { ActionCommandSchema, BriefingSchema } from './actions.js';
 import { AgencyCodeSchema } from './agency.js';
 import { ErrorCodeSchema } from './error-code.js';
-import { SubmissionSchema } from './referral.js';
+import { PARTY_ROLES, StateSchema, TRANSITIONS } from './lifecycle.js';
+import { ReferralKindSchema, SubmissionSchema } from './referral.js';
 
 /** The hub's own name as sender or recipient of an envelope. */
 export const HUB = 'hub';
@@ -23,40 +24,53 @@ export const EnvelopeBaseSchema = z.strictObject({
 });
 export type Envelope = z.infer<typeof EnvelopeBaseSchema>;
 
-const ReferralViewPayload = z.object({
+const ReferralEventPayload = z.object({
   referralId: z.uuid(),
-  kind: z.string(),
-  state: z.string(),
+  kind: ReferralKindSchema,
+  state: StateSchema,
   event: z.string(),
-  /** The recipient's role in the referral: recipient, sender, or procuratorate (抄送 copy). */
-  role: z.enum(['sender', 'recipient', 'procuratorate']),
+  /** The recipient's role in the referral; `procuratorate` and `copy` are the 抄送 copies. */
+  role: z.enum(PARTY_ROLES),
   seq: z.number().int().positive(),
   hash: z.string(),
   actor: AgencyCodeSchema,
+  /** The submission (for `submitted`) or the action's fields. */
   data: z.record(z.string(), z.unknown()),
 });
 
-/** Hub → agency notifications. The type is `referral.<event>`. */
-export const NOTIFICATION_TYPES = {
-  'referral.submitted': ReferralViewPayload.extend({ event: z.literal('submitted') }),
-  'referral.withdrawn': ReferralViewPayload.extend({ event: z.literal('withdrawn') }),
-  'referral.receipted': ReferralViewPayload.extend({ event: z.literal('receipted') }),
+const referralEvents = [...new Set(TRANSITIONS.map((t) => t.event))].filter((e) => e !== 'briefed');
+
+/** Hub → agency notifications: `referral.<event>` for every lifecycle event, briefings, refusals. */
+export const NOTIFICATION_TYPES: Record<string, z.ZodType> = {
+  ...Object.fromEntries(
+    referralEvents.map((event) => [
+      `referral.${event}`,
+      ReferralEventPayload.extend({ event: z.literal(event) }),
+    ]),
+  ),
+  'briefing.sent': z.object({
+    briefingId: z.uuid(),
+    referralId: z.uuid().nullable(),
+    subject: z.string(),
+    body: z.string(),
+    recipients: z.array(AgencyCodeSchema),
+  }),
   'command.rejected': z.object({
     rejectedMessageId: z.string().nullable(),
     code: ErrorCodeSchema,
     message: z.string(),
     details: z.record(z.string(), z.unknown()).optional(),
   }),
-} as const;
+};
 
 /** Agency → hub commands, published to the hub.commands exchange and consumed from hub.inbound. */
 export const COMMAND_TYPES = {
   'command.submit': SubmissionSchema,
   'command.action': ActionCommandSchema,
+  'command.brief': BriefingSchema,
   'command.ack': z.strictObject({ messageIds: z.array(z.uuid()).min(1).max(1000) }),
 } as const;
 
-export type NotificationType = keyof typeof NOTIFICATION_TYPES;
 export type CommandType = keyof typeof COMMAND_TYPES;
 
 export const CommandEnvelopeSchema = z.discriminatedUnion('type', [
@@ -66,6 +80,7 @@ export const CommandEnvelopeSchema = z.discriminatedUnion('type', [
     referralId: z.uuid(),
     payload: COMMAND_TYPES['command.action'],
   }),
+  EnvelopeBaseSchema.extend({ type: z.literal('command.brief'), payload: COMMAND_TYPES['command.brief'] }),
   EnvelopeBaseSchema.extend({ type: z.literal('command.ack'), payload: COMMAND_TYPES['command.ack'] }),
 ]);
 export type CommandEnvelope = z.infer<typeof CommandEnvelopeSchema>;

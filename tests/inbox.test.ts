@@ -96,6 +96,7 @@ describe('operations endpoints', () => {
     expect(Object.keys(doc.body.paths).sort()).toEqual(
       [
         '/v1/agencies',
+        '/v1/briefings',
         '/v1/inbox',
         '/v1/inbox/{messageId}/ack',
         '/v1/referrals',

@@ -123,6 +123,8 @@ export class Intake {
           { type: 'action', referralId: command.referralId, command: command.payload },
           meta,
         );
+      case 'command.brief':
+        return applyCommand(this.ctx, agency, { type: 'brief', briefing: command.payload }, meta);
       case 'command.ack':
         await acknowledge(this.ctx.db, agency.code, command.payload.messageIds);
         return { status: 'applied' };

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { sql } from 'kysely';
+import { buildAsyncApi } from '../../schemas/asyncapi.js';
 import type { GatewayDeps } from '../app.js';
 
 /** Liveness, readiness (database and broker) and Prometheus metrics; no authentication. */
@@ -19,6 +20,9 @@ export function opsRoutes(deps: GatewayDeps): FastifyPluginAsync {
       if (!ready) reply.status(503).header('retry-after', '2');
       return { status: ready ? 'ready' : 'unavailable', database, broker };
     });
+
+    const asyncApi = buildAsyncApi(deps.config.AMQP_PREFIX);
+    app.get('/docs/asyncapi.json', { schema: { hide: true } }, async () => asyncApi);
 
     app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
       reply.header('content-type', deps.metrics.registry.contentType);
