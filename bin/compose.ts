@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { createDb, type Db } from '../db/connection.js';
+import { DeadlinePolicy } from '../db/deadline-policy.js';
 import { AgencyDirectory } from '../db/directory.js';
 import { createLogger, type Logger } from '../db/logger.js';
 import { createMetrics, type HubMetrics } from '../db/metrics.js';
@@ -12,6 +13,7 @@ export type Hub = {
   workers: Workers;
   db: Db;
   directory: AgencyDirectory;
+  policy: DeadlinePolicy;
   metrics: HubMetrics;
   stop(): Promise<void>;
 };
@@ -24,11 +26,13 @@ export async function composeHub(config: Config, options: HubOptions = {}): Prom
   const log = options.log ?? createLogger(config.LOG_LEVEL);
   const directory = new AgencyDirectory(db);
   const metrics = createMetrics(db);
-  const workers = await startWorkers(config, { db, directory, metrics, log, clock: options.clock });
+  const policy = new DeadlinePolicy(db);
+  const workers = await startWorkers(config, { db, directory, policy, metrics, log, clock: options.clock });
   const app = await buildApp({
     config,
     db,
     directory,
+    policy,
     metrics,
     log,
     clock: options.clock,
@@ -40,6 +44,7 @@ export async function composeHub(config: Config, options: HubOptions = {}): Prom
     workers,
     db,
     directory,
+    policy,
     metrics,
     async stop() {
       await app.close();

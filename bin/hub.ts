@@ -5,7 +5,9 @@ import { issueApiKey, revokeApiKey, upsertAgency } from '../db/agencies.js';
 import { createDb, ensureDatabase, migrateToLatest } from '../db/connection.js';
 import { loadConfigOrExit } from '../db/load-config.js';
 import { loadRegion } from '../db/region-file.js';
-import { AgencySchema } from '../schemas/agency.js';
+import { AgencySchema, RegionCodeSchema } from '../schemas/agency.js';
+import { HolidayYearSchema } from '../schemas/calendar.js';
+import { DEADLINE_RULES, RULES_BY_ID, RuleOverrideSchema } from '../schemas/deadlines.js';
 import { agencyGrant, provisionAmqpUser, vhostOf } from '../workers/provision.js';
 import { composeHub } from './compose.js';
 import { printSeeded, seedDemoIfEmpty } from './seed.js';
@@ -86,6 +88,86 @@ region
       process.exit(2);
     }
     console.log(`region loaded: ${result.agencies} agencies`);
+  });
+
+const deadline = program.command('deadline').description("legal deadline rules and a region's overrides");
+deadline
+  .command('list')
+  .option('--region <region>', 'show the rules as this region applies them')
+  .action(async (opts: { region?: string }) => {
+    await withDb(async (db) => {
+      const overrides = opts.region
+        ? await db.selectFrom('deadline_overrides').selectAll().where('region', '=', opts.region).execute()
+        : [];
+      for (const rule of DEADLINE_RULES) {
+        const o = overrides.find((x) => x.rule_id === rule.id);
+        const period = o ? `${o.amount} ${o.unit} (override)` : `${rule.amount} ${rule.unit}`;
+        console.log(`${rule.id.padEnd(32)} ${period.padEnd(28)} ${rule.source}`);
+      }
+    });
+  });
+deadline
+  .command('set')
+  .description('override a rule for a region (takes effect within seconds, no deploy)')
+  .requiredOption('--region <region>')
+  .requiredOption('--rule <rule>')
+  .requiredOption('--amount <n>')
+  .requiredOption('--unit <unit>', 'hour, calendar_day, working_day or month')
+  .option('--lead <fraction>', 'warn when this share of the period is left, e.g. 0.25')
+  .action(async (opts: { region: string; rule: string; amount: string; unit: string; lead?: string }) => {
+    const parsed = RuleOverrideSchema.safeParse({
+      amount: Number(opts.amount),
+      unit: opts.unit,
+      ...(opts.lead === undefined ? {} : { leadFraction: Number(opts.lead) }),
+    });
+    const region = RegionCodeSchema.safeParse(opts.region);
+    if (!parsed.success || !region.success || !RULES_BY_ID.has(opts.rule)) {
+      console.error(
+        `invalid override: rule must be one of ${[...RULES_BY_ID.keys()].join(', ')}; region six digits; amount a positive integer; unit hour|calendar_day|working_day|month`,
+      );
+      process.exit(2);
+    }
+    const values = {
+      amount: parsed.data.amount,
+      unit: parsed.data.unit,
+      lead_fraction: parsed.data.leadFraction ?? null,
+    };
+    await withDb((db) =>
+      db
+        .insertInto('deadline_overrides')
+        .values({ region: region.data, rule_id: opts.rule, ...values })
+        .onConflict((oc) =>
+          oc.columns(['region', 'rule_id']).doUpdateSet({ ...values, updated_at: new Date() }),
+        )
+        .execute(),
+    );
+    console.log(`${opts.rule} in ${region.data}: ${values.amount} ${values.unit}`);
+  });
+
+program
+  .command('calendar-load <file>')
+  .description(
+    'load a year of the holiday calendar ({year, source, holidays, workdays}) for years not shipped',
+  )
+  .action(async (file: string) => {
+    const parsed = HolidayYearSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
+    if (!parsed.success) {
+      console.error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n'));
+      process.exit(2);
+    }
+    const year = parsed.data;
+    await withDb((db) =>
+      db
+        .insertInto('holiday_calendars')
+        .values({ year: year.year, data: JSON.stringify(year) })
+        .onConflict((oc) =>
+          oc.column('year').doUpdateSet({ data: JSON.stringify(year), loaded_at: new Date() }),
+        )
+        .execute(),
+    );
+    console.log(
+      `calendar ${year.year} loaded: ${year.holidays.length} holidays, ${year.workdays.length} make-up days`,
+    );
   });
 
 const key = program.command('key').description('agency API keys');

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type RawBuilder, sql } from 'kysely';
 import { type ActionCommand, assertNever, type Briefing } from '../schemas/actions.js';
+import { DEADLINE_RULES } from '../schemas/deadlines.js';
 import { HubError } from '../schemas/errors.js';
 import {
   decide,
@@ -13,6 +14,7 @@ import {
 import type { Envelope } from '../schemas/messages.js';
 import type { ReferralKind, Submission } from '../schemas/referral.js';
 import type { Db } from './connection.js';
+import type { DeadlinePolicy } from './deadline-policy.js';
 import type { AgencyDirectory, DirectoryAgency } from './directory.js';
 import { GENESIS_HASH, hashLink } from './ledger-hash.js';
 import { loadReferralRow, type Parties, partiesOf, type ReferralRow, rolesOf } from './referrals.js';
@@ -20,7 +22,7 @@ import { canSee, scopeOf } from './visibility.js';
 
 export type Clock = () => Date;
 
-export type CommandContext = { db: Db; directory: AgencyDirectory; clock: Clock };
+export type CommandContext = { db: Db; directory: AgencyDirectory; clock: Clock; policy: DeadlinePolicy };
 
 /** How a repeated command is recognised: an HTTP Idempotency-Key, or an AMQP message id. */
 export type Dedup =
@@ -277,11 +279,32 @@ async function copiesFor(ctx: CommandContext, kind: ReferralKind, region: string
 }
 
 type BriefingRecord = { id: string; subject: string; body: string; recipients: string[]; region: string };
+type DutyRow = {
+  id: string;
+  rule_id: string;
+  region: string;
+  title: string;
+  source: string;
+  is_window: boolean;
+  responsible_code: string;
+  counterparty_code: string | null;
+  amount: number;
+  unit: string;
+  started_at: string;
+  warn_at: string;
+  due_at: string;
+  status: string;
+  opened_seq: number;
+  closed_seq: number | null;
+  closed_at: string | null;
+};
 type Step = {
   result: ReferralResult;
   event: Record<string, unknown>;
   outbox: OutboxRow[];
   briefing?: BriefingRecord;
+  opens: DutyRow[];
+  fulfils: string[];
 };
 
 export type BriefingResult = {
@@ -392,6 +415,22 @@ async function buildStep(
   const seq = row.head_seq + 1;
   const occurredAt = now.toISOString();
   const causationId = meta.dedup?.via === 'amqp' ? meta.dedup.messageId : (meta.causationId ?? null);
+  const parties = partiesOf(next);
+  const opens = await openedDuties(ctx, next, transition, parties, seq, now, data);
+  const fulfils = DEADLINE_RULES.filter(
+    (r) => r.kind === row.kind && r.fulfilledBy.includes(transition.event),
+  ).map((r) => r.id);
+  // The ledger says which duties the event opens (with their due times) and which it fulfils.
+  const ledgerPayload =
+    opens.length + fulfils.length > 0
+      ? {
+          ...data,
+          duties: {
+            opens: opens.map((d) => ({ rule: d.rule_id, dueAt: d.due_at, status: d.status })),
+            fulfils,
+          },
+        }
+      : data;
   const hash = hashLink({
     referralId: row.id,
     seq,
@@ -399,10 +438,9 @@ async function buildStep(
     action: transition.action,
     actor: actor.code,
     occurredAt,
-    payload: data,
+    payload: ledgerPayload,
     prevHash: row.head_hash,
   });
-  const parties = partiesOf(next);
   const result: ReferralResult = {
     id: row.id,
     kind: row.kind,
@@ -453,12 +491,54 @@ async function buildStep(
     action: transition.action,
     actor_code: actor.code,
     occurred_at: occurredAt,
-    payload: data,
+    payload: ledgerPayload,
     message_id: causationId,
     prev_hash: row.head_hash,
     hash,
   };
-  return { result, event, outbox };
+  return { result, event, outbox, opens, fulfils };
+}
+
+/** The duty the transition starts, and for a criminal transfer the already-closed 24 h send duty. */
+async function openedDuties(
+  ctx: CommandContext,
+  row: ReferralRow,
+  transition: Transition,
+  parties: Parties,
+  seq: number,
+  now: Date,
+  data: Record<string, unknown>,
+): Promise<DutyRow[]> {
+  const duties: DutyRow[] = [];
+  const add = async (ruleId: string, start: Date, closed: boolean) => {
+    const { rule, dueAt, warnAt } = await ctx.policy.schedule(row.region, ruleId, start);
+    const met = now.getTime() <= dueAt.getTime();
+    duties.push({
+      id: randomUUID(),
+      rule_id: rule.id,
+      region: row.region,
+      title: rule.title,
+      source: rule.source,
+      is_window: rule.window,
+      responsible_code: codesOf(parties, rule.responsible)[0] ?? parties.sender,
+      counterparty_code: codesOf(parties, rule.counterparty)[0] ?? null,
+      amount: rule.amount,
+      unit: rule.unit,
+      started_at: start.toISOString(),
+      warn_at: warnAt.toISOString(),
+      due_at: dueAt.toISOString(),
+      status: closed ? (met ? 'met' : 'met_late') : 'open',
+      opened_seq: seq,
+      closed_seq: closed ? seq : null,
+      closed_at: closed ? now.toISOString() : null,
+    });
+  };
+  // Decree 310 Art 5: the 24 h from approval to transfer ends with the submission itself.
+  if (transition.action === 'submit' && typeof data.approvedAt === 'string') {
+    await add('send_after_approval', new Date(data.approvedAt), true);
+  }
+  if (transition.deadline) await add(transition.deadline, now, false);
+  return duties;
 }
 
 export async function outboxRow(ctx: CommandContext, envelope: Envelope): Promise<OutboxRow> {
@@ -493,7 +573,35 @@ function writesAfter(source: RawBuilder<unknown>, step: Step, actor: DirectoryAg
       SELECT m.message_id, m.recipient_code, m.channel, m.type, s.id, m.envelope
       FROM ${source} s, jsonb_to_recordset(${JSON.stringify(step.outbox)}::jsonb)
         AS m(message_id uuid, recipient_code text, channel text, type text, envelope jsonb)
-    )${briefing}${dedupInsert(source, actor, meta, status, step.result)}`;
+    )${briefing}${dutyWrites(source, step)}${dedupInsert(source, actor, meta, status, step.result)}`;
+}
+
+/** Closes the duties the event fulfils (met, or met_late past the due time) and opens the new ones. */
+function dutyWrites(source: RawBuilder<unknown>, step: Step) {
+  const at = step.event.occurred_at as string;
+  const close =
+    step.fulfils.length > 0
+      ? sql`, dc AS (
+      UPDATE duties SET status = CASE WHEN due_at >= ${at}::timestamptz THEN 'met' ELSE 'met_late' END,
+        closed_at = ${at}::timestamptz, closed_seq = ${step.result.seq}
+      WHERE referral_id = (SELECT id FROM ${source}) AND rule_id = ANY(${step.fulfils}::text[])
+        AND status IN ('open', 'warned', 'overdue', 'lapsed')
+    )`
+      : sql``;
+  const open =
+    step.opens.length > 0
+      ? sql`, dn AS (
+      INSERT INTO duties (id, referral_id, rule_id, region, title, source, is_window, responsible_code, counterparty_code,
+        amount, unit, started_at, warn_at, due_at, status, opened_seq, closed_seq, closed_at)
+      SELECT d.id, s.id, d.rule_id, d.region, d.title, d.source, d.is_window, d.responsible_code, d.counterparty_code,
+        d.amount, d.unit, d.started_at, d.warn_at, d.due_at, d.status, d.opened_seq, d.closed_seq, d.closed_at
+      FROM ${source} s, jsonb_to_recordset(${JSON.stringify(step.opens)}::jsonb) AS d(id uuid, rule_id text,
+        region text, title text, source text, is_window boolean, responsible_code text, counterparty_code text,
+        amount int, unit text, started_at timestamptz, warn_at timestamptz, due_at timestamptz, status text,
+        opened_seq int, closed_seq int, closed_at timestamptz)
+    )`
+      : sql``;
+  return sql`${close}${open}`;
 }
 
 /** Records the message id or Idempotency-Key in the same statement as the effect it guards. */

@@ -115,7 +115,50 @@ export type ReferralView = {
   updatedAt: string;
   head: { seq: number; hash: string };
   ledger: LedgerEntry[];
+  duties: DutyView[];
 };
+
+export type DutyView = {
+  id: string;
+  rule: string;
+  title: string;
+  source: string;
+  responsible: string;
+  counterparty: string | null;
+  period: { amount: number; unit: string };
+  startedAt: string;
+  warnAt: string;
+  dueAt: string;
+  status: string;
+  window: boolean;
+  closedAt: string | null;
+};
+
+export async function loadDuties(db: Db, referralId: string): Promise<DutyView[]> {
+  const rows = await db
+    .selectFrom('duties')
+    .selectAll()
+    .where('referral_id', '=', referralId)
+    .orderBy('started_at')
+    .orderBy('rule_id')
+    .execute();
+  const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+  return rows.map((r) => ({
+    id: r.id,
+    rule: r.rule_id,
+    title: r.title,
+    source: r.source,
+    responsible: r.responsible_code,
+    counterparty: r.counterparty_code,
+    period: { amount: r.amount, unit: r.unit },
+    startedAt: iso(r.started_at)!,
+    warnAt: iso(r.warn_at)!,
+    dueAt: iso(r.due_at)!,
+    status: r.status,
+    window: r.is_window,
+    closedAt: iso(r.closed_at),
+  }));
+}
 
 export async function readReferral(db: Db, id: string): Promise<ReferralView | undefined> {
   const row = await db.selectFrom('referrals').selectAll().where('id', '=', id).executeTakeFirst();
@@ -135,6 +178,7 @@ export async function readReferral(db: Db, id: string): Promise<ReferralView | u
     updatedAt: new Date(row.updated_at).toISOString(),
     head: { seq: row.head_seq, hash: row.head_hash },
     ledger: await loadLedger(db, id),
+    duties: await loadDuties(db, id),
   };
 }
 

@@ -108,7 +108,48 @@ export interface BriefingsTable {
   created_at: Generated<Date>;
 }
 
+export interface DutiesTable {
+  id: string;
+  referral_id: string;
+  rule_id: string;
+  region: string;
+  title: string;
+  source: string;
+  is_window: boolean;
+  responsible_code: string;
+  counterparty_code: string | null;
+  amount: number;
+  unit: string;
+  started_at: Timestamp;
+  warn_at: Timestamp;
+  due_at: Timestamp;
+  status: string;
+  opened_seq: number;
+  closed_seq: number | null;
+  warned_at: Timestamp | null;
+  overdue_at: Timestamp | null;
+  closed_at: Timestamp | null;
+}
+
+export interface DeadlineOverridesTable {
+  region: string;
+  rule_id: string;
+  amount: number;
+  unit: string;
+  lead_fraction: number | null;
+  updated_at: Generated<Date>;
+}
+
+export interface HolidayCalendarsTable {
+  year: number;
+  data: Json<Record<string, unknown>>;
+  loaded_at: Generated<Date>;
+}
+
 export interface Database {
+  duties: DutiesTable;
+  deadline_overrides: DeadlineOverridesTable;
+  holiday_calendars: HolidayCalendarsTable;
   region_settings: RegionSettingsTable;
   briefings: BriefingsTable;
   agencies: AgenciesTable;

@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Db } from '../db/connection.js';
+import { DeadlinePolicy } from '../db/deadline-policy.js';
 import type { AgencyDirectory } from '../db/directory.js';
 import type { Logger } from '../db/logger.js';
 import type { HubMetrics } from '../db/metrics.js';
@@ -18,6 +19,7 @@ export type GatewayDeps = {
   config: Config;
   db: Db;
   directory: AgencyDirectory;
+  policy: DeadlinePolicy;
   metrics: HubMetrics;
   log: Logger;
   clock: () => Date;
@@ -27,13 +29,17 @@ export type GatewayDeps = {
   brokerReady?: () => Promise<boolean>;
 };
 
-export type AppOptions = Omit<GatewayDeps, 'authenticate' | 'clock'> & { clock?: () => Date };
+export type AppOptions = Omit<GatewayDeps, 'authenticate' | 'clock' | 'policy'> & {
+  clock?: () => Date;
+  policy?: DeadlinePolicy;
+};
 
 /** Builds the gateway without listening, so that tests inject requests and run many apps side by side. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const deps: GatewayDeps = {
     ...options,
     clock: options.clock ?? (() => new Date()),
+    policy: options.policy ?? new DeadlinePolicy(options.db),
     authenticate: createAuthenticator(options.db, options.directory),
   };
   const app = Fastify({

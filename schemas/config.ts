@@ -28,6 +28,8 @@ export const ConfigSchema = z.object({
   INTAKE_PREFETCH: z.coerce.number().int().min(1).max(10_000).default(200),
   /** Quorum-queue delivery limit: a message redelivered this often is dead-lettered. */
   DELIVERY_LIMIT: z.coerce.number().int().min(1).max(100).default(5),
+  /** How often the deadlines worker looks for duties to warn about or record as breached. */
+  DEADLINES_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
 });
 

@@ -145,6 +145,7 @@ const CT: Row[] = [
     'supplemented',
     ['recipient', 'procuratorate'],
     'MPS Art 180(2)',
+    'filing_decision_due',
   ],
   [
     'receipted',
@@ -268,6 +269,7 @@ const CT: Row[] = [
     'reasons_given',
     ['procuratorate', 'sender'],
     'SPP Rules Art 560',
+    'supervision_notice_due',
   ],
   [
     'reasons_given',

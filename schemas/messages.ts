@@ -48,6 +48,22 @@ export const NOTIFICATION_TYPES: Record<string, z.ZodType> = {
       ReferralEventPayload.extend({ event: z.literal(event) }),
     ]),
   ),
+  ...Object.fromEntries(
+    (['approaching', 'overdue'] as const).map((alarm) => [
+      `deadline.${alarm}`,
+      z.object({
+        referralId: z.uuid(),
+        dutyId: z.uuid(),
+        rule: z.string(),
+        title: z.string(),
+        source: z.string(),
+        responsible: AgencyCodeSchema,
+        counterparty: AgencyCodeSchema.nullable(),
+        dueAt: z.iso.datetime(),
+        status: z.literal(alarm === 'overdue' ? 'overdue' : 'warned'),
+      }),
+    ]),
+  ),
   'briefing.sent': z.object({
     briefingId: z.uuid(),
     referralId: z.uuid().nullable(),

@@ -127,7 +127,7 @@ describe('criminal transfer from HTTP through RabbitMQ to a receipt', () => {
     const ledger = await ledgerOf(referral.id);
     expect(ledger.map((e) => e.event)).toEqual(['submitted', 'receipted']);
     expect(ledger[1]?.message_id).toBe(command.messageId);
-    expect(ledger[1]?.payload).toEqual({ note: '已签收' });
+    expect(ledger[1]?.payload).toMatchObject({ note: '已签收', duties: { fulfils: ['receipt_due'] } });
     const view = await hub.request('enf-a', 'GET', `/v1/referrals/${referral.id}`);
     expect(view.body.state).toBe('receipted');
   });

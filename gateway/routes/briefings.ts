@@ -11,7 +11,7 @@ const ListQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200
 
 /** 案情通报 without a referral; a briefing about a referral is the `brief` action on that referral. */
 export function briefingRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
-  const ctx = { db: deps.db, directory: deps.directory, clock: deps.clock };
+  const ctx = { db: deps.db, directory: deps.directory, clock: deps.clock, policy: deps.policy };
   return async (app) => {
     app.addHook('preHandler', deps.authenticate);
 

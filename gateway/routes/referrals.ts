@@ -28,7 +28,7 @@ const ListQuery = z.strictObject({
 const IdempotencyHeaders = z.object({ 'idempotency-key': z.string().min(1).max(200).optional() });
 
 export function referralRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
-  const ctx = { db: deps.db, directory: deps.directory, clock: deps.clock };
+  const ctx = { db: deps.db, directory: deps.directory, clock: deps.clock, policy: deps.policy };
 
   function dedupOf(key: string | undefined, method: string, url: string, body: unknown): Dedup {
     if (!key) return undefined;

@@ -52,7 +52,7 @@ export type TestHub = Hub & {
  * prefix and agency users, the gateway (inject) and the workers; `close` leaves nothing behind.
  */
 export async function createTestHub(
-  options: { clock?: () => Date; agencies?: typeof TEST_AGENCIES } = {},
+  options: { clock?: () => Date; agencies?: typeof TEST_AGENCIES; env?: Record<string, string> } = {},
 ): Promise<TestHub> {
   const services = inject('services');
   const id = randomBytes(5).toString('hex');
@@ -67,6 +67,7 @@ export async function createTestHub(
     LOG_LEVEL: 'silent',
     DB_POOL_SIZE: '10',
     RELAY_POLL_MS: '10',
+    ...options.env,
   });
   if (!parsed.ok) throw new Error(parsed.message);
   const config = parsed.value;

@@ -1,0 +1,170 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeadlineWatcher } from '../workers/deadlines.js';
+import { criminalTransfer, REGION } from './helpers/fixtures.js';
+import { createTestHub, type TestHub } from './helpers/test-hub.js';
+
+const HOUR = 3600_000;
+let now = new Date('2026-11-23T01:00:00Z'); // Monday 09:00 in Beijing
+const clock = () => now;
+const advance = (ms: number) => {
+  now = new Date(now.getTime() + ms);
+};
+
+let hub: TestHub;
+beforeAll(async () => {
+  // Only explicit ticks here: the background watcher sleeps for an hour.
+  hub = await createTestHub({ clock, env: { DEADLINES_POLL_MS: '3600000' } });
+});
+afterAll(async () => {
+  await hub?.close();
+});
+
+async function duty(referralId: string, rule: string) {
+  const view = await hub.request('enf-a', 'GET', `/v1/referrals/${referralId}`);
+  return (
+    view.body.duties.find((d: { rule: string; status: string }) => d.rule === rule && d.status !== 'met') ??
+    view.body.duties.find((d: { rule: string }) => d.rule === rule)
+  );
+}
+
+async function alarms(referralId: string) {
+  const rows = await hub.db
+    .selectFrom('outbox')
+    .select(['type', 'recipient_code', sql<string>`envelope->'payload'->>'rule'`.as('rule')])
+    .where('referral_id', '=', referralId)
+    .where('type', 'like', 'deadline.%')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => `${r.type}:${r.rule}>${r.recipient_code}`);
+}
+
+async function act(as: string, id: string, body: Record<string, unknown>) {
+  const response = await hub.request(as, 'POST', `/v1/referrals/${id}/actions`, body);
+  expect(response.status, JSON.stringify(response.body)).toBe(200);
+}
+
+describe('the duty ledger', () => {
+  it('warns before and records the breach of three rules, each once, on the chain', async () => {
+    const submitted = await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer({}, now));
+    const id = submitted.body.id as string;
+    expect(await duty(id, 'send_after_approval')).toMatchObject({ status: 'met' });
+    expect(await duty(id, 'receipt_due')).toMatchObject({
+      status: 'open',
+      source: expect.stringContaining('Art 7'),
+    });
+
+    // receipt_due: 24 h, warned at 75 % of the period.
+    advance(19 * HOUR);
+    expect(await hub.workers.deadlines.tick()).toMatchObject({ approaching: 1, overdue: 0 });
+    expect(await hub.workers.deadlines.tick()).toMatchObject({ approaching: 0, overdue: 0 });
+    advance(6 * HOUR);
+    expect(await hub.workers.deadlines.tick()).toMatchObject({ overdue: 1 });
+    expect(await duty(id, 'receipt_due')).toMatchObject({ status: 'overdue' });
+    await act('pol-a', id, { action: 'receipt' });
+    expect(await duty(id, 'receipt_due')).toMatchObject({ status: 'met_late' });
+
+    // filing_decision_due: 3 calendar days from Tuesday 10:00 → end of Friday.
+    const filing = await duty(id, 'filing_decision_due');
+    expect(filing).toMatchObject({ status: 'open', dueAt: '2026-11-27T16:00:00.000Z' });
+    now = new Date('2026-11-27T01:00:00Z');
+    expect(await hub.workers.deadlines.tick()).toMatchObject({ approaching: 1 });
+    now = new Date('2026-11-27T17:00:00Z');
+    expect(await hub.workers.deadlines.tick()).toMatchObject({ overdue: 1 });
+
+    // supplement_due: 3 calendar days for the agency, opened by the (late) supplement request.
+    await act('pol-a', id, { action: 'request_supplement', items: ['鉴定意见'] });
+    expect(await duty(id, 'filing_decision_due')).toMatchObject({ status: 'met_late' });
+    const supplement = await duty(id, 'supplement_due');
+    expect(supplement).toMatchObject({
+      status: 'open',
+      responsible: 'enf-a',
+      period: { amount: 3, unit: 'calendar_day' },
+    });
+    now = new Date(Date.parse(supplement.warnAt) + 60_000);
+    expect(await hub.workers.deadlines.tick()).toMatchObject({ approaching: 1 });
+    now = new Date(Date.parse(supplement.dueAt) + 60_000);
+    expect(await hub.workers.deadlines.tick()).toMatchObject({ overdue: 1 });
+
+    const raised = await alarms(id);
+    for (const rule of ['receipt_due', 'filing_decision_due', 'supplement_due']) {
+      for (const alarm of ['approaching', 'overdue']) {
+        const sent = raised.filter((a) => a.startsWith(`deadline.${alarm}:${rule}>`));
+        // The responsible body, the counterparty, the procuratorate and the coordinator, once each.
+        expect(sent.map((a) => a.split('>')[1]).sort(), `${alarm} ${rule}`).toEqual([
+          'coord',
+          'enf-a',
+          'pol-a',
+          'proc',
+        ]);
+      }
+    }
+    const view = await hub.request('proc', 'GET', `/v1/referrals/${id}`);
+    const events = view.body.ledger.map((e: { event: string }) => e.event);
+    expect(events.filter((e: string) => e === 'deadline_approaching')).toHaveLength(3);
+    expect(events.filter((e: string) => e === 'deadline_overdue')).toHaveLength(3);
+    expect((await hub.request('proc', 'GET', `/v1/referrals/${id}/verify`)).body.valid).toBe(true);
+  });
+
+  it('never sends the same warning twice when two watchers run at once, nor after a restart', async () => {
+    const submitted = await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer({}, now));
+    const id = submitted.body.id as string;
+    advance(19 * HOUR);
+    const ctx = { db: hub.db, directory: hub.directory, clock, policy: hub.policy };
+    const log = { warn() {}, info() {} } as never;
+    const watchers = Array.from({ length: 4 }, () => new DeadlineWatcher(ctx, 3_600_000, log));
+    const results = await Promise.all(watchers.map((w) => w.tick()));
+    expect(results.reduce((sum, r) => sum + r.approaching, 0)).toBe(1);
+    // A restarted worker (a new instance) finds the duty already warned, and the breach still to come.
+    const restarted = new DeadlineWatcher(ctx, 3_600_000, log);
+    expect((await restarted.tick()).approaching).toBe(0);
+    advance(6 * HOUR);
+    const breaches = await Promise.all([restarted.tick(), watchers[0]!.tick()]);
+    expect(breaches.reduce((sum, r) => sum + r.overdue, 0)).toBe(1);
+    expect(
+      (await alarms(id)).filter((a) => a.startsWith('deadline.overdue') && a.endsWith('>pol-a')),
+    ).toHaveLength(1);
+  });
+
+  it('flags a transfer sent later than 24 h after approval as met late on arrival', async () => {
+    const late = await hub.request(
+      'enf-a',
+      'POST',
+      '/v1/referrals',
+      criminalTransfer({ approvedAt: new Date(now.getTime() - 30 * HOUR).toISOString() }, now),
+    );
+    expect(late.body.late).toBe(true);
+    expect(await duty(late.body.id, 'send_after_approval')).toMatchObject({ status: 'met_late' });
+  });
+
+  it('applies a region override of a rule without a deploy', async () => {
+    await hub.db
+      .insertInto('deadline_overrides')
+      .values({ region: REGION, rule_id: 'receipt_due', amount: 2, unit: 'working_day', lead_fraction: 0.5 })
+      .execute();
+    hub.policy.invalidate();
+    now = new Date('2026-11-27T02:00:00Z'); // Friday 10:00 in Beijing
+    const submitted = await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer({}, now));
+    const receipt = await duty(submitted.body.id, 'receipt_due');
+    // Two working days after Friday: Monday and Tuesday, to 24:00 Tuesday Beijing time.
+    expect(receipt).toMatchObject({
+      period: { amount: 2, unit: 'working_day' },
+      dueAt: '2026-12-01T16:00:00.000Z',
+    });
+  });
+
+  it('lets an unused reconsideration window lapse without a breach', async () => {
+    now = new Date('2026-11-23T01:00:00Z');
+    const submitted = await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer({}, now));
+    const id = submitted.body.id as string;
+    await act('pol-a', id, { action: 'receipt' });
+    await act('pol-a', id, { action: 'decline', reasonCode: 'no_crime_facts', reasons: '无犯罪事实' });
+    advance(10 * 24 * HOUR);
+    await hub.workers.deadlines.tick();
+    expect(await duty(id, 'reconsideration_request_window')).toMatchObject({
+      status: 'lapsed',
+      window: true,
+    });
+    expect((await alarms(id)).filter((a) => a.includes('reconsideration_request_window'))).toEqual([]);
+  });
+});
