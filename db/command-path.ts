@@ -164,10 +164,12 @@ async function submit(
     await sql`
       WITH ref AS (
         INSERT INTO referrals (id, kind, state, sender_code, recipient_code, procuratorate_code, copy_codes,
-          participant_codes, region, submission, approved_at, late, version, head_seq, head_hash, created_at, updated_at)
+          participant_codes, region, submission, approved_at, late, version, head_seq, head_hash, created_at, updated_at,
+          milestones, facts)
         VALUES (${row.id}, ${row.kind}, ${r.state}, ${row.sender_code}, ${row.recipient_code},
           ${row.procuratorate_code}, ${row.copy_codes}::text[], ${row.participant_codes}::text[], ${row.region},
-          ${JSON.stringify(submission)}::jsonb, ${approvedAt}, ${late}, 1, ${r.seq}, ${r.hash}, ${now}, ${now})
+          ${JSON.stringify(submission)}::jsonb, ${approvedAt}, ${late}, 1, ${r.seq}, ${r.hash}, ${now}, ${now},
+          ${JSON.stringify({ submitted: now.toISOString() })}::jsonb, ${JSON.stringify(submissionFacts(submission, late))}::jsonb)
         RETURNING id
       ), ${writesAfter(sql`ref`, step, actor, meta)}
       SELECT count(*)::int AS n FROM ref`.execute(ctx.db);
@@ -216,6 +218,9 @@ async function act(
     const out = await sql<{ n: number }>`
       WITH upd AS (
         UPDATE referrals SET state = ${r.state}, recipient_code = ${next.recipient_code},
+          milestones = CASE WHEN milestones ? ${decision.transition.event} THEN milestones
+            ELSE milestones || jsonb_build_object(${decision.transition.event}::text, ${now.toISOString()}::text) END,
+          facts = facts || ${JSON.stringify(factsOf(command))}::jsonb,
           participant_codes = ${next.participant_codes}::text[], version = version + 1, head_seq = ${r.seq},
           head_hash = ${r.hash}, updated_at = ${now}
         WHERE id = ${row.id} AND version = ${row.version}
@@ -229,6 +234,38 @@ async function act(
     throw error;
   }
   return { status: 'applied', statusCode: 200, body: r };
+}
+
+/** What the statistics group by, kept on the referral row (the ledger stays the record). */
+function factsOf(command: ActionCommand): Record<string, unknown> {
+  switch (command.action) {
+    case 'decline':
+      return { declineReason: command.reasonCode };
+    case 'report_handling':
+      return {
+        handlingOutcome: command.outcome,
+        ...(command.amountYuan === undefined ? {} : { penaltyYuan: command.amountYuan }),
+      };
+    case 'report_progress':
+      return { progressStage: command.stage };
+    case 'forward':
+      return { forwarded: true };
+    default:
+      return {};
+  }
+}
+
+function submissionFacts(submission: Submission, late: boolean): Record<string, unknown> {
+  switch (submission.kind) {
+    case 'criminal_transfer':
+      return { late, priorPenalties: submission.priorPenalties.map((p) => p.decisionNo) };
+    case 'reverse_transfer':
+      return { basis: submission.basis };
+    case 'duty_clue':
+      return { suspectedConduct: submission.suspectedConduct };
+    default:
+      return assertNever(submission);
+  }
 }
 
 /** Decree 310 Art 7 / Supervision Law Art 35: the competent organ becomes the recipient. */

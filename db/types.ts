@@ -32,6 +32,8 @@ export interface ReferralsTable {
   procuratorate_code: string | null;
   copy_codes: Generated<string[]>;
   participant_codes: Generated<string[]>;
+  milestones: Generated<Record<string, string>>;
+  facts: Generated<Record<string, unknown>>;
   region: string;
   submission: Json<Record<string, unknown>>;
   approved_at: Timestamp | null;
@@ -94,6 +96,7 @@ export interface IdempotencyKeysTable {
 export interface RegionSettingsTable {
   region: string;
   justice_copy: boolean;
+  penalty_threshold_yuan: string | number | null;
   updated_at: Generated<Date>;
 }
 
@@ -146,7 +149,32 @@ export interface HolidayCalendarsTable {
   loaded_at: Generated<Date>;
 }
 
+export interface PenaltyCasesTable {
+  id: string;
+  agency_code: string;
+  region: string;
+  decision_no: string;
+  decided_at: Timestamp;
+  amount_yuan: string | number;
+  offence: string;
+  referral_id: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface ReportsTable {
+  id: string;
+  region: string;
+  year: number;
+  generated_at: Generated<Date>;
+  generated_by: string;
+  figures: Json<Record<string, unknown>>;
+  heads: Json<Record<string, { seq: number; hash: string }>>;
+  heads_digest: string;
+}
+
 export interface Database {
+  penalty_cases: PenaltyCasesTable;
+  reports: ReportsTable;
   duties: DutiesTable;
   deadline_overrides: DeadlineOverridesTable;
   holiday_calendars: HolidayCalendarsTable;

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -11,9 +12,12 @@ import { type Authenticate, createAuthenticator } from './auth.js';
 import { registerErrorHandling } from './errors.js';
 import { agencyRoutes } from './routes/agencies.js';
 import { briefingRoutes } from './routes/briefings.js';
+import { coordinationRoutes } from './routes/coordination.js';
 import { inboxRoutes } from './routes/inbox.js';
 import { opsRoutes } from './routes/ops.js';
 import { referralRoutes } from './routes/referrals.js';
+
+const DASHBOARD_HTML = readFileSync(new URL('./pages/dashboard.html', import.meta.url), 'utf8');
 
 export type GatewayDeps = {
   config: Config;
@@ -82,5 +86,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(inboxRoutes(deps));
   await app.register(agencyRoutes(deps));
   await app.register(briefingRoutes(deps));
+  await app.register(coordinationRoutes(deps));
+  app.get('/dashboard', { schema: { hide: true } }, async (_request, reply) => {
+    reply.header('content-type', 'text/html; charset=utf-8');
+    return DASHBOARD_HTML;
+  });
   return app;
 }

@@ -1,0 +1,233 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { backlog } from '../../db/backlog.js';
+import type { DirectoryAgency } from '../../db/directory.js';
+import { computeFigures, monthlyFlows, onTimeRates, type Period, penaltyRisks } from '../../db/statistics.js';
+import { scopeOf } from '../../db/visibility.js';
+import { generateYearlyReport, reportCsv, verifyYearlyReport, yearPeriod } from '../../db/yearly-report.js';
+import { AgencyCodeSchema } from '../../schemas/agency.js';
+import { HubError } from '../../schemas/errors.js';
+import { StateSchema } from '../../schemas/lifecycle.js';
+import { ReferralKindSchema } from '../../schemas/referral.js';
+import type { GatewayDeps } from '../app.js';
+import { renderBriefingPack } from '../pages/briefing-pack.js';
+
+const BacklogQuery = z.strictObject({
+  agency: AgencyCodeSchema.optional(),
+  kind: ReferralKindSchema.optional(),
+  state: StateSchema.optional(),
+  overdue: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
+  dueWithinDays: z.coerce.number().int().min(0).max(3650).optional(),
+  minAgeDays: z.coerce.number().int().min(0).max(36500).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+const PeriodQuery = z.strictObject({
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+});
+
+const PenaltyCaseSchema = z.strictObject({
+  decisionNo: z.string().min(1).max(100),
+  decidedAt: z.iso.datetime({ offset: true }),
+  amountYuan: z.number().nonnegative().max(1e12),
+  offence: z.string().min(1).max(300),
+  referralId: z.uuid().optional(),
+});
+
+/** Joint-meeting views (联席会议): backlog, statistics, yearly report, briefing pack. */
+export function coordinationRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
+  function periodOf(query: { from?: string; to?: string }): Period {
+    const year = Number(new Date(deps.clock().getTime() + 8 * 3600_000).toISOString().slice(0, 4));
+    const fallback = yearPeriod(year);
+    const period = {
+      from: query.from ? new Date(query.from) : fallback.from,
+      to: query.to ? new Date(query.to) : fallback.to,
+    };
+    if (period.from >= period.to)
+      throw new HubError('VALIDATION_FAILED', 'from must be before to', { path: 'from' });
+    return period;
+  }
+
+  async function regionWide(agency: DirectoryAgency) {
+    const scope = await scopeOf(deps.directory, agency);
+    if (scope.regionKinds.length === 0) {
+      throw new HubError(
+        'ACTOR_NOT_PERMITTED',
+        'region figures are for coordinators, justice bureaus and the procuratorate',
+      );
+    }
+    return scope;
+  }
+
+  return async (app) => {
+    app.addHook('preHandler', deps.authenticate);
+
+    app.get(
+      '/v1/backlog',
+      {
+        schema: {
+          tags: ['coordination'],
+          summary: 'Open duties and referrals, most overdue first',
+          querystring: BacklogQuery,
+        },
+      },
+      async (request) =>
+        backlog(deps.db, await scopeOf(deps.directory, request.agency!), request.query, deps.clock()),
+    );
+
+    app.get(
+      '/v1/statistics',
+      {
+        schema: {
+          tags: ['coordination'],
+          summary: "The region's figures for a period (default: this year)",
+          querystring: PeriodQuery,
+        },
+      },
+      async (request) => {
+        const scope = await regionWide(request.agency!);
+        const period = periodOf(request.query);
+        const [figures, onTime, penalties, monthly] = await Promise.all([
+          computeFigures(deps.db, sql`referrals`, scope.region, period),
+          onTimeRates(deps.db, scope.region, period),
+          penaltyRisks(deps.db, scope.region, period),
+          monthlyFlows(deps.db, scope.region, period),
+        ]);
+        return {
+          region: scope.region,
+          period: { from: period.from.toISOString(), to: period.to.toISOString() },
+          ...figures,
+          onTime,
+          penaltyRisk: penalties,
+          monthly,
+        };
+      },
+    );
+
+    app.post(
+      '/v1/penalty-cases',
+      {
+        schema: {
+          tags: ['coordination'],
+          summary: 'Report an administrative penalty case (以罚代刑 watch)',
+          body: PenaltyCaseSchema,
+        },
+      },
+      async (request, reply) => {
+        const agency = request.agency!;
+        if (agency.kind !== 'enforcement')
+          throw new HubError('ACTOR_NOT_PERMITTED', 'penalty cases are reported by enforcement agencies');
+        const c = request.body;
+        const row = await deps.db
+          .insertInto('penalty_cases')
+          .values({
+            id: randomUUID(),
+            agency_code: agency.code,
+            region: agency.region,
+            decision_no: c.decisionNo,
+            decided_at: new Date(c.decidedAt),
+            amount_yuan: c.amountYuan,
+            offence: c.offence,
+            referral_id: c.referralId ?? null,
+          })
+          .onConflict((oc) => oc.columns(['agency_code', 'decision_no']).doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        reply.status(row ? 201 : 200);
+        return { decisionNo: c.decisionNo, recorded: row !== undefined };
+      },
+    );
+
+    app.get(
+      '/v1/reports/yearly',
+      {
+        schema: {
+          tags: ['coordination'],
+          summary: '统计年报: generate and store the yearly report (JSON or CSV)',
+          querystring: z.strictObject({
+            year: z.coerce.number().int().min(2000).max(2100),
+            format: z.enum(['json', 'csv']).default('json'),
+          }),
+        },
+      },
+      async (request, reply) => {
+        const agency = request.agency!;
+        const scope = await regionWide(agency);
+        const report = await generateYearlyReport(deps.db, scope.region, request.query.year, agency.code);
+        if (request.query.format === 'json') return report;
+        const names = new Map((await deps.directory.list()).map((a) => [a.code, a.name]));
+        reply.header('content-type', 'text/csv; charset=utf-8');
+        reply.header(
+          'content-disposition',
+          `attachment; filename="report-${scope.region}-${request.query.year}.csv"`,
+        );
+        return reportCsv(report, names);
+      },
+    );
+
+    app.get(
+      '/v1/reports/:id/verify',
+      {
+        schema: {
+          tags: ['coordination'],
+          summary: 'Recompute a stored report from the ledger',
+          params: z.strictObject({ id: z.uuid() }),
+        },
+      },
+      async (request) => {
+        const scope = await regionWide(request.agency!);
+        const row = await deps.db
+          .selectFrom('reports')
+          .select('region')
+          .where('id', '=', request.params.id)
+          .executeTakeFirst();
+        if (row?.region !== scope.region)
+          throw new HubError('REFERRAL_NOT_FOUND', 'no such report in your region', {
+            reportId: request.params.id,
+          });
+        const check = await verifyYearlyReport(deps.db, request.params.id);
+        return check;
+      },
+    );
+
+    app.get(
+      '/v1/briefing-pack',
+      {
+        schema: {
+          tags: ['coordination'],
+          summary: 'Printable HTML briefing pack for the joint meeting',
+          querystring: PeriodQuery,
+        },
+      },
+      async (request, reply) => {
+        const scope = await regionWide(request.agency!);
+        const period = periodOf(request.query);
+        const now = deps.clock();
+        const [figures, onTime, penalties, overdue] = await Promise.all([
+          computeFigures(deps.db, sql`referrals`, scope.region, period),
+          onTimeRates(deps.db, scope.region, period),
+          penaltyRisks(deps.db, scope.region, period),
+          backlog(deps.db, scope, { overdue: true, limit: 200 }, now),
+        ]);
+        const names = new Map((await deps.directory.list()).map((a) => [a.code, a.name]));
+        reply.header('content-type', 'text/html; charset=utf-8');
+        return renderBriefingPack({
+          region: scope.region,
+          period,
+          now,
+          figures,
+          onTime,
+          penalties,
+          overdue: overdue.duties,
+          names,
+        });
+      },
+    );
+  };
+}

@@ -1,0 +1,200 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyYearlyReport } from '../db/yearly-report.js';
+import { criminalTransfer, REGION } from './helpers/fixtures.js';
+import { createTestHub, type TestHub } from './helpers/test-hub.js';
+
+const HOUR = 3600_000;
+let now = new Date('2026-03-02T01:00:00Z'); // Monday 09:00 Beijing
+const clock = () => now;
+
+let hub: TestHub;
+const ids = { filed: '', declined: '', stuck: '', unit: '' };
+
+async function submit(as: string, overrides: Record<string, unknown> = {}) {
+  const r = await hub.request(as, 'POST', '/v1/referrals', criminalTransfer(overrides, now));
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return r.body.id as string;
+}
+async function act(as: string, id: string, body: Record<string, unknown>) {
+  const r = await hub.request(as, 'POST', `/v1/referrals/${id}/actions`, body);
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+}
+
+beforeAll(async () => {
+  hub = await createTestHub({ clock, env: { DEADLINES_POLL_MS: '3600000' } });
+  // A small year: one transfer filed quickly, one declined, one left unreceipted (overdue), one from a unit.
+  ids.filed = await submit('enf-a');
+  now = new Date(now.getTime() + 2 * HOUR);
+  await act('pol-a', ids.filed, { action: 'receipt' });
+  now = new Date(now.getTime() + 20 * HOUR);
+  await act('pol-a', ids.filed, { action: 'file' });
+  ids.declined = await submit('enf-b');
+  now = new Date(now.getTime() + 4 * HOUR);
+  await act('pol-a', ids.declined, { action: 'receipt' });
+  now = new Date(now.getTime() + 30 * HOUR);
+  await act('pol-a', ids.declined, {
+    action: 'decline',
+    reasonCode: 'below_threshold',
+    reasons: '未达追诉标准',
+  });
+  ids.stuck = await submit('enf-a');
+  ids.unit = await submit('enf-a-east', { recipient: 'pol-b' });
+  now = new Date(now.getTime() + 40 * HOUR);
+  await hub.workers.deadlines.tick();
+});
+afterAll(async () => {
+  await hub?.close();
+});
+
+describe('the backlog', () => {
+  it('lists who owes what to whom by when, most overdue first, with the article', async () => {
+    const r = await hub.request('coord', 'GET', '/v1/backlog');
+    expect(r.status).toBe(200);
+    const duties = r.body.duties as {
+      referralId: string;
+      rule: string;
+      owedBy: string;
+      owedTo: string;
+      source: string;
+      overdueHours: number;
+      dueAt: string;
+    }[];
+    const dues = duties.map((d) => Date.parse(d.dueAt));
+    expect(dues).toEqual([...dues].sort((a, b) => a - b));
+    const stuck = duties.find((d) => d.referralId === ids.stuck);
+    expect(stuck).toMatchObject({
+      rule: 'receipt_due',
+      owedBy: 'pol-a',
+      owedTo: 'enf-a',
+      source: expect.stringContaining('Decree 310'),
+    });
+    expect(stuck?.overdueHours).toBeGreaterThan(0);
+    // goods handover after filing is owed by the agency
+    expect(duties.find((d) => d.referralId === ids.filed)).toMatchObject({
+      rule: 'goods_handover_due',
+      owedBy: 'enf-a',
+    });
+  });
+
+  it('filters by agency, kind and overdue', async () => {
+    const overdue = await hub.request('coord', 'GET', '/v1/backlog?overdue=true');
+    expect(overdue.body.duties.every((d: { overdueHours: number }) => d.overdueHours > 0)).toBe(true);
+    const forB = await hub.request('coord', 'GET', '/v1/backlog?agency=pol-b');
+    expect(forB.body.duties.map((d: { referralId: string }) => d.referralId)).toEqual([ids.unit]);
+    const clues = await hub.request('coord', 'GET', '/v1/backlog?kind=duty_clue');
+    expect(clues.body.duties).toEqual([]);
+    const open = await hub.request('coord', 'GET', '/v1/backlog');
+    expect(open.body.referrals.map((x: { id: string }) => x.id)).toEqual(
+      expect.arrayContaining([ids.stuck, ids.unit, ids.filed]),
+    );
+  });
+
+  it('shows an agency only what it may see', async () => {
+    const r = await hub.request('enf-b', 'GET', '/v1/backlog');
+    expect(r.body.referrals.map((x: { id: string }) => x.id)).toEqual([ids.declined]);
+  });
+});
+
+describe('statistics and the yearly report', () => {
+  it('counts the region per agency with decline reasons, times and on-time rates', async () => {
+    const r = await hub.request(
+      'coord',
+      'GET',
+      '/v1/statistics?from=2026-01-01T00:00:00%2B08:00&to=2027-01-01T00:00:00%2B08:00',
+    );
+    expect(r.status).toBe(200);
+    expect(r.body.byKind.criminal_transfer).toMatchObject({ count: 4, receipted: 2, filed: 1, declined: 1 });
+    const a = r.body.bySender.find(
+      (x: { agency: string; kind: string }) => x.agency === 'enf-a' && x.kind === 'criminal_transfer',
+    );
+    expect(a).toMatchObject({ sent: 2, filed: 1 });
+    expect(r.body.declineReasons).toEqual({ below_threshold: 1 });
+    expect(r.body.hoursToReceipt).toMatchObject({ median: 3, n: 2 });
+    const receipt = r.body.onTime.find((x: { rule: string }) => x.rule === 'receipt_due');
+    expect(receipt).toMatchObject({ met: 2, overdue: 2, rate: 0.5 });
+    expect(r.body.monthly).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ month: '2026-03', kind: 'criminal_transfer', submitted: 4 }),
+      ]),
+    );
+  });
+
+  it('refuses region figures to an agency that is not region-wide', async () => {
+    const r = await hub.request('enf-a', 'GET', '/v1/statistics');
+    expect([r.status, r.body.code]).toEqual([403, 'ACTOR_NOT_PERMITTED']);
+  });
+
+  it('flags penalty cases above the threshold that were never transferred', async () => {
+    await hub.db
+      .insertInto('region_settings')
+      .values({ region: REGION, justice_copy: false, penalty_threshold_yuan: 50000 })
+      .execute();
+    for (const [no, amount] of [
+      ['罚-1', 80000],
+      ['罚-2', 10000],
+    ] as const) {
+      const r = await hub.request('enf-a', 'POST', '/v1/penalty-cases', {
+        decisionNo: no,
+        decidedAt: now.toISOString(),
+        amountYuan: amount,
+        offence: '销售假冒商品',
+      });
+      expect(r.status).toBe(201);
+    }
+    const r = await hub.request('coord', 'GET', '/v1/statistics');
+    expect(r.body.penaltyRisk).toMatchObject({
+      thresholdYuan: 50000,
+      cases: [{ agency: 'enf-a', decisionNo: '罚-1', amountYuan: 80000 }],
+    });
+  });
+
+  it('produces the yearly report as JSON and CSV, naming the chain heads, and re-checks it from the ledger', async () => {
+    const json = await hub.request('coord', 'GET', '/v1/reports/yearly?year=2026');
+    expect(json.status).toBe(200);
+    expect(json.body.chainHeads).toMatchObject({
+      referrals: 4,
+      digest: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    const check = await hub.request('coord', 'GET', `/v1/reports/${json.body.id}/verify`);
+    expect(check.body).toMatchObject({ matches: true, figuresMatch: true, brokenChains: [] });
+    const csv = await hub.app.inject({
+      method: 'GET',
+      url: '/v1/reports/yearly?year=2026&format=csv',
+      headers: { authorization: `Bearer ${hub.keys.coord}` },
+    });
+    expect(csv.headers['content-type']).toContain('text/csv');
+    const lines = csv.body.trim().split('\n');
+    expect(lines[0]).toBe(
+      'region,year,agency,name,role,kind,sent,received,receipted,filed,declined,reconsiderations,supervisionRequests,filingsOrdered,handled,late',
+    );
+    expect(lines.find((l) => l.includes(',enf-a,') && l.includes(',sender,criminal_transfer,'))).toContain(
+      '测试市场监督管理局',
+    );
+    // Later events do not change a report computed from the heads it names.
+    await act('enf-a', ids.filed, { action: 'hand_over_goods', items: [{ description: '白酒' }] });
+    expect((await verifyYearlyReport(hub.db, json.body.id))?.matches).toBe(true);
+    // A rewritten ledger event does.
+    await sql`ALTER TABLE ledger_events DISABLE TRIGGER ledger_events_append_only`.execute(hub.db);
+    await sql`UPDATE ledger_events SET payload = payload || '{"reasonCode":"other"}' WHERE referral_id = ${ids.declined} AND event = 'declined'`.execute(
+      hub.db,
+    );
+    await sql`ALTER TABLE ledger_events ENABLE TRIGGER ledger_events_append_only`.execute(hub.db);
+    const broken = await verifyYearlyReport(hub.db, json.body.id);
+    expect(broken).toMatchObject({ matches: false, figuresMatch: false, brokenChains: [ids.declined] });
+  });
+
+  it('renders a printable briefing pack with the overdue cases each body should explain', async () => {
+    const r = await hub.app.inject({
+      method: 'GET',
+      url: '/v1/briefing-pack',
+      headers: { authorization: `Bearer ${hub.keys.coord}` },
+    });
+    expect(r.statusCode).toBe(200);
+    expect(r.headers['content-type']).toContain('text/html');
+    expect(r.body).toContain('需在会上说明的逾期事项');
+    expect(r.body).toContain('测试公安局');
+    expect(r.body).toContain('接受移送并回执');
+    expect(r.body).not.toContain('<script');
+  });
+});
