@@ -96,7 +96,13 @@ describe('operations endpoints', () => {
     expect(Object.keys(doc.body.paths).sort()).toEqual(
       [
         '/v1/agencies',
+        '/v1/backlog',
+        '/v1/briefing-pack',
         '/v1/briefings',
+        '/v1/penalty-cases',
+        '/v1/reports/yearly',
+        '/v1/reports/{id}/verify',
+        '/v1/statistics',
         '/v1/inbox',
         '/v1/inbox/{messageId}/ack',
         '/v1/referrals',
