@@ -28,4 +28,9 @@ if ! curl -sf -u guest:guest http://127.0.0.1:15672/api/whoami >/dev/null 2>&1; 
   for _ in $(seq 1 60); do curl -sf -u guest:guest http://127.0.0.1:15672/api/whoami >/dev/null 2>&1 && break; sleep 1; done
 fi
 curl -sf -u guest:guest http://127.0.0.1:15672/api/whoami >/dev/null
+# The dashboard test drives Debian's Chromium (playwright-core, executablePath /usr/bin/chromium).
+if [ "${SKIP_CHROMIUM:-}" != 1 ] && [ ! -x /usr/bin/chromium ]; then
+  as_root apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk
+fi
 echo "services up: PostgreSQL 127.0.0.1:5432, RabbitMQ 127.0.0.1:5672 (management 15672)"
