@@ -114,7 +114,7 @@ export async function backlog(db: Db, scope: Scope, filter: BacklogFilter, now: 
   const [dutyRows, referralRows] = await Promise.all([
     duties.orderBy('duties.due_at').limit(filter.limit).execute(),
     referrals
-      .orderBy(sql`next_due`, sql`ASC NULLS LAST`)
+      .orderBy(sql`next_due ASC NULLS LAST`)
       .orderBy('referrals.created_at')
       .limit(filter.limit)
       .execute(),
