@@ -1,0 +1,56 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = new URL('../../', import.meta.url).pathname;
+
+function sources(dir: string): string[] {
+  return readdirSync(join(root, dir)).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(join(root, path)).isDirectory()) return sources(path);
+    return path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+function imports(file: string): { line: number; target: string }[] {
+  return readFileSync(join(root, file), 'utf8')
+    .split('\n')
+    .flatMap((text, i) => {
+      const m =
+        /^\s*(?:import|export)\b.*?from\s+'([^']+)'/.exec(text) ?? /^\s*import\s+'([^']+)'/.exec(text);
+      return m?.[1] ? [{ line: i + 1, target: m[1] }] : [];
+    });
+}
+
+function offences(dir: string, forbidden: (target: string, file: string) => boolean): string[] {
+  return sources(dir).flatMap((file) =>
+    imports(file)
+      .filter((i) => forbidden(i.target, file))
+      .map((i) => `${file}:${i.line} imports ${i.target}`),
+  );
+}
+
+/** Resolved top folder of a relative import ('../db/x.js' from gateway/routes → 'db'). */
+function folderOf(file: string, target: string): string | undefined {
+  if (!target.startsWith('.')) return undefined;
+  return join(file, '..', target).split('/')[0];
+}
+
+describe('layering: schemas ← db ← {gateway, workers}', () => {
+  it('keeps schemas pure: only zod and other schemas', () => {
+    expect(
+      offences('schemas', (t, f) => (t.startsWith('.') ? folderOf(f, t) !== 'schemas' : t !== 'zod')),
+    ).toEqual([]);
+  });
+
+  it('keeps db free of gateway, workers and bin', () => {
+    expect(offences('db', (t, f) => ['gateway', 'workers', 'bin'].includes(folderOf(f, t) ?? ''))).toEqual(
+      [],
+    );
+  });
+
+  it('keeps the gateway and the workers apart', () => {
+    expect(offences('gateway', (t, f) => ['workers', 'bin'].includes(folderOf(f, t) ?? ''))).toEqual([]);
+    expect(offences('workers', (t, f) => ['gateway', 'bin'].includes(folderOf(f, t) ?? ''))).toEqual([]);
+  });
+});
