@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { sql } from 'kysely';
 import pg from 'pg';
 import { issueApiKey } from '../db/agencies.js';
 import { createDb, migrateToLatest } from '../db/connection.js';
