@@ -15,18 +15,21 @@ import { parseConfig } from '../schemas/config.js';
  * set (a realistic mix of kinds, states and ages, with ledger events and duties) and measures the backlog
  * and statistics queries of one region through the gateway. Synthetic ledger hashes are not a valid chain.
  */
-type Args = { referrals: number; regions: number; samples: number; keep: boolean };
+type Args = { referrals: number; regions: number; samples: number; keep: boolean; database?: string };
 
 function parseArgs(argv: string[]): Args {
   const value = (name: string, fallback: number) => {
     const i = argv.indexOf(`--${name}`);
     return i >= 0 ? Number(argv[i + 1]) : fallback;
   };
+  const db = argv.indexOf('--database');
   return {
     referrals: value('referrals', 1_000_000),
     regions: value('regions', 40),
     samples: value('samples', 200),
-    keep: argv.includes('--keep'),
+    keep: argv.includes('--keep') || db >= 0,
+    // Measure again on a database seeded before (kept with --keep): skips the seeding.
+    ...(db >= 0 ? { database: argv[db + 1] } : {}),
   };
 }
 
@@ -135,6 +138,16 @@ SELECT md5('duty' || r.id || d)::uuid, r.id,
   CASE WHEN d = 1 AND r.state IN ('submitted', 'receipted', 'filed') THEN NULL ELSE r.updated_at + interval '1 day' END
 FROM (SELECT r.*, x.updated_at FROM r JOIN referrals x USING (id)) r, generate_series(1, CASE WHEN r.head_seq > 2 THEN 2 ELSE 1 END) d`;
 
+async function counts(databaseUrl: string) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  const result = await client.query(
+    'SELECT (SELECT count(*) FROM referrals)::int AS referrals, (SELECT count(*) FROM ledger_events)::int AS events, (SELECT count(*) FROM duties)::int AS duties',
+  );
+  await client.end();
+  return { ...result.rows[0], seedSeconds: null };
+}
+
 async function seed(databaseUrl: string, args: Args) {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -147,8 +160,8 @@ async function seed(databaseUrl: string, args: Args) {
     await client.query(SEED_CHILDREN, [from, to]);
     progress('seeding', to, args.referrals, started);
   }
-  process.stderr.write('analyzing…\n');
-  await client.query('ANALYZE');
+  process.stderr.write('vacuuming and analyzing…\n');
+  await client.query('VACUUM ANALYZE');
   const counts = await client.query(
     'SELECT (SELECT count(*) FROM referrals)::int AS referrals, (SELECT count(*) FROM ledger_events)::int AS events, (SELECT count(*) FROM duties)::int AS duties',
   );
@@ -166,10 +179,10 @@ function percentiles(samples: number[]) {
 export async function runScaleBench(argv: string[]) {
   const args = parseArgs(argv);
   const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `hub_scale_${randomBytes(4).toString('hex')}`;
+  const name = args.database ?? `hub_scale_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  if (!args.database) await admin.query(`CREATE DATABASE ${name}`);
   const url = new URL(base);
   url.pathname = `/${name}`;
   const config = parseConfig({ DATABASE_URL: url.toString(), LOG_LEVEL: 'silent' });
@@ -177,7 +190,9 @@ export async function runScaleBench(argv: string[]) {
   const db = createDb(config.value.DATABASE_URL, 8);
   try {
     await migrateToLatest(db);
-    const seeded = await seed(config.value.DATABASE_URL, args);
+    const seeded = args.database
+      ? await counts(config.value.DATABASE_URL)
+      : await seed(config.value.DATABASE_URL, args);
     const directory = new AgencyDirectory(db);
     const app = await buildApp({
       config: config.value,
@@ -217,7 +232,7 @@ export async function runScaleBench(argv: string[]) {
       statisticsRegionYearMs: await timed(() => `/v1/statistics?${period}`),
       target: 'p95 < 100 ms for the backlog and the statistics of one region and year',
     };
-    console.log(JSON.stringify(result, null, 2));
+    console.log(JSON.stringify({ ...result, database: args.keep ? name : undefined }, null, 2));
     await app.close();
     return result;
   } finally {

@@ -27,6 +27,7 @@ export type Figures = {
   byRecipient: AgencyFigures[];
   declineReasons: Record<string, number>;
   reverseOutcomes: Record<string, number>;
+  monthly: MonthlyFlow[];
   hoursToReceipt: { median: number | null; p90: number | null; n: number };
   hoursToDecision: { median: number | null; p90: number | null; n: number };
 };
@@ -35,6 +36,7 @@ export type Figures = {
  * The referral figures of a region and period, from a relation shaped like `referrals` (id, kind, region,
  * sender_code, recipient_code, created_at, milestones, facts). The statistics API passes the table; the
  * yearly report's check passes the same rows rebuilt from the ledger, so both count the same way.
+ * One statement: the period's rows are read once into a narrow CTE and every figure aggregates that.
  */
 export async function computeFigures(
   db: Db,
@@ -42,70 +44,65 @@ export async function computeFigures(
   region: string,
   period: Period,
 ): Promise<Figures> {
-  const scoped = sql`(SELECT * FROM ${source} src WHERE src.region = ${region} AND src.created_at >= ${period.from} AND src.created_at < ${period.to})`;
-  const counts = (key: string) => sql`
-    SELECT ${sql.ref(key)} AS agency, kind, count(*)::int AS n,
-      count(*) FILTER (WHERE milestones ? 'receipted')::int AS receipted,
-      count(*) FILTER (WHERE milestones ? 'filed')::int AS filed,
-      count(*) FILTER (WHERE milestones ? 'declined')::int AS declined,
-      count(*) FILTER (WHERE milestones ? 'reconsideration_requested')::int AS reconsiderations,
-      count(*) FILTER (WHERE milestones ? 'supervision_requested')::int AS supervision_requests,
-      count(*) FILTER (WHERE milestones ? 'filing_ordered')::int AS filings_ordered,
-      count(*) FILTER (WHERE milestones ?| array['handled', 'administratively_handled'])::int AS handled,
-      count(*) FILTER (WHERE (facts->>'late')::boolean)::int AS late
-    FROM ${scoped} s GROUP BY 1, 2 ORDER BY 1, 2`;
-  type Row = {
-    agency: string;
-    kind: string;
-    n: number;
-    receipted: number;
-    filed: number;
-    declined: number;
-    reconsiderations: number;
-    supervision_requests: number;
-    filings_ordered: number;
-    handled: number;
-    late: number;
-  };
-  const [bySender, byRecipient, byKind, reasons, outcomes, times] = await Promise.all([
-    sql<Row>`${counts('sender_code')}`.execute(db),
-    sql<Row>`${counts('recipient_code')}`.execute(db),
-    sql<{ kind: string; count: number; receipted: number; filed: number; declined: number; closed: number }>`
-      SELECT kind, count(*)::int AS count,
-        count(*) FILTER (WHERE milestones ? 'receipted')::int AS receipted,
-        count(*) FILTER (WHERE milestones ? 'filed')::int AS filed,
-        count(*) FILTER (WHERE milestones ? 'declined')::int AS declined,
-        count(*) FILTER (WHERE milestones ? 'closed')::int AS closed
-      FROM ${scoped} s GROUP BY kind ORDER BY kind`.execute(db),
-    sql<{ reason: string; n: number }>`
-      SELECT facts->>'declineReason' AS reason, count(*)::int AS n FROM ${scoped} s
-      WHERE facts ? 'declineReason' GROUP BY 1 ORDER BY 1`.execute(db),
-    sql<{ outcome: string; n: number }>`
-      SELECT facts->>'handlingOutcome' AS outcome, count(*)::int AS n FROM ${scoped} s
-      WHERE kind = 'reverse_transfer' AND facts ? 'handlingOutcome' GROUP BY 1 ORDER BY 1`.execute(db),
-    sql<{
-      r_med: number | null;
-      r_p90: number | null;
-      r_n: number;
-      d_med: number | null;
-      d_p90: number | null;
-      d_n: number;
-    }>`
-      WITH t AS (
-        SELECT extract(epoch FROM (milestones->>'receipted')::timestamptz - (milestones->>'submitted')::timestamptz) / 3600 AS to_receipt,
-          extract(epoch FROM least((milestones->>'filed')::timestamptz, (milestones->>'declined')::timestamptz)
-            - (milestones->>'receipted')::timestamptz) / 3600 AS to_decision
-        FROM ${scoped} s WHERE kind = 'criminal_transfer'
-      )
-      SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY to_receipt) AS r_med,
-        percentile_cont(0.9) WITHIN GROUP (ORDER BY to_receipt) AS r_p90, count(to_receipt)::int AS r_n,
-        percentile_cont(0.5) WITHIN GROUP (ORDER BY to_decision) AS d_med,
-        percentile_cont(0.9) WITHIN GROUP (ORDER BY to_decision) AS d_p90, count(to_decision)::int AS d_n
-      FROM t`.execute(db),
-  ]);
-  const agencyRows = (rows: Row[], role: 'sent' | 'received'): AgencyFigures[] =>
-    rows.map((r) => ({
-      agency: r.agency,
+  const counters = sql`count(*)::int AS n,
+      count(*) FILTER (WHERE receipted IS NOT NULL)::int AS receipted,
+      count(*) FILTER (WHERE filed IS NOT NULL)::int AS filed,
+      count(*) FILTER (WHERE declined IS NOT NULL)::int AS declined,
+      count(*) FILTER (WHERE reconsidered)::int AS reconsiderations,
+      count(*) FILTER (WHERE supervised)::int AS supervision_requests,
+      count(*) FILTER (WHERE ordered)::int AS filings_ordered,
+      count(*) FILTER (WHERE handled)::int AS handled,
+      count(*) FILTER (WHERE late)::int AS late,
+      count(*) FILTER (WHERE closed)::int AS closed`;
+  const { rows } = await sql<{ figures: RawFigures }>`
+    WITH s AS MATERIALIZED (
+      SELECT src.kind, src.sender_code, src.recipient_code,
+        to_char(date_trunc('month', src.created_at AT TIME ZONE 'Asia/Shanghai'), 'YYYY-MM') AS month,
+        (src.milestones->>'submitted')::timestamptz AS submitted,
+        (src.milestones->>'receipted')::timestamptz AS receipted,
+        (src.milestones->>'filed')::timestamptz AS filed,
+        (src.milestones->>'declined')::timestamptz AS declined,
+        src.milestones ? 'reconsideration_requested' AS reconsidered,
+        src.milestones ? 'supervision_requested' AS supervised,
+        src.milestones ? 'filing_ordered' AS ordered,
+        src.milestones ?| array['handled', 'administratively_handled'] AS handled,
+        src.milestones ? 'closed' AS closed,
+        coalesce((src.facts->>'late')::boolean, false) AS late,
+        src.facts->>'declineReason' AS decline_reason,
+        src.facts->>'handlingOutcome' AS handling_outcome
+      FROM ${source} src
+      WHERE src.region = ${region} AND src.created_at >= ${period.from} AND src.created_at < ${period.to}
+    ), t AS (
+      SELECT extract(epoch FROM receipted - submitted) / 3600 AS to_receipt,
+        extract(epoch FROM least(filed, declined) - receipted) / 3600 AS to_decision
+      FROM s WHERE kind = 'criminal_transfer'
+    )
+    SELECT json_build_object(
+      'bySender', (SELECT coalesce(json_agg(x ORDER BY x.agency, x.kind), '[]') FROM (
+        SELECT sender_code AS agency, kind, ${counters} FROM s GROUP BY 1, 2) x),
+      'byRecipient', (SELECT coalesce(json_agg(x ORDER BY x.agency, x.kind), '[]') FROM (
+        SELECT recipient_code AS agency, kind, ${counters} FROM s GROUP BY 1, 2) x),
+      'byKind', (SELECT coalesce(json_agg(x ORDER BY x.kind), '[]') FROM (SELECT kind, ${counters} FROM s GROUP BY 1) x),
+      'declineReasons', (SELECT coalesce(json_object_agg(reason, n ORDER BY reason), '{}') FROM (
+        SELECT decline_reason AS reason, count(*)::int AS n FROM s WHERE decline_reason IS NOT NULL GROUP BY 1) x),
+      'reverseOutcomes', (SELECT coalesce(json_object_agg(outcome, n ORDER BY outcome), '{}') FROM (
+        SELECT handling_outcome AS outcome, count(*)::int AS n FROM s
+        WHERE kind = 'reverse_transfer' AND handling_outcome IS NOT NULL GROUP BY 1) x),
+      'monthly', (SELECT coalesce(json_agg(x ORDER BY x.month, x.kind), '[]') FROM (
+        SELECT month, kind, count(*)::int AS submitted, count(*) FILTER (WHERE filed IS NOT NULL)::int AS filed,
+          count(*) FILTER (WHERE declined IS NOT NULL)::int AS declined, count(*) FILTER (WHERE closed)::int AS closed
+        FROM s GROUP BY 1, 2) x),
+      'times', (SELECT json_build_object(
+        'r_med', percentile_cont(0.5) WITHIN GROUP (ORDER BY to_receipt),
+        'r_p90', percentile_cont(0.9) WITHIN GROUP (ORDER BY to_receipt), 'r_n', count(to_receipt),
+        'd_med', percentile_cont(0.5) WITHIN GROUP (ORDER BY to_decision),
+        'd_p90', percentile_cont(0.9) WITHIN GROUP (ORDER BY to_decision), 'd_n', count(to_decision)) FROM t)
+    ) AS figures`.execute(db);
+  const raw = rows[0]?.figures;
+  if (!raw) throw new Error('statistics query returned no row');
+  const agencyRows = (list: RawCounters[], role: 'sent' | 'received'): AgencyFigures[] =>
+    list.map((r) => ({
+      agency: r.agency ?? '',
       kind: r.kind,
       sent: role === 'sent' ? r.n : 0,
       received: role === 'received' ? r.n : 0,
@@ -118,19 +115,56 @@ export async function computeFigures(
       handled: r.handled,
       late: r.late,
     }));
-  const t = times.rows[0];
   const round = (x: number | null | undefined) =>
     x === null || x === undefined ? null : Math.round(x * 100) / 100;
+  const t = raw.times;
   return {
-    byKind: Object.fromEntries(byKind.rows.map(({ kind, ...rest }) => [kind, rest])),
-    bySender: agencyRows(bySender.rows, 'sent'),
-    byRecipient: agencyRows(byRecipient.rows, 'received'),
-    declineReasons: Object.fromEntries(reasons.rows.map((r) => [r.reason, r.n])),
-    reverseOutcomes: Object.fromEntries(outcomes.rows.map((r) => [r.outcome, r.n])),
-    hoursToReceipt: { median: round(t?.r_med), p90: round(t?.r_p90), n: t?.r_n ?? 0 },
-    hoursToDecision: { median: round(t?.d_med), p90: round(t?.d_p90), n: t?.d_n ?? 0 },
+    byKind: Object.fromEntries(
+      raw.byKind.map((k) => [
+        k.kind,
+        { count: k.n, receipted: k.receipted, filed: k.filed, declined: k.declined, closed: k.closed },
+      ]),
+    ),
+    bySender: agencyRows(raw.bySender, 'sent'),
+    byRecipient: agencyRows(raw.byRecipient, 'received'),
+    declineReasons: raw.declineReasons,
+    reverseOutcomes: raw.reverseOutcomes,
+    monthly: raw.monthly,
+    hoursToReceipt: { median: round(t.r_med), p90: round(t.r_p90), n: t.r_n },
+    hoursToDecision: { median: round(t.d_med), p90: round(t.d_p90), n: t.d_n },
   };
 }
+
+type RawCounters = {
+  agency?: string;
+  kind: string;
+  n: number;
+  receipted: number;
+  filed: number;
+  declined: number;
+  reconsiderations: number;
+  supervision_requests: number;
+  filings_ordered: number;
+  handled: number;
+  late: number;
+  closed: number;
+};
+type RawFigures = {
+  bySender: RawCounters[];
+  byRecipient: RawCounters[];
+  byKind: RawCounters[];
+  declineReasons: Record<string, number>;
+  reverseOutcomes: Record<string, number>;
+  monthly: MonthlyFlow[];
+  times: {
+    r_med: number | null;
+    r_p90: number | null;
+    r_n: number;
+    d_med: number | null;
+    d_p90: number | null;
+    d_n: number;
+  };
+};
 
 export type OnTime = {
   rule: string;
@@ -223,16 +257,3 @@ export type MonthlyFlow = {
   declined: number;
   closed: number;
 };
-
-/** Referrals per month (China Standard Time) and kind, with how many were filed, declined and closed. */
-export async function monthlyFlows(db: Db, region: string, period: Period): Promise<MonthlyFlow[]> {
-  const { rows } = await sql<MonthlyFlow>`
-    SELECT to_char(date_trunc('month', created_at AT TIME ZONE 'Asia/Shanghai'), 'YYYY-MM') AS month, kind,
-      count(*)::int AS submitted,
-      count(*) FILTER (WHERE milestones ? 'filed')::int AS filed,
-      count(*) FILTER (WHERE milestones ? 'declined')::int AS declined,
-      count(*) FILTER (WHERE milestones ? 'closed')::int AS closed
-    FROM referrals WHERE region = ${region} AND created_at >= ${period.from} AND created_at < ${period.to}
-    GROUP BY 1, 2 ORDER BY 1, 2`.execute(db);
-  return rows;
-}

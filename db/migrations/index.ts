@@ -3,6 +3,7 @@ import * as init from './0001-init.js';
 import * as lifecycle from './0002-lifecycle.js';
 import * as deadlines from './0003-deadlines.js';
 import * as coordination from './0004-coordination.js';
+import * as backlogIndexes from './0005-backlog-indexes.js';
 
 /** An ordered record, not a folder scan: a migration is added here by hand. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0002-lifecycle': lifecycle,
   '0003-deadlines': deadlines,
   '0004-coordination': coordination,
+  '0005-backlog-indexes': backlogIndexes,
 };

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { backlog } from '../../db/backlog.js';
 import type { DirectoryAgency } from '../../db/directory.js';
-import { computeFigures, monthlyFlows, onTimeRates, type Period, penaltyRisks } from '../../db/statistics.js';
+import { computeFigures, onTimeRates, type Period, penaltyRisks } from '../../db/statistics.js';
 import { scopeOf } from '../../db/visibility.js';
 import { generateYearlyReport, reportCsv, verifyYearlyReport, yearPeriod } from '../../db/yearly-report.js';
 import { AgencyCodeSchema } from '../../schemas/agency.js';
@@ -93,11 +93,10 @@ export function coordinationRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
       async (request) => {
         const scope = await regionWide(request.agency!);
         const period = periodOf(request.query);
-        const [figures, onTime, penalties, monthly] = await Promise.all([
+        const [figures, onTime, penalties] = await Promise.all([
           computeFigures(deps.db, sql`referrals`, scope.region, period),
           onTimeRates(deps.db, scope.region, period),
           penaltyRisks(deps.db, scope.region, period),
-          monthlyFlows(deps.db, scope.region, period),
         ]);
         return {
           region: scope.region,
@@ -105,7 +104,6 @@ export function coordinationRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
           ...figures,
           onTime,
           penaltyRisk: penalties,
-          monthly,
         };
       },
     );
