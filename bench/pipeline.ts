@@ -1,6 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
-import amqp, { type ChannelModel } from 'amqplib';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { composeHub } from '../bin/compose.js';
 import { issueApiKey, upsertAgency } from '../db/agencies.js';
@@ -12,54 +11,11 @@ import { agencyGrant, deleteAmqpUser, management, provisionAmqpUser, vhostOf } f
 export type PipelineArgs = { n: number; c: number; keep: boolean };
 
 const REGION = '510104';
-const digest = (s: string) => Buffer.from(s.padEnd(32, '0').slice(0, 32)).toString('hex');
-
-function transfer(i: number) {
-  return {
-    kind: 'criminal_transfer',
-    recipient: 'bench-police',
-    caseSummary: { title: `基准测试案件 ${i}`, facts: '当事人销售假冒注册商标的商品，货值金额较大。' },
-    suspectedOffence: '销售假冒注册商标的商品罪',
-    documents: [
-      { type: 'transfer_letter', title: '涉嫌犯罪案件移送书', sha256: digest(`l${i}`) },
-      { type: 'investigation_report', title: '调查报告', sha256: digest(`r${i}`) },
-      { type: 'item_inventory', title: '涉案物品清单', sha256: digest(`i${i}`) },
-    ],
-    caseTeam: [
-      { name: '王执法', certificateNo: `ZF-${i}-1` },
-      { name: '李执法', certificateNo: `ZF-${i}-2` },
-    ],
-    approvedAt: new Date(Date.now() - 3600_000).toISOString(),
-    priorPenalties: [],
-  };
-}
-
 export function percentiles(samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (p: number) =>
     Math.round((sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0) * 10) / 10;
   return { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: at(1) };
-}
-
-/** An agency system: consumes its inbox as its own RabbitMQ user; the police one answers with receipts. */
-async function startAgency(
-  url: string,
-  user: { user: string; password: string },
-  queue: string,
-  onMessage: (m: any) => void,
-) {
-  const u = new URL(url);
-  u.username = encodeURIComponent(user.user);
-  u.password = encodeURIComponent(user.password);
-  const connection: ChannelModel = await amqp.connect(u.toString());
-  const channel = await connection.createChannel();
-  await channel.prefetch(500);
-  await channel.consume(queue, (msg) => {
-    if (!msg) return;
-    onMessage(JSON.parse(msg.content.toString()));
-    channel.ack(msg);
-  });
-  return connection;
 }
 
 export async function runPipelineBench(args: PipelineArgs) {
@@ -80,12 +36,12 @@ export async function runPipelineBench(args: PipelineArgs) {
     RABBITMQ_MANAGEMENT_URL: mgmt,
     AMQP_PREFIX: prefix,
     LOG_LEVEL: 'silent',
+    DB_POOL_SIZE: process.env.DB_POOL_SIZE,
   });
   if (!parsed.ok) throw new Error(parsed.message);
   const config = parsed.value;
   const db = createDb(config.DATABASE_URL, config.DB_POOL_SIZE);
   const users: { user: string; password: string }[] = [];
-  const connections: ChannelModel[] = [];
   let hub: Awaited<ReturnType<typeof composeHub>> | undefined;
   try {
     await migrateToLatest(db);
@@ -134,99 +90,65 @@ export async function runPipelineBench(args: PipelineArgs) {
     const address = hub.app.server.address();
     const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 
-    const submittedAt = new Map<string, number>();
-    const delivered = new Map<string, number>();
-    let duplicates = 0;
-    const policeConn = await startAgency(amqpUrl, police, `${prefix}inbox.bench-police`, () => {});
-    connections.push(policeConn);
-    const commands = await policeConn.createConfirmChannel();
-    let unconfirmed = 0;
-    // The police system: on each delivery, a receipt back over AMQP (confirms awaited per window, not per message).
-    const policeInbox = await policeConn.createChannel();
-    await policeInbox.prefetch(500);
-    await policeInbox.consume(`${prefix}inbox.bench-police`, (msg) => {
-      if (!msg) return;
-      const envelope = JSON.parse(msg.content.toString());
-      if (envelope.type === 'referral.submitted') {
-        if (delivered.has(envelope.referralId)) duplicates++;
-        else delivered.set(envelope.referralId, performance.now());
-        const receipt = {
-          messageId: randomUUID(),
-          type: 'command.action',
-          referralId: envelope.referralId,
-          sender: 'bench-police',
-          recipient: 'hub',
-          occurredAt: new Date().toISOString(),
-          correlationId: envelope.referralId,
-          causationId: envelope.messageId,
-          payload: { action: 'receipt' },
-        };
-        commands.publish(`${prefix}hub.commands`, '', Buffer.from(JSON.stringify(receipt)), {
-          persistent: true,
-          userId: police.user,
-          messageId: receipt.messageId,
-          contentType: 'application/json',
-        });
-        if (++unconfirmed >= 256) {
-          unconfirmed = 0;
-          void commands.waitForConfirms();
-        }
-      }
-      policeInbox.ack(msg);
+    // The agencies and the HTTP clients run in a process of their own, as they would in life.
+    const agents = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        new URL('./agents.ts', import.meta.url).pathname,
+        JSON.stringify({ baseUrl, key, amqpUrl, prefix, police, proc, n: args.n, c: args.c }),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let output = '';
+    agents.stdout.on('data', (chunk) => {
+      output += chunk;
     });
-    connections.push(await startAgency(amqpUrl, proc, `${prefix}inbox.bench-proc`, () => {}));
-    const confirmTimer = setInterval(() => void commands.waitForConfirms().catch(() => {}), 50);
+    const exited = new Promise<number | null>((resolve) => agents.on('exit', resolve));
 
+    // Receipts commit out of timestamp order: read a trailing window, not strictly "newer than".
     const receiptedAt = new Map<string, number>();
-    const epochOffset = Date.now() - performance.now();
     let polling = true;
     const poller = (async () => {
-      let last = new Date(0);
+      let since = new Date(0);
       while (polling) {
         const rows = await hub!.db
           .selectFrom('ledger_events')
           .select(['referral_id', 'recorded_at'])
           .where('event', '=', 'receipted')
-          .where('recorded_at', '>', last)
-          .orderBy('recorded_at')
+          .where('recorded_at', '>', since)
           .execute();
         for (const r of rows) {
-          if (!receiptedAt.has(r.referral_id))
-            receiptedAt.set(r.referral_id, r.recorded_at.getTime() - epochOffset);
-          if (r.recorded_at > last) last = r.recorded_at;
+          if (!receiptedAt.has(r.referral_id)) receiptedAt.set(r.referral_id, r.recorded_at.getTime());
+          if (r.recorded_at.getTime() - 5000 > since.getTime())
+            since = new Date(r.recorded_at.getTime() - 5000);
         }
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        await new Promise((resolve) => setTimeout(resolve, 50));
       }
     })();
-
-    const httpMs: number[] = [];
-    let next = 0;
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: args.c }, async () => {
-        while (next < args.n) {
-          const i = next++;
-          const t0 = performance.now();
-          const res = await fetch(`${baseUrl}/v1/referrals`, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-            body: JSON.stringify(transfer(i)),
-          });
-          const body = (await res.json()) as { id: string };
-          if (res.status !== 201) throw new Error(`submit answered ${res.status}: ${JSON.stringify(body)}`);
-          httpMs.push(performance.now() - t0);
-          submittedAt.set(body.id, t0);
-        }
-      }),
-    );
-    const submitsDone = performance.now();
-    const deadline = Date.now() + 120_000;
+    const code = await exited;
+    if (code !== 0) throw new Error(`the agents process exited with ${code}`);
+    const report = JSON.parse(output) as {
+      started: number;
+      submitsDone: number;
+      submitted: Record<string, number>;
+      delivered: Record<string, number>;
+      httpMs: number[];
+      duplicates: number;
+    };
+    const deadline = Date.now() + 60_000;
     while (receiptedAt.size < args.n && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 20));
-    const finished = performance.now();
     polling = false;
     await poller;
-    clearInterval(confirmTimer);
+    const submittedAt = new Map(Object.entries(report.submitted));
+    const delivered = new Map(Object.entries(report.delivered));
+    const started = report.started;
+    const submitsDone = report.submitsDone;
+    const httpMs = report.httpMs;
+    const duplicates = report.duplicates;
+    const finished = Math.max(...receiptedAt.values());
     const lost = [...submittedAt.keys()].filter((k) => !delivered.has(k)).length;
     const notReceipted = [...submittedAt.keys()].filter((k) => !receiptedAt.has(k)).length;
     const toDelivered = [...submittedAt].flatMap(([k, t]) =>
@@ -235,7 +157,7 @@ export async function runPipelineBench(args: PipelineArgs) {
     const toLedger = [...submittedAt].flatMap(([k, t]) =>
       receiptedAt.has(k) ? [receiptedAt.get(k)! - t] : [],
     );
-    const lastReceipt = Math.max(...receiptedAt.values());
+    const lastReceipt = finished;
     return {
       mode: 'pipeline',
       n: args.n,
@@ -252,7 +174,6 @@ export async function runPipelineBench(args: PipelineArgs) {
     };
   } finally {
     await hub?.stop();
-    for (const c of connections) await c.close().catch(() => {});
     await db.destroy().catch(() => {});
     const queues = (await management(mgmt, 'GET', '/api/queues?columns=name,vhost')) as {
       name: string;

@@ -81,8 +81,10 @@ export async function applyCommand(
   input: CommandInput,
   meta: CommandMeta,
 ): Promise<CommandOutcome> {
+  // An AMQP action checks its message id while loading the referral (act), saving a round trip.
+  const checkedInAct = input.type === 'action' && meta.dedup?.via === 'amqp';
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const seen = await findPrevious(ctx.db, actor.code, meta.dedup);
+    const seen = checkedInAct ? undefined : await findPrevious(ctx.db, actor.code, meta.dedup);
     if (seen) return seen;
     const outcome = await tryOnce(ctx, actor, input, meta);
     if (outcome) return outcome;
@@ -187,7 +189,12 @@ async function act(
   command: ActionCommand,
   meta: CommandMeta,
 ): Promise<CommandOutcome | undefined> {
-  const row = await loadReferralRow(ctx.db, referralId);
+  const row = await loadReferralRow(
+    ctx.db,
+    referralId,
+    meta.dedup?.via === 'amqp' ? meta.dedup.messageId : undefined,
+  );
+  if (row?.seen) return { status: 'duplicate' };
   const roles = row ? rolesOf(partiesOf(row), actor.code) : [];
   if (!row) throw new HubError('REFERRAL_NOT_FOUND', undefined, { referralId });
   if (roles.length === 0) {
@@ -305,12 +312,7 @@ async function procuratorateFor(
 /** A region may ask that its justice bureau gets a copy of transfers and reverse transfers (L2). */
 async function copiesFor(ctx: CommandContext, kind: ReferralKind, region: string): Promise<string[]> {
   if (kind === 'duty_clue') return [];
-  const settings = await ctx.db
-    .selectFrom('region_settings')
-    .select('justice_copy')
-    .where('region', '=', region)
-    .executeTakeFirst();
-  if (!settings?.justice_copy) return [];
+  if (!(await ctx.policy.justiceCopy(region))) return [];
   const bureau = await ctx.directory.inRegion(region, 'justice_bureau');
   return bureau ? [bureau.code] : [];
 }

@@ -16,11 +16,13 @@ export function shippedYears(): HolidayYear[] {
 export type EffectiveRule = DeadlineRule & { amount: number; unit: DurationUnit; leadFraction: number };
 
 /**
- * Rules as a region applies them (its overrides over the defaults) and the holiday calendar (shipped years
- * plus years loaded into the database); both cached for a few seconds so a change needs no deploy.
+ * Rules as a region applies them (its overrides over the defaults), the holiday calendar (shipped years
+ * plus years loaded into the database) and the regions' copy settings; cached for a few seconds (a change
+ * needs no deploy, and the command path no extra round trip).
  */
 export class DeadlinePolicy {
   private overrides = new Map<string, { amount: number; unit: DurationUnit; leadFraction: number | null }>();
+  private justiceCopies = new Set<string>();
   private calendar = new Calendar(shippedYears());
   private loadedAt = 0;
   private loading: Promise<void> | undefined;
@@ -55,6 +57,12 @@ export class DeadlinePolicy {
     return { rule, dueAt: due, warnAt };
   }
 
+  /** Whether the region asks for its justice bureau to be copied (region_settings). */
+  async justiceCopy(region: string): Promise<boolean> {
+    await this.fresh();
+    return this.justiceCopies.has(region);
+  }
+
   invalidate(): void {
     this.loadedAt = 0;
   }
@@ -68,10 +76,12 @@ export class DeadlinePolicy {
   }
 
   private async load(): Promise<void> {
-    const [overrides, years] = await Promise.all([
+    const [overrides, years, settings] = await Promise.all([
       this.db.selectFrom('deadline_overrides').selectAll().execute(),
       this.db.selectFrom('holiday_calendars').select('data').execute(),
+      this.db.selectFrom('region_settings').select('region').where('justice_copy', '=', true).execute(),
     ]);
+    this.justiceCopies = new Set(settings.map((s) => s.region));
     this.overrides = new Map(
       overrides.map((o) => [
         `${o.region}/${o.rule_id}`,

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { PartyRole, State } from '../schemas/lifecycle.js';
 import type { ReferralKind } from '../schemas/referral.js';
 import type { Db } from './connection.js';
@@ -19,9 +20,24 @@ export type ReferralRow = {
   head_hash: string;
 };
 
-export async function loadReferralRow(db: Db, id: string): Promise<ReferralRow | undefined> {
+/**
+ * The referral's current row; with `seenMessageId`, also whether that message was already processed, in
+ * the same round trip (the intake's de-duplication check).
+ */
+export async function loadReferralRow(
+  db: Db,
+  id: string,
+  seenMessageId?: string,
+): Promise<(ReferralRow & { seen?: boolean }) | undefined> {
   const row = await db
     .selectFrom('referrals')
+    .$if(seenMessageId !== undefined, (q) =>
+      q.select(
+        sql<boolean>`EXISTS (SELECT 1 FROM processed_messages WHERE message_id = ${seenMessageId ?? null}::uuid)`.as(
+          'seen',
+        ),
+      ),
+    )
     .select([
       'id',
       'kind',
@@ -39,7 +55,7 @@ export async function loadReferralRow(db: Db, id: string): Promise<ReferralRow |
     ])
     .where('id', '=', id)
     .executeTakeFirst();
-  return row as ReferralRow | undefined;
+  return row as (ReferralRow & { seen?: boolean }) | undefined;
 }
 
 export type Parties = { sender: string; recipient: string; procuratorate: string | null; copies: string[] };

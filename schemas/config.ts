@@ -23,6 +23,8 @@ export const ConfigSchema = z.object({
     .default(1024 * 1024),
   RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
   RELAY_POLL_MS: z.coerce.number().int().min(1).max(60_000).default(20),
+  /** After a commit wakes it, the relay waits this long so that it publishes a batch. */
+  RELAY_LINGER_MS: z.coerce.number().int().min(0).max(1000).default(5),
   /** How long a relay may hold claimed outbox rows before another relay may take them over. */
   RELAY_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
   INTAKE_PREFETCH: z.coerce.number().int().min(1).max(10_000).default(200),

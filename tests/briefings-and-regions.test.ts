@@ -105,6 +105,7 @@ describe('regions', () => {
       agencies: [{ code: 'just', name: '测试司法局', kind: 'justice_bureau', region: REGION }],
     });
     expect(loaded).toEqual({ ok: true, agencies: 1 });
+    hub.policy.invalidate();
     const after = await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer());
     expect(after.body.copies).toEqual(['just']);
     const notices = await hub.db

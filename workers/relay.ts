@@ -72,8 +72,13 @@ export class Relay {
       try {
         const sent = this.channel ? await this.relayBatch(this.channel) : 0;
         failures = 0;
-        if (sent < this.config.RELAY_BATCH_SIZE)
-          await this.idle(this.channel ? this.config.RELAY_POLL_MS : 200);
+        if (sent < this.config.RELAY_BATCH_SIZE) {
+          const nudged = await this.idle(this.channel ? this.config.RELAY_POLL_MS : 200);
+          // Woken by a commit: linger a moment so that the next claim takes a batch, not one message
+          // (every round trip to PostgreSQL and RabbitMQ costs more here than the bytes it carries).
+          if (nudged && this.running)
+            await new Promise((resolve) => setTimeout(resolve, this.config.RELAY_LINGER_MS));
+        }
       } catch (error) {
         failures++;
         this.log.warn({ err: (error as Error).message, failures }, 'relay batch failed; backing off');
@@ -82,14 +87,16 @@ export class Relay {
     }
   }
 
-  private idle(ms: number): Promise<void> {
+  /** Sleeps until `ms` pass (false) or a nudge comes (true). */
+  private idle(ms: number): Promise<boolean> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const timer = setTimeout(() => done(false), ms);
+      const done = (nudged: boolean) => {
         clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
+        this.wake = undefined;
+        resolve(nudged);
+      };
+      this.wake = () => done(true);
     });
   }
 
