@@ -172,7 +172,16 @@ export interface ReportsTable {
   heads_digest: string;
 }
 
+export interface ReferralReadsTable {
+  id: Generated<string>;
+  referral_id: string;
+  agency_code: string;
+  read_at: Generated<Date>;
+  what: string;
+}
+
 export interface Database {
+  referral_reads: ReferralReadsTable;
   penalty_cases: PenaltyCasesTable;
   reports: ReportsTable;
   duties: DutiesTable;

@@ -44,7 +44,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...options,
     clock: options.clock ?? (() => new Date()),
     policy: options.policy ?? new DeadlinePolicy(options.db),
-    authenticate: createAuthenticator(options.db, options.directory),
+    authenticate: createAuthenticator(options.db, options.directory, options.config.RATE_LIMIT_PER_SECOND),
   };
   const app = Fastify({
     loggerInstance: options.log as FastifyBaseLogger,

@@ -17,8 +17,24 @@ const CACHE_MS = 5_000;
  * Bearer API keys. A verified key is cached for a few seconds (keyed by its hash, never the key), so a
  * revoked key stops working within CACHE_MS on every gateway.
  */
-export function createAuthenticator(db: Db, directory: AgencyDirectory) {
+export function createAuthenticator(db: Db, directory: AgencyDirectory, perSecond = 1000) {
   const cache = new Map<string, { code: string | undefined; at: number }>();
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  const burst = perSecond * 2;
+  /** A token bucket per key: refills at `perSecond`, holds `burst`. */
+  function spend(hash: string): void {
+    const now = Date.now();
+    const bucket = buckets.get(hash) ?? { tokens: burst, at: now };
+    bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) / 1000) * perSecond);
+    bucket.at = now;
+    if (bucket.tokens < 1) {
+      const wait = Math.ceil((1 - bucket.tokens) / perSecond);
+      throw new HubError('RATE_LIMITED', undefined, { retryAfterSeconds: Math.max(1, wait) });
+    }
+    bucket.tokens -= 1;
+    if (buckets.size > 100_000) buckets.clear();
+    buckets.set(hash, bucket);
+  }
   return async function authenticate(request: FastifyRequest): Promise<DirectoryAgency> {
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
@@ -32,6 +48,7 @@ export function createAuthenticator(db: Db, directory: AgencyDirectory) {
     }
     const agency = hit.code ? await directory.get(hit.code) : undefined;
     if (!agency) throw new HubError('UNAUTHENTICATED');
+    spend(hash);
     request.agency = agency;
     return agency;
   };

@@ -66,6 +66,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
       );
     }
     if (hubError.code === 'SERVICE_UNAVAILABLE') reply.header('retry-after', '2');
+    if (hubError.code === 'RATE_LIMITED')
+      reply.header('retry-after', String(hubError.details?.retryAfterSeconds ?? 1));
     return reply.status(hubError.status).send(hubError.toBody());
   });
   app.setNotFoundHandler((_request, reply) => {

@@ -26,6 +26,7 @@ export const ERRORS = {
   },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'the request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'the request body must be application/json' },
+  RATE_LIMITED: { status: 429, message: 'too many requests for this API key; retry after the time given' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'a backing service is unavailable; retry later' },
   INTERNAL: { status: 500, message: 'internal error' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -4,6 +4,7 @@ import * as lifecycle from './0002-lifecycle.js';
 import * as deadlines from './0003-deadlines.js';
 import * as coordination from './0004-coordination.js';
 import * as backlogIndexes from './0005-backlog-indexes.js';
+import * as readAudit from './0006-read-audit.js';
 
 /** An ordered record, not a folder scan: a migration is added here by hand. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0003-deadlines': deadlines,
   '0004-coordination': coordination,
   '0005-backlog-indexes': backlogIndexes,
+  '0006-read-audit': readAudit,
 };

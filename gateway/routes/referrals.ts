@@ -110,7 +110,7 @@ export function referralRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const view = await visibleReferral(request.agency!, request.params.id);
+        const view = await visibleReferral(request.agency!, request.params.id, 'view');
         const roles = rolesOf(view.parties, request.agency!.code);
         return { ...view, yourRoles: roles, allowedActions: allowedActions(view.kind, view.state, roles) };
       },
@@ -120,18 +120,53 @@ export function referralRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
       '/v1/referrals/:id/verify',
       { schema: { tags: ['referrals'], summary: "Recompute a referral's hash chain", params: IdParams } },
       async (request) => {
-        await visibleReferral(request.agency!, request.params.id);
+        await visibleReferral(request.agency!, request.params.id, 'verify');
         return verifyChain(deps.db, request.params.id);
       },
     );
 
-    async function visibleReferral(agency: DirectoryAgency, id: string) {
+    /** The referral if the caller may see it; the read is recorded before anything is returned. */
+    async function visibleReferral(agency: DirectoryAgency, id: string, what: 'view' | 'verify' | 'reads') {
       const view = await readReferral(deps.db, id);
       if (!view || !canSee(await scopeOf(deps.directory, agency), view)) {
         throw new HubError('REFERRAL_NOT_FOUND', undefined, { referralId: id });
       }
+      await deps.db
+        .insertInto('referral_reads')
+        .values({ referral_id: id, agency_code: agency.code, what })
+        .execute();
       return view;
     }
+
+    app.get(
+      '/v1/referrals/:id/reads',
+      {
+        schema: {
+          tags: ['referrals'],
+          summary: "Who read a referral and when (the region's procuratorate and coordinator)",
+          params: IdParams,
+        },
+      },
+      async (request) => {
+        const agency = request.agency!;
+        const view = await visibleReferral(agency, request.params.id, 'reads');
+        if (!['procuratorate', 'coordinator'].includes(agency.kind) || agency.region !== view.region) {
+          throw new HubError(
+            'ACTOR_NOT_PERMITTED',
+            "the read record is for the region's procuratorate and coordinator",
+          );
+        }
+        const rows = await deps.db
+          .selectFrom('referral_reads')
+          .select(['agency_code', 'read_at', 'what'])
+          .where('referral_id', '=', request.params.id)
+          .orderBy('id')
+          .execute();
+        return {
+          reads: rows.map((r) => ({ agency: r.agency_code, at: r.read_at.toISOString(), what: r.what })),
+        };
+      },
+    );
 
     async function run(agency: DirectoryAgency, input: CommandInput, dedup: Dedup, reply: FastifyReply) {
       const outcome = await applyCommand(ctx, agency, input, { dedup });

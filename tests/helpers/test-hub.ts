@@ -4,7 +4,7 @@ import { inject } from 'vitest';
 import { composeHub, type Hub } from '../../bin/compose.js';
 import { issueApiKey, upsertAgency } from '../../db/agencies.js';
 import { createDb, type Db } from '../../db/connection.js';
-import { createLogger } from '../../db/logger.js';
+import { createLogger, type Logger } from '../../db/logger.js';
 import { type Config, parseConfig } from '../../schemas/config.js';
 import {
   agencyGrant,
@@ -52,7 +52,12 @@ export type TestHub = Hub & {
  * prefix and agency users, the gateway (inject) and the workers; `close` leaves nothing behind.
  */
 export async function createTestHub(
-  options: { clock?: () => Date; agencies?: typeof TEST_AGENCIES; env?: Record<string, string> } = {},
+  options: {
+    clock?: () => Date;
+    agencies?: typeof TEST_AGENCIES;
+    env?: Record<string, string>;
+    log?: Logger;
+  } = {},
 ): Promise<TestHub> {
   const services = inject('services');
   const id = randomBytes(5).toString('hex');
@@ -87,7 +92,11 @@ export async function createTestHub(
     await upsertAgency(db, agency, user);
     keys[agency.code] = (await issueApiKey(db, agency.code)).key;
   }
-  const hub = await composeHub(config, { db, log: createLogger('silent'), clock: options.clock });
+  const hub = await composeHub(config, {
+    db,
+    log: options.log ?? createLogger('silent'),
+    clock: options.clock,
+  });
   const connections: ChannelModel[] = [];
 
   const agencyConnection = async (code: string) => {
