@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { submitReferrals } from './e2e-clients.js';
 import { type PoliceSystem, startDrainingSystem, startPoliceSystem } from './e2e-police.js';
+import { startProfile } from './e2e-profile.js';
 import { createBenchEnv, POLICE, PROCURATORATE, readServices } from './e2e-setup.js';
 import { measureSpans, summarize, watchReceipts } from './e2e-stats.js';
 
@@ -11,7 +12,7 @@ import { measureSpans, summarize, watchReceipts } from './e2e-stats.js';
  * is in the ledger. `tsx bench/e2e.ts --n 2000 --c 32 [--keep] [--timeout 120]` (or BENCH_N, BENCH_C).
  * Prints one JSON object and writes it to bench-results/; exits 1 if anything was lost or not receipted.
  */
-type Args = { n: number; concurrency: number; keep: boolean; timeoutMs: number };
+type Args = { n: number; concurrency: number; keep: boolean; profile: boolean; timeoutMs: number };
 
 function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv): Args {
   const { values } = parseArgs({
@@ -20,6 +21,7 @@ function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv): Args {
       n: { type: 'string' },
       c: { type: 'string' },
       keep: { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
       timeout: { type: 'string' },
     },
   });
@@ -32,6 +34,7 @@ function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv): Args {
     n: positive('n', values.n ?? env.BENCH_N, 2000),
     concurrency: positive('c', values.c ?? env.BENCH_C, 32),
     keep: values.keep ?? false,
+    profile: values.profile ?? false,
     timeoutMs: positive('timeout', values.timeout, 120) * 1000,
   };
 }
@@ -59,9 +62,11 @@ async function runBench(args: Args) {
     const watch = await watchReceipts(env.config.DATABASE_URL);
     closers.unshift(watch.stop);
 
+    const profile = args.profile ? startProfile() : undefined;
     const submissions = await submitReferrals(env.baseUrl, env.enforcementKey, args.n, args.concurrency);
     const complete = await watch.waitForAll(submissions.submittedAt.keys(), args.timeoutMs);
     await police.flush();
+    const profiled = profile?.stop(args.n);
 
     const ids = [...submissions.submittedAt.keys()];
     const lastReceipt = Math.max(...ids.flatMap((id) => watch.receiptedAt.get(id) ?? []));
@@ -81,6 +86,7 @@ async function runBench(args: Args) {
       receiptsRejected: police.rejected,
       receiptsNacked: police.nacked,
       copiesReceived: copies.received(),
+      ...(profiled ? { profile: profiled } : {}),
     };
     if (!complete) {
       console.error(
