@@ -108,6 +108,7 @@ describe('operations endpoints', () => {
         '/v1/referrals',
         '/v1/referrals/{id}',
         '/v1/referrals/{id}/actions',
+        '/v1/referrals/{id}/reads',
         '/v1/referrals/{id}/verify',
       ].sort(),
     );

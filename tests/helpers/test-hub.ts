@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import amqp, { type ChannelModel, type ConsumeMessage, type GetMessage } from 'amqplib';
+import amqp, { type ChannelModel, type ConfirmChannel, type ConsumeMessage, type GetMessage } from 'amqplib';
 import { inject } from 'vitest';
 import { composeHub, type Hub } from '../../bin/compose.js';
 import { issueApiKey, upsertAgency } from '../../db/agencies.js';
@@ -98,6 +98,8 @@ export async function createTestHub(
     clock: options.clock,
   });
   const connections: ChannelModel[] = [];
+  // One publishing channel per agency, opened on first use.
+  const commandChannels = new Map<string, ConfirmChannel>();
 
   const agencyConnection = async (code: string) => {
     const credentials = amqpUsers[code];
@@ -143,8 +145,11 @@ export async function createTestHub(
       return { received, close: () => channel.close().catch(() => {}) };
     },
     async sendCommand(code, envelope, sendOptions = {}) {
-      const connection = await agencyConnection(code);
-      const channel = await connection.createConfirmChannel();
+      let channel = commandChannels.get(code);
+      if (!channel) {
+        channel = await (await agencyConnection(code)).createConfirmChannel();
+        commandChannels.set(code, channel);
+      }
       const body = sendOptions.raw ?? Buffer.from(JSON.stringify(envelope));
       const messageId = sendOptions.messageId ?? (envelope as { messageId?: string })?.messageId;
       channel.publish(`${prefix}hub.commands`, '', body, {
@@ -154,7 +159,6 @@ export async function createTestHub(
         ...(messageId ? { messageId } : {}),
       });
       await channel.waitForConfirms();
-      await channel.close();
     },
     async drainDeadLetters() {
       const connection = await amqp.connect(config.AMQP_URL);
