@@ -62,11 +62,11 @@ async function runBench(args: Args) {
     const watch = await watchReceipts(env.config.DATABASE_URL);
     closers.unshift(watch.stop);
 
-    const profile = args.profile ? startProfile() : undefined;
+    const profile = args.profile ? await startProfile(env.config.DATABASE_URL) : undefined;
     const submissions = await submitReferrals(env.baseUrl, env.enforcementKey, args.n, args.concurrency);
     const complete = await watch.waitForAll(submissions.submittedAt.keys(), args.timeoutMs);
     await police.flush();
-    const profiled = profile?.stop(args.n);
+    const profiled = await profile?.stop(args.n);
 
     const ids = [...submissions.submittedAt.keys()];
     const lastReceipt = Math.max(...ids.flatMap((id) => watch.receiptedAt.get(id) ?? []));

@@ -16,12 +16,16 @@ const app = await buildApp({
   metrics: createMetrics(db),
   log,
 });
-await app.listen({ host: config.HOST, port: config.PORT });
 
+// SIGTERM: stop accepting connections, answer the requests in flight, close the pool, exit 0.
+let stopping = false;
 async function shutdown() {
+  if (stopping) return;
+  stopping = true;
   await app.close();
   await db.destroy();
   process.exit(0);
 }
-process.once('SIGTERM', shutdown);
-process.once('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);
+await app.listen({ host: config.HOST, port: config.PORT });

@@ -24,7 +24,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class Intake {
   private consumeChannel: Channel | undefined;
   private dlqChannel: ConfirmChannel | undefined;
-  private consumerTag: string | undefined;
+  private stopping = false;
   private inFlight = new Set<Promise<void>>();
 
   constructor(
@@ -39,22 +39,27 @@ export class Intake {
     const dlq = await connection.createConfirmChannel();
     await declareTopology(dlq, topology);
     const channel = await connection.createChannel();
+    channel.on('error', (error: Error) => this.log.warn({ err: error.message }, 'intake channel error'));
     await channel.prefetch(this.config.INTAKE_PREFETCH);
     this.dlqChannel = dlq;
     this.consumeChannel = channel;
-    const { consumerTag } = await channel.consume(topology.names.inbound, (msg) => {
-      if (!msg) return;
+    await channel.consume(topology.names.inbound, (msg) => {
+      // While stopping, a delivery is left unacked: closing the channel returns it to the queue.
+      if (!msg || this.stopping) return;
       const work = this.handle(channel, msg).finally(() => this.inFlight.delete(work));
       this.inFlight.add(work);
     });
-    this.consumerTag = consumerTag;
   }
 
-  /** Stops taking messages and waits for those in flight to be acked or dead-lettered. */
+  /**
+   * Stops taking messages, waits until those in hand are acked or dead-lettered, then closes the channel,
+   * which returns what was delivered but not started. Not basic.cancel: a quorum queue (RabbitMQ 3.10)
+   * returns a cancelled consumer's unacknowledged messages, so acks sent after the cancel would be lost.
+   */
   async stop(): Promise<void> {
-    if (this.consumeChannel && this.consumerTag)
-      await this.consumeChannel.cancel(this.consumerTag).catch(() => {});
-    await Promise.allSettled([...this.inFlight]);
+    this.stopping = true;
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    await this.consumeChannel?.close().catch(() => {});
   }
 
   private async handle(channel: Channel, msg: ConsumeMessage): Promise<void> {

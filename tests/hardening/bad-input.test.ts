@@ -35,7 +35,7 @@ function bodies() {
 }
 
 const ROUTES = [
-  (id: string) => ({ method: 'POST', url: '/v1/referrals' }),
+  (_id: string) => ({ method: 'POST', url: '/v1/referrals' }),
   (id: string) => ({ method: 'POST', url: `/v1/referrals/${id}/actions` }),
   (_id: string) => ({ method: 'POST', url: '/v1/briefings' }),
   (_id: string) => ({ method: 'POST', url: `/v1/inbox/${randomUUID()}/ack` }),

@@ -1,0 +1,120 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ConfigSchema, parseConfig } from '../../schemas/config.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const SETTINGS = Object.keys(ConfigSchema.shape);
+
+function defaults() {
+  const parsed = parseConfig({});
+  if (!parsed.ok) throw new Error(parsed.message);
+  return parsed.value;
+}
+
+/** The variables a failure message names, one per `  NAME: reason` line. */
+function namedIn(message: string): string[] {
+  return [...message.matchAll(/^\s+(\w+): /gm)].map((m) => m[1] ?? '');
+}
+
+/** The README's table of variables and defaults; a row may document several, comma-separated. */
+function documentedDefaults(): Record<string, string> {
+  const rows = readFileSync(`${root}README.md`, 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('| `'));
+  return Object.fromEntries(
+    rows.flatMap((row) => {
+      const [variables = '', values = ''] = row.split('|').slice(1, 3);
+      const names = [...variables.matchAll(/`([A-Z_]+)`/g)].map((m) => m[1] ?? '');
+      const given = values.trim() === '(empty)' ? [''] : [...values.matchAll(/`([^`]*)`/g)].map((m) => m[1]);
+      return names.map((name, i) => [name, given[i] ?? '(none)']);
+    }),
+  );
+}
+
+/** Loads the configuration in a child process the way bin/ does, with `env` added to this environment. */
+function loadInChild(env: Record<string, string>) {
+  return spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '-e',
+      "import('./db/load-config.ts').then((m) => console.log(JSON.stringify(m.loadConfigOrExit())))",
+    ],
+    { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 20_000 },
+  );
+}
+
+describe('parseConfig', () => {
+  it('gives every setting a value when the environment is empty', () => {
+    const config = defaults();
+    expect(Object.keys(config).sort()).toEqual([...SETTINGS].sort());
+    for (const name of SETTINGS) expect(config[name as keyof typeof config], name).not.toBeUndefined();
+  });
+
+  it('uses the defaults the README documents', () => {
+    const config = defaults();
+    const documented = documentedDefaults();
+    expect(Object.keys(documented).sort()).toEqual([...SETTINGS].sort());
+    for (const name of SETTINGS) {
+      expect(String(config[name as keyof typeof config]), name).toBe(documented[name]);
+    }
+  });
+
+  it('accepts its own defaults written back as environment strings', () => {
+    const config = defaults();
+    const env = Object.fromEntries(Object.entries(config).map(([name, value]) => [name, String(value)]));
+    expect(parseConfig(env)).toEqual({ ok: true, value: config });
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['LOG_LEVEL', 'loud'],
+    ['AMQP_PREFIX', 'Has Spaces'],
+    ['AMQP_PREFIX', 'UPPER.'],
+  ])('refuses %s=%s with a message that names that variable and no other', (name, value) => {
+    const config = parseConfig({ [name]: value });
+    expect(config.ok).toBe(false);
+    if (!config.ok) expect(namedIn(config.message)).toEqual([name]);
+  });
+
+  it.each(['0', '65535'])('accepts PORT=%s and turns it into a number', (port) => {
+    const config = parseConfig({ PORT: port });
+    expect(config.ok && config.value.PORT).toBe(Number(port));
+  });
+
+  it('names every bad variable when several are bad', () => {
+    const config = parseConfig({ PORT: 'abc', LOG_LEVEL: 'loud', AMQP_PREFIX: 'A B' });
+    expect(config.ok).toBe(false);
+    if (!config.ok) expect(namedIn(config.message).sort()).toEqual(['AMQP_PREFIX', 'LOG_LEVEL', 'PORT']);
+  });
+
+  it('returns a frozen configuration that no module can change', () => {
+    const config = defaults();
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(() => {
+      (config as { PORT: number }).PORT = config.PORT + 1;
+    }).toThrow(TypeError);
+  });
+});
+
+describe('loadConfigOrExit', () => {
+  it('stops the process with exit code 2 and a message naming the variable', () => {
+    const run = loadInChild({ PORT: 'abc' });
+    expect(run.error).toBeUndefined();
+    expect(run.status).toBe(2);
+    expect(namedIn(run.stderr)).toContain('PORT');
+    expect(run.stdout).toBe('');
+  });
+
+  it('reads process.env by default and returns the parsed configuration', () => {
+    const port = String(1024 + Math.floor(Math.random() * 60_000));
+    const run = loadInChild({ PORT: port });
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).PORT).toBe(Number(port));
+  });
+});
