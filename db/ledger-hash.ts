@@ -16,6 +16,14 @@ export type LedgerLink = {
 
 /** JSON with object keys sorted at every depth, so that jsonb's own key order cannot change a hash. */
 export function canonicalJson(value: unknown): string {
+  // A Date (anything with toJSON) hashes as the JSON it is stored as.
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as { toJSON?: unknown }).toJSON === 'function'
+  ) {
+    return canonicalJson((value as { toJSON: () => unknown }).toJSON());
+  }
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   const entries = Object.entries(value as Record<string, unknown>)

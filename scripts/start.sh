@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -z "${DATABASE_URL:-}" ] && [ -z "${AMQP_URL:-}" ]; then bash scripts/services-up.sh; fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then npm ci --no-audit --no-fund; fi
-exec npx tsx bin/hub.ts start
+# node itself (not npx) so that SIGTERM reaches the hub and it shuts down gracefully.
+exec node --import tsx bin/hub.ts start

@@ -12,14 +12,13 @@ function sources(dir: string): string[] {
   });
 }
 
+/** Every static (`from '…'`, `import '…'`) and dynamic (`import('…')`) import, with its line. */
 function imports(file: string): { line: number; target: string }[] {
-  return readFileSync(join(root, file), 'utf8')
-    .split('\n')
-    .flatMap((text, i) => {
-      const m =
-        /^\s*(?:import|export)\b.*?from\s+'([^']+)'/.exec(text) ?? /^\s*import\s+'([^']+)'/.exec(text);
-      return m?.[1] ? [{ line: i + 1, target: m[1] }] : [];
-    });
+  const text = readFileSync(join(root, file), 'utf8');
+  return [...text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|^\s*import\s+)'([^']+)'/gm)].map((m) => ({
+    line: text.slice(0, m.index).split('\n').length,
+    target: m[1] ?? '',
+  }));
 }
 
 function offences(dir: string, forbidden: (target: string, file: string) => boolean): string[] {
