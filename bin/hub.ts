@@ -1,7 +1,7 @@
 #!/usr/bin/env -S npx tsx
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
-import { issueApiKey, revokeApiKey, upsertAgency } from '../db/agencies.js';
+import { issueApiKey, revokeApiKey, rotateApiKeys, upsertAgency } from '../db/agencies.js';
 import { createDb, ensureDatabase, migrateToLatest } from '../db/connection.js';
 import { loadConfigOrExit } from '../db/load-config.js';
 import { loadRegion } from '../db/region-file.js';
@@ -177,6 +177,21 @@ key
   .action(async (code: string) => {
     const issued = await withDb((db) => issueApiKey(db, code));
     console.log(`key id ${issued.id}\n${issued.key}`);
+  });
+key
+  .command('rotate <agency>')
+  .description('issue a new key (shown once); the old ones stop working after the grace period')
+  .option('--grace <seconds>', 'how long the old keys keep working', '86400')
+  .action(async (code: string, opts: { grace: string }) => {
+    const grace = Number(opts.grace);
+    if (!Number.isInteger(grace) || grace < 0) {
+      console.error('--grace must be a whole number of seconds');
+      process.exit(2);
+    }
+    const rotated = await withDb((db) => rotateApiKeys(db, code, grace));
+    console.log(
+      `key id ${rotated.id}; ${rotated.retiring} old key(s) stop working in ${grace} s\n${rotated.key}`,
+    );
   });
 key.command('revoke <keyId>').action(async (id: string) => {
   const done = await withDb((db) => revokeApiKey(db, id));

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Agency } from '../schemas/agency.js';
 import type { Db } from './connection.js';
 import { sha256Hex } from './ledger-hash.js';
@@ -54,13 +54,39 @@ export async function revokeApiKey(db: Db, keyId: string): Promise<boolean> {
   return result.numUpdatedRows > 0n;
 }
 
+/**
+ * Rotation: a new key, and every active key of the agency revoked after `graceSeconds` (so that its
+ * systems can switch without a gap). Returns the new key, shown once.
+ */
+export async function rotateApiKeys(
+  db: Db,
+  agencyCode: string,
+  graceSeconds: number,
+): Promise<{ id: string; key: string; retiring: number }> {
+  return db.transaction().execute(async (trx) => {
+    const retiring = await trx
+      .updateTable('api_keys')
+      .set({ revoked_at: sql<Date>`now() + make_interval(secs => ${graceSeconds})` })
+      .where('agency_code', '=', agencyCode)
+      .where((eb) =>
+        eb.or([
+          eb('revoked_at', 'is', null),
+          eb('revoked_at', '>', sql<Date>`now() + make_interval(secs => ${graceSeconds})`),
+        ]),
+      )
+      .executeTakeFirst();
+    const issued = await issueApiKey(trx as unknown as Db, agencyCode);
+    return { ...issued, retiring: Number(retiring.numUpdatedRows) };
+  });
+}
+
 /** The agency a presented key belongs to, or undefined for an unknown or revoked key. */
 export async function agencyForKey(db: Db, key: string): Promise<string | undefined> {
   const row = await db
     .selectFrom('api_keys')
     .select('agency_code')
     .where('key_hash', '=', sha256Hex(key))
-    .where('revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('revoked_at', 'is', null), eb('revoked_at', '>', sql<Date>`now()`)]))
     .executeTakeFirst();
   return row?.agency_code;
 }

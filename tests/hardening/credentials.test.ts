@@ -1,0 +1,68 @@
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rotateApiKeys } from '../../db/agencies.js';
+import { sha256Hex } from '../../db/ledger-hash.js';
+import { createTestHub, type TestHub } from '../helpers/test-hub.js';
+
+let hub: TestHub;
+beforeAll(async () => {
+  hub = await createTestHub();
+});
+afterAll(async () => {
+  await hub?.close();
+});
+
+const inbox = (key: string) =>
+  hub.app.inject({ method: 'GET', url: '/v1/inbox', headers: { authorization: `Bearer ${key}` } });
+
+describe('API keys', () => {
+  it('stores only the hash of a key and shows the key once', async () => {
+    const rows = await hub.db.selectFrom('api_keys').selectAll().where('agency_code', '=', 'enf-a').execute();
+    const key = hub.keys['enf-a'] ?? '';
+    expect(rows.map((r) => r.key_hash)).toContain(sha256Hex(key));
+    expect(JSON.stringify(rows)).not.toContain(key);
+  });
+
+  it('rotates: the new key works at once, the old one until the grace period ends', async () => {
+    const old = hub.keys['enf-b'] ?? '';
+    const withGrace = await rotateApiKeys(hub.db, 'enf-b', 3600);
+    expect(withGrace.retiring).toBe(1);
+    expect((await inbox(withGrace.key)).statusCode).toBe(200);
+    expect((await inbox(old)).statusCode).toBe(200);
+    const now = await rotateApiKeys(hub.db, 'enf-b', 0);
+    expect(now.retiring).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 5100)); // the gateway caches a verdict for 5 s
+    expect((await inbox(old)).statusCode).toBe(401);
+    expect((await inbox(withGrace.key)).statusCode).toBe(401);
+    expect((await inbox(now.key)).statusCode).toBe(200);
+  }, 20_000);
+
+  it('rotates from the command line, printing the new key once', () => {
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'bin/hub.ts', 'key', 'rotate', 'coord', '--grace', '0'],
+      {
+        env: { ...process.env, DATABASE_URL: hub.config.DATABASE_URL },
+        encoding: 'utf8',
+      },
+    );
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^rh_coord_\S+$/m);
+  });
+});
+
+describe('agency RabbitMQ users', () => {
+  it('may neither publish to the hub exchange nor declare a queue', async () => {
+    const connection = await hub.agencyConnection('pol-a');
+    const publishing = await connection.createConfirmChannel();
+    const refused = new Promise<Error>((resolve) => publishing.on('error', resolve));
+    publishing.publish(`${hub.prefix}hub`, 'pol-b', Buffer.from('{}'), {
+      userId: hub.amqpUsers['pol-a']?.user,
+    });
+    expect((await refused).message).toMatch(/ACCESS_REFUSED/);
+    const declaring = await connection.createChannel();
+    const denied = new Promise<Error>((resolve) => declaring.on('error', resolve));
+    await declaring.assertQueue(`${hub.prefix}sneaky`).catch(() => {});
+    expect((await denied).message).toMatch(/ACCESS_REFUSED/);
+  });
+});
