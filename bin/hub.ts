@@ -1,13 +1,17 @@
 #!/usr/bin/env -S npx tsx
 import { readFile } from 'node:fs/promises';
+import amqp from 'amqplib';
 import { Command } from 'commander';
 import { issueApiKey, revokeApiKey, rotateApiKeys, upsertAgency } from '../db/agencies.js';
 import { createDb, ensureDatabase, migrateToLatest } from '../db/connection.js';
+import { DeadlinePolicy } from '../db/deadline-policy.js';
+import { AgencyDirectory } from '../db/directory.js';
 import { loadConfigOrExit } from '../db/load-config.js';
 import { loadRegion } from '../db/region-file.js';
 import { AgencySchema, RegionCodeSchema } from '../schemas/agency.js';
 import { HolidayYearSchema } from '../schemas/calendar.js';
 import { DEADLINE_RULES, RULES_BY_ID, RuleOverrideSchema } from '../schemas/deadlines.js';
+import { listDeadLetters, replayDeadLetters } from '../workers/dlq.js';
 import { agencyGrant, provisionAmqpUser, vhostOf } from '../workers/provision.js';
 import { composeHub } from './compose.js';
 import { printSeeded, seedDemoIfEmpty } from './seed.js';
@@ -168,6 +172,62 @@ program
     console.log(
       `calendar ${year.year} loaded: ${year.holidays.length} holidays, ${year.workdays.length} make-up days`,
     );
+  });
+
+const dlq = program.command('dlq').description('the dead-letter queue');
+dlq
+  .command('list')
+  .option('--limit <n>', 'at most this many', '100')
+  .action(async (opts: { limit: string }) => {
+    const config = loadConfigOrExit();
+    const connection = await amqp.connect(config.AMQP_URL);
+    const letters = await listDeadLetters(connection, config.AMQP_PREFIX, Number(opts.limit));
+    await connection.close();
+    for (const l of letters)
+      console.log(
+        [
+          l.messageId,
+          l.type ?? '-',
+          l.code ?? '-',
+          l.sender ?? '-',
+          l.deadLetteredAt ?? '-',
+          l.reason ?? '',
+        ].join('\t'),
+      );
+    console.log(`${letters.length} dead letter(s)`);
+  });
+dlq
+  .command('replay')
+  .description('apply dead letters again through the command path, checking each referral state first')
+  .option('--id <messageId>', 'only this message')
+  .option('--all', 'every message in the queue')
+  .option('--rate <perSecond>', 'at most this many per second', '10')
+  .action(async (opts: { id?: string; all?: boolean; rate: string }) => {
+    if (!opts.id && !opts.all) {
+      console.error('say which: --id <messageId> or --all');
+      process.exit(2);
+    }
+    const config = loadConfigOrExit();
+    const connection = await amqp.connect(config.AMQP_URL);
+    await withDb(async (db) => {
+      const ctx = {
+        db,
+        directory: new AgencyDirectory(db),
+        policy: new DeadlinePolicy(db),
+        clock: () => new Date(),
+      };
+      const outcomes = await replayDeadLetters(ctx, connection, config.AMQP_PREFIX, {
+        ...(opts.id ? { messageId: opts.id } : {}),
+        perSecond: Math.max(0.1, Number(opts.rate)),
+        onProgress: (done, o) =>
+          console.log(`[${done}] ${o.messageId} ${o.outcome}${o.detail ? `: ${o.detail}` : ''}`),
+      });
+      const count = (k: string) => outcomes.filter((o) => o.outcome === k).length;
+      console.log(
+        `replayed ${count('applied')}, already applied ${count('duplicate')}, conflicts ${count('conflict')}, unreplayable ${count('unreplayable')}`,
+      );
+    });
+    await connection.close();
   });
 
 const key = program.command('key').description('agency API keys');

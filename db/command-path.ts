@@ -35,7 +35,13 @@ export type CommandInput =
   | { type: 'action'; referralId: string; command: ActionCommand }
   | { type: 'brief'; briefing: Briefing };
 
-export type CommandMeta = { dedup: Dedup; correlationId?: string | null; causationId?: string | null };
+export type CommandMeta = {
+  dedup: Dedup;
+  correlationId?: string | null;
+  causationId?: string | null;
+  /** A dead letter being replayed (hub dlq replay): its message id goes on the ledger. */
+  replayOf?: string;
+};
 
 export type ReferralResult = {
   id: string;
@@ -460,16 +466,17 @@ async function buildStep(
     (r) => r.kind === row.kind && r.fulfilledBy.includes(transition.event),
   ).map((r) => r.id);
   // The ledger says which duties the event opens (with their due times) and which it fulfils.
+  const audited = meta.replayOf ? { ...data, replayOf: meta.replayOf } : data;
   const ledgerPayload =
     opens.length + fulfils.length > 0
       ? {
-          ...data,
+          ...audited,
           duties: {
             opens: opens.map((d) => ({ rule: d.rule_id, dueAt: d.due_at, status: d.status })),
             fulfils,
           },
         }
-      : data;
+      : audited;
   const hash = hashLink({
     referralId: row.id,
     seq,

@@ -1,0 +1,109 @@
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import amqp from 'amqplib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listDeadLetters, replayDeadLetters, replayId } from '../../workers/dlq.js';
+import { criminalTransfer } from '../helpers/fixtures.js';
+import { createTestHub, type TestHub } from '../helpers/test-hub.js';
+import { waitFor } from '../helpers/wait.js';
+
+let hub: TestHub;
+beforeAll(async () => {
+  hub = await createTestHub();
+});
+afterAll(async () => {
+  await hub?.close();
+});
+
+const action = (referralId: string, payload: unknown) => ({
+  messageId: randomUUID(),
+  type: 'command.action',
+  referralId,
+  sender: 'pol-a',
+  recipient: 'hub',
+  occurredAt: new Date().toISOString(),
+  correlationId: referralId,
+  causationId: null,
+  payload,
+});
+
+describe('dead letters', () => {
+  it('lists them, replays one that is now allowed, and reports a stale one as a conflict', async () => {
+    const id = (await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer())).body.id;
+    // Filed before the receipt: refused now, allowed once the police have receipted.
+    const early = action(id, { action: 'file', caseNo: '立-1' });
+    await hub.sendCommand('pol-a', early);
+    const twice = action(id, { action: 'receipt' });
+    await waitFor(
+      () =>
+        hub.db
+          .selectFrom('processed_messages')
+          .selectAll()
+          .where('message_id', '=', early.messageId)
+          .executeTakeFirst(),
+      'the refusal',
+    );
+    await hub.request('pol-a', 'POST', `/v1/referrals/${id}/actions`, { action: 'receipt' });
+    await hub.sendCommand('pol-a', twice); // a second receipt: stale for good
+    await waitFor(
+      () =>
+        hub.db
+          .selectFrom('processed_messages')
+          .selectAll()
+          .where('message_id', '=', twice.messageId)
+          .executeTakeFirst(),
+      'the second refusal',
+    );
+
+    const connection = await amqp.connect(hub.config.AMQP_URL);
+    const listed = await waitFor(async () => {
+      const letters = await listDeadLetters(connection, hub.prefix, 50);
+      return letters.length === 2 ? letters : undefined;
+    }, 'two dead letters');
+    expect(listed.map((l) => [l.messageId, l.code, l.sender])).toEqual(
+      expect.arrayContaining([
+        [early.messageId, 'TRANSITION_NOT_ALLOWED', 'pol-a'],
+        [twice.messageId, 'TRANSITION_NOT_ALLOWED', 'pol-a'],
+      ]),
+    );
+    const cli = spawnSync(process.execPath, ['--import', 'tsx', 'bin/hub.ts', 'dlq', 'list'], {
+      env: {
+        ...process.env,
+        AMQP_URL: hub.config.AMQP_URL,
+        AMQP_PREFIX: hub.prefix,
+        DATABASE_URL: hub.config.DATABASE_URL,
+      },
+      encoding: 'utf8',
+    });
+    expect(cli.stdout).toContain('2 dead letter(s)');
+
+    const ctx = { db: hub.db, directory: hub.directory, policy: hub.policy, clock: () => new Date() };
+    const progress: string[] = [];
+    const outcomes = await replayDeadLetters(ctx, connection, hub.prefix, {
+      perSecond: 50,
+      onProgress: (n, o) => progress.push(`${n}:${o.outcome}`),
+    });
+    expect(outcomes.map((o) => [o.messageId, o.outcome]).sort()).toEqual(
+      [
+        [early.messageId, 'applied'],
+        [twice.messageId, 'conflict'],
+      ].sort(),
+    );
+    expect(progress).toHaveLength(2);
+    const view = await hub.request('enf-a', 'GET', `/v1/referrals/${id}`);
+    expect(view.body.state).toBe('filed');
+    const filed = view.body.ledger.find((e: { event: string }) => e.event === 'filed');
+    expect(filed).toMatchObject({
+      messageId: replayId(early.messageId),
+      payload: { replayOf: early.messageId, caseNo: '立-1' },
+    });
+    // The stale one stays for a person to look at; replaying again changes nothing.
+    expect((await listDeadLetters(connection, hub.prefix, 50)).map((l) => l.messageId)).toEqual([
+      twice.messageId,
+    ]);
+    const again = await replayDeadLetters(ctx, connection, hub.prefix, { perSecond: 50 });
+    expect(again.map((o) => o.outcome)).toEqual(['conflict']);
+    expect((await hub.request('enf-a', 'GET', `/v1/referrals/${id}/verify`)).body.valid).toBe(true);
+    await connection.close();
+  });
+});
