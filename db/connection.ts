@@ -8,8 +8,10 @@ export type Db = Kysely<Database>;
 
 export function createDb(databaseUrl: string, poolSize = 20): Db {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, connectionTimeoutMillis: 5000 });
-  // An idle client losing its server (restart) must not crash the process; the pool replaces it.
+  // A client losing its server (restart, admin shutdown) must not crash the process: the query in flight
+  // fails (the gateway answers 503, the workers retry) and the pool replaces the client.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

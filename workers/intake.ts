@@ -13,6 +13,9 @@ import { type CommandEnvelope, type Envelope, HUB, parseCommand } from '../schem
 import { backoffMs, sleep } from './connection.js';
 import { declareTopology, hubTopology } from './topology.js';
 
+/** Local retries of a transient failure (about a minute with backoff) before the broker redelivers. */
+const LOCAL_RETRIES = 12;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -63,18 +66,28 @@ export class Intake {
   }
 
   private async handle(channel: Channel, msg: ConsumeMessage): Promise<void> {
-    try {
-      await this.process(msg);
-      channel.ack(msg);
-    } catch (error) {
-      // Not the client's fault (database down, broker hiccup): retry later; the delivery limit ends loops.
-      this.log.warn({ err: (error as Error).message, messageId: msg.properties.messageId }, 'intake retry');
-      this.metrics.messagesConsumed.inc({ outcome: 'retried' });
-      await sleep(backoffMs(1, 100, 1000));
+    for (let attempt = 0; ; attempt++) {
       try {
-        channel.nack(msg, false, true);
-      } catch {
-        // The channel is gone; the broker requeues the unacked message itself.
+        await this.process(msg);
+        channel.ack(msg);
+        return;
+      } catch (error) {
+        // Not the client's fault (database down, broker hiccup). Retry here, holding the message, so that
+        // an outage does not burn the queue's delivery limit; after that, or when stopping, hand it back.
+        this.log.warn(
+          { err: (error as Error).message, messageId: msg.properties.messageId, attempt },
+          'intake retry',
+        );
+        this.metrics.messagesConsumed.inc({ outcome: 'retried' });
+        if (this.stopping || attempt >= LOCAL_RETRIES) {
+          try {
+            channel.nack(msg, false, true);
+          } catch {
+            // The channel is gone; the broker requeues the unacked message itself.
+          }
+          return;
+        }
+        await sleep(backoffMs(attempt, 200, 5000));
       }
     }
   }

@@ -3,7 +3,7 @@ import amqp, { type ChannelModel, type ConfirmChannel, type ConsumeMessage, type
 import { inject } from 'vitest';
 import { composeHub, type Hub } from '../../bin/compose.js';
 import { issueApiKey, upsertAgency } from '../../db/agencies.js';
-import { createDb, type Db } from '../../db/connection.js';
+import { createDb, type Db, migrateToLatest } from '../../db/connection.js';
 import { createLogger, type Logger } from '../../db/logger.js';
 import { type Config, parseConfig } from '../../schemas/config.js';
 import {
@@ -35,7 +35,10 @@ export type TestHub = Hub & {
   /** An agency system: connects as the agency's own RabbitMQ user. */
   agencyConnection(code: string): Promise<ChannelModel>;
   /** Consumes the agency's inbox queue, acking each message, collecting what arrives. */
-  consumeInbox(code: string): Promise<{ received: Received[]; close(): Promise<void> }>;
+  consumeInbox(
+    code: string,
+    onMessage?: (r: Received) => void | Promise<void>,
+  ): Promise<{ received: Received[]; close(): Promise<void> }>;
   /** Publishes a command to hub.commands as the agency (user_id set to its RabbitMQ user). */
   sendCommand(
     code: string,
@@ -57,15 +60,19 @@ export async function createTestHub(
     agencies?: typeof TEST_AGENCIES;
     env?: Record<string, string>;
     log?: Logger;
+    /** Another PostgreSQL server (its admin URL) to use instead of the shared one; migrated from scratch. */
+    server?: string;
   } = {},
 ): Promise<TestHub> {
   const services = inject('services');
   const id = randomBytes(5).toString('hex');
   const dbName = `hub_test_${id}`;
   const prefix = `t${id}.`;
-  await adminQuery(services.databaseUrl, `CREATE DATABASE ${dbName} TEMPLATE ${services.templateDb}`);
+  const server = options.server ?? services.databaseUrl;
+  if (options.server) await adminQuery(server, `CREATE DATABASE ${dbName}`);
+  else await adminQuery(server, `CREATE DATABASE ${dbName} TEMPLATE ${services.templateDb}`);
   const parsed = parseConfig({
-    DATABASE_URL: withDatabase(services.databaseUrl, dbName),
+    DATABASE_URL: withDatabase(server, dbName),
     AMQP_URL: services.amqpUrl,
     RABBITMQ_MANAGEMENT_URL: services.managementUrl,
     AMQP_PREFIX: prefix,
@@ -77,6 +84,7 @@ export async function createTestHub(
   if (!parsed.ok) throw new Error(parsed.message);
   const config = parsed.value;
   const db: Db = createDb(config.DATABASE_URL, config.DB_POOL_SIZE);
+  if (options.server) await migrateToLatest(db);
   const keys: Record<string, string> = {};
   const amqpUsers: Record<string, { user: string; password: string }> = {};
   for (const agency of options.agencies ?? TEST_AGENCIES) {
@@ -133,14 +141,16 @@ export async function createTestHub(
       return { status: response.statusCode, body: parsedBody, headers: response.headers };
     },
     agencyConnection,
-    async consumeInbox(code) {
+    async consumeInbox(code, onMessage) {
       const connection = await agencyConnection(code);
       const channel = await connection.createChannel();
       const received: Received[] = [];
       await channel.consume(`${prefix}inbox.${code}`, (message) => {
         if (!message) return;
-        received.push({ envelope: JSON.parse(message.content.toString()), message });
-        channel.ack(message);
+        const r = { envelope: JSON.parse(message.content.toString()), message };
+        received.push(r);
+        // Acked only after the agency has handled it (and sent its answer): at-least-once, as in life.
+        void Promise.resolve(onMessage?.(r)).finally(() => channel.ack(message));
       });
       return { received, close: () => channel.close().catch(() => {}) };
     },
@@ -183,7 +193,7 @@ export async function createTestHub(
         prefix,
         Object.values(amqpUsers).map((u) => u.user),
       );
-      await adminQuery(services.databaseUrl, `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+      await adminQuery(server, `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
     },
   };
   return testHub;
