@@ -8,6 +8,7 @@ import { DeadlinePolicy } from '../db/deadline-policy.js';
 import { AgencyDirectory } from '../db/directory.js';
 import { loadConfigOrExit } from '../db/load-config.js';
 import { loadRegion } from '../db/region-file.js';
+import { generateYearlyReport, reportCsv, verifyYearlyReport } from '../db/yearly-report.js';
 import { AgencySchema, RegionCodeSchema } from '../schemas/agency.js';
 import { HolidayYearSchema } from '../schemas/calendar.js';
 import { DEADLINE_RULES, RULES_BY_ID, RuleOverrideSchema } from '../schemas/deadlines.js';
@@ -228,6 +229,39 @@ dlq
       );
     });
     await connection.close();
+  });
+
+const report = program.command('report').description('统计年报: the yearly report');
+report
+  .command('yearly')
+  .requiredOption('--region <region>')
+  .requiredOption('--year <year>')
+  .option('--format <format>', 'json or csv', 'json')
+  .action(async (opts: { region: string; year: string; format: string }) => {
+    await withDb(async (db) => {
+      const made = await generateYearlyReport(db, opts.region, Number(opts.year), 'cli');
+      if (opts.format !== 'csv') return console.log(JSON.stringify(made, null, 2));
+      const names = new Map(
+        (await db.selectFrom('agencies').select(['code', 'name']).execute()).map((a) => [a.code, a.name]),
+      );
+      process.stdout.write(reportCsv(made, names));
+    });
+  });
+report
+  .command('verify <reportId>')
+  .description('recompute a stored report from the ledger and say whether it still matches')
+  .action(async (id: string) => {
+    const check = await withDb((db) => verifyYearlyReport(db, id));
+    if (!check) {
+      console.error('no such report');
+      process.exit(2);
+    }
+    console.log(
+      check.matches
+        ? `report ${id} matches the ledger`
+        : `report ${id} does NOT match: figures ${check.figuresMatch ? 'match' : 'differ'}, heads digest ${check.headsDigestMatches ? 'matches' : 'differs'}, broken chains: ${check.brokenChains.join(', ') || 'none'}`,
+    );
+    process.exitCode = check.matches ? 0 : 1;
   });
 
 const key = program.command('key').description('agency API keys');

@@ -215,7 +215,9 @@ async function act(
   if (!decision.ok) {
     throw new HubError(decision.code, undefined, { referralId, state: row.state, action: command.action });
   }
-  const { action: _action, ...fields } = command;
+  const { action: _action, ...given } = command;
+  // Decree 310 Art 8, MPS Art 180(1): a decline returns the case files with it.
+  const fields = command.action === 'decline' ? { ...given, documentsReturned: true } : given;
   const next = command.action === 'forward' ? await forwardedRow(ctx, row, command.to) : row;
   const now = ctx.clock();
   const briefing =
@@ -253,7 +255,9 @@ async function act(
 function factsOf(command: ActionCommand): Record<string, unknown> {
   switch (command.action) {
     case 'decline':
-      return { declineReason: command.reasonCode };
+      return { declineReason: command.reasonCode, documentsReturned: true };
+    case 'file':
+      return { documentsReturned: false };
     case 'report_handling':
       return {
         handlingOutcome: command.outcome,

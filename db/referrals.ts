@@ -124,6 +124,8 @@ export type ReferralView = {
   version: number;
   region: string;
   late: boolean;
+  /** The case files were returned with a decline (and not taken back by a later filing). */
+  documentsReturned: boolean;
   parties: Parties;
   submission: Record<string, unknown>;
   approvedAt: string | null;
@@ -187,6 +189,7 @@ export async function readReferral(db: Db, id: string): Promise<ReferralView | u
     version: row.version,
     region: row.region,
     late: row.late,
+    documentsReturned: (row.facts as { documentsReturned?: boolean }).documentsReturned === true,
     parties: partiesOf(row),
     submission: row.submission,
     approvedAt: row.approved_at ? new Date(row.approved_at).toISOString() : null,

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyYearlyReport } from '../db/yearly-report.js';
@@ -182,6 +183,16 @@ describe('statistics and the yearly report', () => {
     await sql`ALTER TABLE ledger_events ENABLE TRIGGER ledger_events_append_only`.execute(hub.db);
     const broken = await verifyYearlyReport(hub.db, json.body.id);
     expect(broken).toMatchObject({ matches: false, figuresMatch: false, brokenChains: [ids.declined] });
+    const cli = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'bin/hub.ts', 'report', 'verify', json.body.id],
+      {
+        env: { ...process.env, DATABASE_URL: hub.config.DATABASE_URL },
+        encoding: 'utf8',
+      },
+    );
+    expect(cli.status).toBe(1);
+    expect(cli.stdout).toContain('does NOT match');
   });
 
   it('renders a printable briefing pack with the overdue cases each body should explain', async () => {

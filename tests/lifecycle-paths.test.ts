@@ -126,6 +126,11 @@ describe('criminal transfer paths', () => {
     ]);
     const notices = await noticesOf(id);
     expect(notices).toContain('referral.declined>proc');
+    const view = await hub.request('enf-a', 'GET', `/v1/referrals/${id}`);
+    const declined = view.body.ledger.find((e: { event: string }) => e.event === 'declined');
+    expect(declined.payload).toMatchObject({ reasonCode: 'below_threshold', documentsReturned: true });
+    // Filed in the end (ordered by the procuratorate): the files are no longer out.
+    expect(view.body.documentsReturned).toBe(false);
     expect(notices).toContain('referral.filing_ordered>pol-a');
     expect(notices).toContain('referral.reasons_demanded>pol-a');
   });
@@ -142,6 +147,7 @@ describe('criminal transfer paths', () => {
       ],
       ['enf-a', { action: 'close' }, 'closed'],
     ]);
+    expect((await hub.request('enf-a', 'GET', `/v1/referrals/${id}`)).body.documentsReturned).toBe(true);
   });
 
   it('forwards a transfer to another police agency, which then receipts it', async () => {
