@@ -39,9 +39,11 @@ export async function startAgencies(hub: TestHub) {
       duplicates++;
       return;
     }
-    seen.add(r.envelope.messageId);
     const reply = handle(r);
-    if (reply) await hub.sendCommand(agency, reply).catch(() => {});
+    // Seen only once answered: if the broker is down the answer fails, the message is not acked, and its
+    // redelivery is handled again (as a real agency system would).
+    if (reply) await hub.sendCommand(agency, reply);
+    seen.add(r.envelope.messageId);
   };
   const police = react('pol-a', (r) => {
     if (r.envelope.type === 'referral.submitted') {
@@ -69,10 +71,15 @@ export async function startAgencies(hub: TestHub) {
     }
     return undefined;
   });
-  const consumers = [await hub.consumeInbox('pol-a', police), await hub.consumeInbox('enf-a', agency)];
+  let consumers = [await hub.consumeInbox('pol-a', police), await hub.consumeInbox('enf-a', agency)];
   return {
     delivered,
     duplicates: () => duplicates,
+    /** After a broker restart: the agency systems connect again (what they had seen, they remember). */
+    async reconnect() {
+      await Promise.all(consumers.map((c) => c.close()));
+      consumers = [await hub.consumeInbox('pol-a', police), await hub.consumeInbox('enf-a', agency)];
+    },
     close: () => Promise.all(consumers.map((c) => c.close())),
   };
 }

@@ -144,21 +144,33 @@ export async function createTestHub(
     async consumeInbox(code, onMessage) {
       const connection = await agencyConnection(code);
       const channel = await connection.createChannel();
+      channel.on('error', () => {});
       const received: Received[] = [];
       await channel.consume(`${prefix}inbox.${code}`, (message) => {
         if (!message) return;
         const r = { envelope: JSON.parse(message.content.toString()), message };
         received.push(r);
         // Acked only after the agency has handled it (and sent its answer): at-least-once, as in life.
-        void Promise.resolve(onMessage?.(r)).finally(() => channel.ack(message));
+        // A handler that failed, or a channel that closed meanwhile, leaves it unacked for redelivery.
+        void Promise.resolve()
+          .then(() => onMessage?.(r))
+          .then(
+            () => channel.ack(message),
+            () => {},
+          )
+          .catch(() => {});
       });
       return { received, close: () => channel.close().catch(() => {}) };
     },
     async sendCommand(code, envelope, sendOptions = {}) {
       let channel = commandChannels.get(code);
       if (!channel) {
-        channel = await (await agencyConnection(code)).createConfirmChannel();
-        commandChannels.set(code, channel);
+        const opened = await (await agencyConnection(code)).createConfirmChannel();
+        // A broker restart closes it: the next command opens a new one.
+        opened.on('close', () => commandChannels.get(code) === opened && commandChannels.delete(code));
+        opened.on('error', () => {});
+        commandChannels.set(code, opened);
+        channel = opened;
       }
       const body = sendOptions.raw ?? Buffer.from(JSON.stringify(envelope));
       const messageId = sendOptions.messageId ?? (envelope as { messageId?: string })?.messageId;
