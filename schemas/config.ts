@@ -34,6 +34,12 @@ export const ConfigSchema = z.object({
   DELIVERY_LIMIT: z.coerce.number().int().min(1).max(100).default(5),
   /** How often the deadlines worker looks for duties to warn about or record as breached. */
   DEADLINES_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
+  /**
+   * Fault tests only: kill this process with SIGKILL at a named step, the Nth time it passes there
+   * (`relay.after_publish`, `intake.after_apply`, `gateway.after_commit`). Unset in any real deployment.
+   */
+  HUB_CRASH_AT: z.enum(['relay.after_publish', 'intake.after_apply', 'gateway.after_commit']).optional(),
+  HUB_CRASH_AFTER: z.coerce.number().int().min(1).default(1),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
 });
 

@@ -246,6 +246,9 @@ describe('who may see and act', () => {
     });
     expect(wrong.statusCode).toBe(401);
     expect(wrong.json().code).toBe('UNAUTHENTICATED');
+    // Who you are is checked before what you sent.
+    const anonymousBadBody = await hub.request(null, 'POST', '/v1/referrals', { nonsense: true });
+    expect(anonymousBadBody.status).toBe(401);
   });
 });
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { sql } from 'kysely';
 import { applyCommand, type CommandContext } from '../db/command-path.js';
+import { crashPoint } from '../db/crash-point.js';
 import type { DirectoryAgency } from '../db/directory.js';
 import { acknowledge } from '../db/inbox.js';
 import type { Logger } from '../db/logger.js';
@@ -69,6 +70,7 @@ export class Intake {
     for (let attempt = 0; ; attempt++) {
       try {
         await this.process(msg);
+        crashPoint(this.config, 'intake.after_apply');
         channel.ack(msg);
         return;
       } catch (error) {

@@ -1,6 +1,7 @@
 import type { ChannelModel, ConfirmChannel } from 'amqplib';
 import { sql } from 'kysely';
 import type { Db } from '../db/connection.js';
+import { crashPoint } from '../db/crash-point.js';
 import type { AgencyDirectory } from '../db/directory.js';
 import type { Logger } from '../db/logger.js';
 import type { HubMetrics } from '../db/metrics.js';
@@ -130,6 +131,7 @@ export class Relay {
       if (!ok) await new Promise((resolve) => channel.once('drain', resolve));
     }
     await channel.waitForConfirms();
+    crashPoint(this.config, 'relay.after_publish');
     await sql`
       UPDATE outbox SET status = 'published', published_at = now(), claimed_until = NULL
       WHERE id = ANY(${rows.map((r) => r.id)}::bigint[]) AND status = 'queued'`.execute(this.db);

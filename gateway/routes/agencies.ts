@@ -11,7 +11,7 @@ const DirectoryQuery = z.strictObject({
 /** The agency directory: every agency may look up where to send a referral. */
 export function agencyRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
   return async (app) => {
-    app.addHook('preHandler', deps.authenticate);
+    app.addHook('onRequest', deps.authenticate);
     app.get(
       '/v1/agencies',
       { schema: { tags: ['agencies'], summary: 'The agency directory', querystring: DirectoryQuery } },

@@ -13,7 +13,7 @@ const ListQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200
 export function briefingRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
   const ctx = { db: deps.db, directory: deps.directory, clock: deps.clock, policy: deps.policy };
   return async (app) => {
-    app.addHook('preHandler', deps.authenticate);
+    app.addHook('onRequest', deps.authenticate);
 
     app.post(
       '/v1/briefings',

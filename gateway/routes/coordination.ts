@@ -66,7 +66,7 @@ export function coordinationRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
   }
 
   return async (app) => {
-    app.addHook('preHandler', deps.authenticate);
+    app.addHook('onRequest', deps.authenticate);
 
     app.get(
       '/v1/backlog',

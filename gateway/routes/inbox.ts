@@ -15,7 +15,7 @@ const InboxQuery = z.strictObject({
 /** For an agency without AMQP: pull unacknowledged messages, then acknowledge each. */
 export function inboxRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
   return async (app) => {
-    app.addHook('preHandler', deps.authenticate);
+    app.addHook('onRequest', deps.authenticate);
 
     app.get(
       '/v1/inbox',

@@ -2,6 +2,7 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { applyCommand, type CommandInput, type Dedup } from '../../db/command-path.js';
+import { crashPoint } from '../../db/crash-point.js';
 import type { DirectoryAgency } from '../../db/directory.js';
 import { canonicalJson, sha256Hex } from '../../db/ledger-hash.js';
 import { listReferrals } from '../../db/referral-list.js';
@@ -36,7 +37,7 @@ export function referralRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
   }
 
   return async (app) => {
-    app.addHook('preHandler', deps.authenticate);
+    app.addHook('onRequest', deps.authenticate);
 
     app.post(
       '/v1/referrals',
@@ -170,6 +171,7 @@ export function referralRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
 
     async function run(agency: DirectoryAgency, input: CommandInput, dedup: Dedup, reply: FastifyReply) {
       const outcome = await applyCommand(ctx, agency, input, { dedup });
+      crashPoint(deps.config, 'gateway.after_commit');
       if (outcome.status === 'duplicate') throw new HubError('INTERNAL', 'an HTTP command has no message id');
       deps.onCommitted?.();
       if (outcome.status === 'replayed') reply.header('idempotent-replayed', 'true');

@@ -27,7 +27,12 @@ function documentedDefaults(): Record<string, string> {
     rows.flatMap((row) => {
       const [variables = '', values = ''] = row.split('|').slice(1, 3);
       const names = [...variables.matchAll(/`([A-Z_]+)`/g)].map((m) => m[1] ?? '');
-      const given = values.trim() === '(empty)' ? [''] : [...values.matchAll(/`([^`]*)`/g)].map((m) => m[1]);
+      const given =
+        values.trim() === '(empty)'
+          ? ['']
+          : values.trim() === '(unset)'
+            ? ['undefined']
+            : [...values.matchAll(/`([^`]*)`/g)].map((m) => m[1]);
       return names.map((name, i) => [name, given[i] ?? '(none)']);
     }),
   );
@@ -48,10 +53,15 @@ function loadInChild(env: Record<string, string>) {
 }
 
 describe('parseConfig', () => {
-  it('gives every setting a value when the environment is empty', () => {
+  it('gives every setting a value when the environment is empty, but those the README documents as unset', () => {
     const config = defaults();
-    expect(Object.keys(config).sort()).toEqual([...SETTINGS].sort());
-    for (const name of SETTINGS) expect(config[name as keyof typeof config], name).not.toBeUndefined();
+    const unset = Object.entries(documentedDefaults())
+      .filter(([, value]) => value === 'undefined')
+      .map(([name]) => name);
+    expect(unset).toEqual(['HUB_CRASH_AT']);
+    const valued = SETTINGS.filter((name) => !unset.includes(name));
+    expect(Object.keys(config).sort()).toEqual([...valued].sort());
+    for (const name of valued) expect(config[name as keyof typeof config], name).not.toBeUndefined();
   });
 
   it('uses the defaults the README documents', () => {
