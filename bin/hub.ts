@@ -13,7 +13,7 @@ import { AgencySchema, RegionCodeSchema } from '../schemas/agency.js';
 import { HolidayYearSchema } from '../schemas/calendar.js';
 import { DEADLINE_RULES, RULES_BY_ID, RuleOverrideSchema } from '../schemas/deadlines.js';
 import { listDeadLetters, replayDeadLetters } from '../workers/dlq.js';
-import { agencyGrant, provisionAmqpUser, vhostOf } from '../workers/provision.js';
+import { agencyGrant, firstUrl, provisionAmqpUser, vhostOf } from '../workers/provision.js';
 import { composeHub } from './compose.js';
 import { printSeeded, seedDemoIfEmpty } from './seed.js';
 
@@ -181,7 +181,7 @@ dlq
   .option('--limit <n>', 'at most this many', '100')
   .action(async (opts: { limit: string }) => {
     const config = loadConfigOrExit();
-    const connection = await amqp.connect(config.AMQP_URL);
+    const connection = await amqp.connect(firstUrl(config.AMQP_URL));
     const letters = await listDeadLetters(connection, config.AMQP_PREFIX, Number(opts.limit));
     await connection.close();
     for (const l of letters)
@@ -209,7 +209,7 @@ dlq
       process.exit(2);
     }
     const config = loadConfigOrExit();
-    const connection = await amqp.connect(config.AMQP_URL);
+    const connection = await amqp.connect(firstUrl(config.AMQP_URL));
     await withDb(async (db) => {
       const ctx = {
         db,

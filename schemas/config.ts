@@ -5,7 +5,14 @@ const LogLevelSchema = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace
 /** Every setting the hub reads from the environment, with local defaults that match DESIGN.md. */
 export const ConfigSchema = z.object({
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/referral_hub'),
-  AMQP_URL: z.string().url().default('amqp://guest:guest@127.0.0.1:5672'),
+  /** One broker, or the nodes of a cluster separated by commas: the hub connects to the next one that answers. */
+  AMQP_URL: z
+    .string()
+    .refine(
+      (value) => value.split(',').every((url) => URL.canParse(url.trim())),
+      'a URL, or URLs separated by commas',
+    )
+    .default('amqp://guest:guest@127.0.0.1:5672'),
   /** Management API, used only to provision per-agency RabbitMQ users. */
   RABBITMQ_MANAGEMENT_URL: z.string().url().default('http://guest:guest@127.0.0.1:15672'),
   /** Prefix for every exchange and queue name, so several hubs (or test files) share one broker. */

@@ -16,12 +16,16 @@ export class AmqpSession {
   private connection: ChannelModel | undefined;
   private closing = false;
   private ready: Promise<void> | undefined;
+  private readonly urls: string[];
+  private next = 0;
 
   constructor(
     private readonly url: string,
     private readonly log: Logger,
     private readonly setup: (connection: ChannelModel) => Promise<void>,
-  ) {}
+  ) {
+    this.urls = url.split(',').map((u) => u.trim());
+  }
 
   /** Resolves once the first connection is set up. */
   start(): Promise<void> {
@@ -44,7 +48,9 @@ export class AmqpSession {
     for (let attempt = 0; !this.closing; attempt++) {
       let connection: ChannelModel | undefined;
       try {
-        connection = await amqp.connect(this.url, { clientProperties: { connection_name: 'referral-hub' } });
+        // A cluster's nodes in turn: each attempt tries the next address.
+        const url = this.urls[(this.next++ + attempt) % this.urls.length] ?? this.url;
+        connection = await amqp.connect(url, { clientProperties: { connection_name: 'referral-hub' } });
         const opened = connection;
         opened.on('error', (error: Error) => this.log.warn({ err: error.message }, 'amqp connection error'));
         opened.on('close', () => this.onClose(opened));

@@ -41,7 +41,7 @@ export async function deleteAmqpUser(managementUrl: string, user: string): Promi
 }
 
 export function vhostOf(amqpUrl: string): string {
-  const path = new URL(amqpUrl).pathname;
+  const path = new URL(firstUrl(amqpUrl)).pathname;
   return path.length > 1 ? decodeURIComponent(path.slice(1)) : '/';
 }
 
@@ -68,4 +68,9 @@ export async function management(
   }
   const text = await response.text();
   return text ? JSON.parse(text) : null;
+}
+
+/** The first address of an AMQP_URL that may list a cluster's nodes. */
+export function firstUrl(amqpUrl: string): string {
+  return amqpUrl.split(',')[0]?.trim() ?? amqpUrl;
 }

@@ -13,6 +13,7 @@ export class OwnRabbit {
 
   constructor(
     readonly port: number,
+    /** 0: no management plugin (a further cluster node). */
     readonly managementPort: number,
   ) {
     this.node = `hubtest${port}@localhost`;
@@ -49,10 +50,12 @@ export class OwnRabbit {
   }
 
   async start(): Promise<void> {
-    writeFileSync(join(this.dir, 'plugins'), '[rabbitmq_management].\n');
+    const management = this.managementPort > 0;
+    writeFileSync(join(this.dir, 'plugins'), management ? '[rabbitmq_management].\n' : '[].\n');
     writeFileSync(
       join(this.dir, 'rabbitmq.conf'),
-      `listeners.tcp.local = 127.0.0.1:${this.port}\nmanagement.tcp.port = ${this.managementPort}\nmanagement.tcp.ip = 127.0.0.1\n`,
+      `listeners.tcp.local = 127.0.0.1:${this.port}\n` +
+        (management ? `management.tcp.port = ${this.managementPort}\nmanagement.tcp.ip = 127.0.0.1\n` : ''),
     );
     if (process.getuid?.() === 0) {
       const uid = Number(execFileSync('id', ['-u', 'rabbitmq']).toString().trim());
@@ -60,16 +63,49 @@ export class OwnRabbit {
       for (const f of ['', 'plugins', 'rabbitmq.conf']) chownSync(join(this.dir, f), uid, gid);
     }
     this.run('rabbitmq-server', ['-detached']);
-    await this.waitUntil(
-      async () => (await fetch(`http://127.0.0.1:${this.managementPort}/api/whoami`, { headers: auth() })).ok,
-    );
+    if (management) {
+      await this.waitUntil(
+        async () =>
+          (await fetch(`http://127.0.0.1:${this.managementPort}/api/whoami`, { headers: auth() })).ok,
+      );
+    } else {
+      await this.waitUntil(
+        async () => this.run('rabbitmqctl', ['-n', this.node, 'await_startup']).status === 0,
+      );
+    }
+  }
+
+  /** rabbitmqctl join_cluster: this node becomes a member of `seed`'s cluster. */
+  joinCluster(seed: OwnRabbit): void {
+    for (const args of [['stop_app'], ['join_cluster', seed.node], ['start_app']]) {
+      const r = this.run('rabbitmqctl', ['-n', this.node, ...args]);
+      if (r.status !== 0) throw new Error(`rabbitmqctl ${args.join(' ')} on ${this.node}: ${r.stderr}`);
+    }
+  }
+
+  stopApp(): void {
+    this.run('rabbitmqctl', ['-n', this.node, 'stop_app']);
+  }
+
+  startApp(): void {
+    this.run('rabbitmqctl', ['-n', this.node, 'start_app']);
+  }
+
+  /** The cluster's running nodes, as this node sees them. */
+  runningNodes(): string[] {
+    const r = this.run('rabbitmqctl', ['-n', this.node, 'cluster_status', '--formatter', 'json']);
+    try {
+      return (JSON.parse(r.stdout) as { running_nodes: string[] }).running_nodes;
+    } catch {
+      return [];
+    }
   }
 
   /** Stops the broker application (every connection drops) and starts it again after `downMs`. */
   async bounce(downMs: number): Promise<void> {
-    this.run('rabbitmqctl', ['-n', this.node, 'stop_app']);
+    this.stopApp();
     await new Promise((resolve) => setTimeout(resolve, downMs));
-    this.run('rabbitmqctl', ['-n', this.node, 'start_app']);
+    this.startApp();
     await this.waitUntil(
       async () => (await fetch(`http://127.0.0.1:${this.managementPort}/api/whoami`, { headers: auth() })).ok,
     );

@@ -9,6 +9,7 @@ import { type Config, parseConfig } from '../../schemas/config.js';
 import {
   agencyGrant,
   deleteAmqpUser,
+  firstUrl,
   management,
   provisionAmqpUser,
   vhostOf,
@@ -62,6 +63,8 @@ export async function createTestHub(
     log?: Logger;
     /** Another PostgreSQL server (its admin URL) to use instead of the shared one; migrated from scratch. */
     server?: string;
+    /** Where the simulated agency systems connect (default: the first address of AMQP_URL). */
+    agencyAmqpUrl?: string;
   } = {},
 ): Promise<TestHub> {
   const services = inject('services');
@@ -112,7 +115,7 @@ export async function createTestHub(
   const agencyConnection = async (code: string) => {
     const credentials = amqpUsers[code];
     if (!credentials) throw new Error(`${code} has no RabbitMQ user`);
-    const url = new URL(config.AMQP_URL);
+    const url = new URL(options.agencyAmqpUrl ?? firstUrl(config.AMQP_URL));
     url.username = encodeURIComponent(credentials.user);
     url.password = encodeURIComponent(credentials.password);
     const connection = await amqp.connect(url.toString());
@@ -183,7 +186,7 @@ export async function createTestHub(
       await channel.waitForConfirms();
     },
     async drainDeadLetters() {
-      const connection = await amqp.connect(config.AMQP_URL);
+      const connection = await amqp.connect(firstUrl(config.AMQP_URL));
       connections.push(connection);
       const channel = await connection.createChannel();
       const messages: GetMessage[] = [];
