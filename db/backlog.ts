@@ -57,6 +57,30 @@ function inScope(scope: Scope) {
       : visibleTo(scope)(eb);
 }
 
+/**
+ * The caller's filters on the referral: kind, state, age, and (unless `agencyByDuty`, where the duties
+ * query matches the agency itself) the agency as sender or recipient. One definition for every query here.
+ */
+function referralFilters(filter: BacklogFilter, now: Date, agencyByDuty = false) {
+  return (eb: ExpressionBuilder<Database, 'referrals'>): Expression<SqlBool> => {
+    const conditions: Expression<SqlBool>[] = [];
+    if (filter.agency && !agencyByDuty) {
+      conditions.push(
+        eb.or([
+          eb('referrals.sender_code', '=', filter.agency),
+          eb('referrals.recipient_code', '=', filter.agency),
+        ]),
+      );
+    }
+    if (filter.kind) conditions.push(eb('referrals.kind', '=', filter.kind));
+    if (filter.state) conditions.push(eb('referrals.state', '=', filter.state));
+    if (filter.minAgeDays !== undefined) {
+      conditions.push(eb('referrals.created_at', '<=', new Date(now.getTime() - filter.minAgeDays * DAY)));
+    }
+    return eb.and(conditions);
+  };
+}
+
 /** Who owes what to whom by when, most overdue first; and the open referrals, most overdue first. */
 export async function backlog(db: Db, scope: Scope, filter: BacklogFilter, now: Date) {
   const [duties, referrals] = await Promise.all([
@@ -99,10 +123,7 @@ async function openDuties(db: Db, scope: Scope, filter: BacklogFilter, now: Date
       ]),
     );
   }
-  if (filter.kind) q = q.where('referrals.kind', '=', filter.kind);
-  if (filter.state) q = q.where('referrals.state', '=', filter.state);
-  if (filter.minAgeDays !== undefined)
-    q = q.where('referrals.created_at', '<=', new Date(now.getTime() - filter.minAgeDays * DAY));
+  q = q.where(referralFilters(filter, now, true));
   if (filter.overdue) q = q.where('duties.due_at', '<', now);
   if (filter.dueWithinDays !== undefined)
     q = q.where('duties.due_at', '<', new Date(now.getTime() + filter.dueWithinDays * DAY));
@@ -135,8 +156,8 @@ async function openReferrals(
   filter: BacklogFilter,
   now: Date,
 ): Promise<BacklogReferral[]> {
-  const base = () => {
-    let q = db
+  const base = () =>
+    db
       .selectFrom('referrals')
       .select([
         'referrals.id',
@@ -148,19 +169,8 @@ async function openReferrals(
         sql<string | null>`referrals.submission->'caseSummary'->>'title'`.as('title'),
       ])
       .where('referrals.state', 'not in', TERMINAL)
-      .where(inScope(scope));
-    if (filter.agency) {
-      const a = filter.agency;
-      q = q.where((eb) =>
-        eb.or([eb('referrals.sender_code', '=', a), eb('referrals.recipient_code', '=', a)]),
-      );
-    }
-    if (filter.kind) q = q.where('referrals.kind', '=', filter.kind);
-    if (filter.state) q = q.where('referrals.state', '=', filter.state);
-    if (filter.minAgeDays !== undefined)
-      q = q.where('referrals.created_at', '<=', new Date(now.getTime() - filter.minAgeDays * DAY));
-    return q;
-  };
+      .where(inScope(scope))
+      .where(referralFilters(filter, now));
   // Driven from the open duties (few, indexed by region and due time), grouped per referral.
   let driven = db
     .selectFrom('duties')
@@ -180,16 +190,7 @@ async function openReferrals(
     .where('referrals.state', 'not in', TERMINAL)
     .where(inScope(scope));
   if (scope.regionKinds.length > 0) driven = driven.where('duties.region', '=', scope.region);
-  if (filter.agency) {
-    const a = filter.agency;
-    driven = driven.where((eb) =>
-      eb.or([eb('referrals.sender_code', '=', a), eb('referrals.recipient_code', '=', a)]),
-    );
-  }
-  if (filter.kind) driven = driven.where('referrals.kind', '=', filter.kind);
-  if (filter.state) driven = driven.where('referrals.state', '=', filter.state);
-  if (filter.minAgeDays !== undefined)
-    driven = driven.where('referrals.created_at', '<=', new Date(now.getTime() - filter.minAgeDays * DAY));
+  driven = driven.where(referralFilters(filter, now));
   const withDuty = await driven
     .groupBy('referrals.id')
     .$if(filter.overdue === true, (q) => q.having(sql`min(duties.due_at)`, '<', now))
