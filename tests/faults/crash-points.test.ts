@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,33 +8,17 @@ import { waitFor } from '../helpers/wait.js';
 import { settle, startAgencies, submitStream } from './scenario.js';
 
 let hub: TestHub;
-const children = new Set<ChildProcess>();
 
 beforeAll(async () => {
   hub = await createTestHub({ env: { RATE_LIMIT_PER_SECOND: '100000' } });
   await hub.workers.stop(); // the processes under test do the relaying and the intake
 });
 afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
   await hub?.close();
 });
 
 function spawnHubProcess(entry: string, extra: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    env: {
-      ...process.env,
-      DATABASE_URL: hub.config.DATABASE_URL,
-      AMQP_URL: hub.config.AMQP_URL,
-      AMQP_PREFIX: hub.prefix,
-      LOG_LEVEL: 'silent',
-      RELAY_LEASE_MS: '1000',
-      ...extra,
-    },
-    stdio: 'ignore',
-  });
-  children.add(child);
-  child.on('exit', () => children.delete(child));
-  return child;
+  return hub.spawnProcess(entry, { RELAY_LEASE_MS: '1000', ...extra });
 }
 
 /** Runs the workers with a crash point; when it dies, starts them again without one. Counts the crashes. */

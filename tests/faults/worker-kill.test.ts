@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestHub, type TestHub } from '../helpers/test-hub.js';
 import { settle, startAgencies, submitStream } from './scenario.js';
@@ -7,18 +7,7 @@ let hub: TestHub;
 let worker: ChildProcess | undefined;
 
 function startWorkers(): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: hub.config.DATABASE_URL,
-      AMQP_URL: hub.config.AMQP_URL,
-      AMQP_PREFIX: hub.prefix,
-      LOG_LEVEL: 'silent',
-      RELAY_BATCH_SIZE: '25',
-      INTAKE_PREFETCH: '20',
-    },
-    stdio: 'ignore',
-  });
+  return hub.spawnProcess('workers/main.ts', { RELAY_BATCH_SIZE: '25', INTAKE_PREFETCH: '20' });
 }
 
 beforeAll(async () => {

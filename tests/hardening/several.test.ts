@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
@@ -32,19 +32,7 @@ beforeAll(async () => {
     log: createLogger('silent'),
   });
   for (let i = 0; i < 2; i++) {
-    workers.push(
-      spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
-        env: {
-          ...process.env,
-          DATABASE_URL: hub.config.DATABASE_URL,
-          AMQP_URL: hub.config.AMQP_URL,
-          AMQP_PREFIX: hub.prefix,
-          LOG_LEVEL: 'silent',
-          RELAY_BATCH_SIZE: '20',
-        },
-        stdio: 'ignore',
-      }),
-    );
+    workers.push(hub.spawnProcess('workers/main.ts', { RELAY_BATCH_SIZE: '20' }));
   }
 });
 

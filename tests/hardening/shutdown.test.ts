@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import amqp from 'amqplib';
 import { sql } from 'kysely';
@@ -21,17 +21,7 @@ afterAll(async () => {
 });
 
 function startWorkers(): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: hub.config.DATABASE_URL,
-      AMQP_URL: hub.config.AMQP_URL,
-      AMQP_PREFIX: hub.prefix,
-      LOG_LEVEL: process.env.SHUTDOWN_DEBUG ? 'info' : 'silent',
-      INTAKE_PREFETCH: '5',
-    },
-    stdio: process.env.SHUTDOWN_DEBUG ? 'inherit' : 'ignore',
-  });
+  const child = hub.spawnProcess('workers/main.ts', { INTAKE_PREFETCH: '5' });
   children.push(child);
   return child;
 }

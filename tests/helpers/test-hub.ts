@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import amqp, { type ChannelModel, type ConfirmChannel, type ConsumeMessage, type GetMessage } from 'amqplib';
 import { inject } from 'vitest';
@@ -46,6 +47,11 @@ export type TestHub = Hub & {
     envelope: unknown,
     options?: { userId?: string; raw?: Buffer; messageId?: string },
   ): Promise<void>;
+  /**
+   * Another hub process (`workers/main.ts`, `gateway/main.ts`) on this hub's database and names; silent
+   * unless `HUB_PROCESS_LOGS` is set; killed at `close` if still running.
+   */
+  spawnProcess(entry: string, env?: Record<string, string>): ChildProcess;
   /** Reads the dead-letter queue without consuming it for good (get + ack). */
   drainDeadLetters(): Promise<GetMessage[]>;
   close(): Promise<void>;
@@ -109,6 +115,7 @@ export async function createTestHub(
     clock: options.clock,
   });
   const connections: ChannelModel[] = [];
+  const children = new Set<ChildProcess>();
   // One publishing channel per agency, opened on first use.
   const commandChannels = new Map<string, ConfirmChannel>();
 
@@ -185,6 +192,22 @@ export async function createTestHub(
       });
       await channel.waitForConfirms();
     },
+    spawnProcess(entry, env = {}) {
+      const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+        env: {
+          ...process.env,
+          DATABASE_URL: config.DATABASE_URL,
+          AMQP_URL: config.AMQP_URL,
+          AMQP_PREFIX: prefix,
+          LOG_LEVEL: process.env.HUB_PROCESS_LOGS ? 'info' : 'silent',
+          ...env,
+        },
+        stdio: process.env.HUB_PROCESS_LOGS ? 'inherit' : 'ignore',
+      });
+      children.add(child);
+      child.on('exit', () => children.delete(child));
+      return child;
+    },
     async drainDeadLetters() {
       const connection = await amqp.connect(firstUrl(config.AMQP_URL));
       connections.push(connection);
@@ -200,6 +223,7 @@ export async function createTestHub(
       return messages;
     },
     async close() {
+      for (const child of children) child.kill('SIGKILL');
       await hub.stop();
       for (const connection of connections) await connection.close().catch(() => {});
       await db.destroy();
