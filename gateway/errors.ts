@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { HubError, isHubError } from '../schemas/errors.js';
+import { textIssueParams } from '../schemas/text.js';
 
 // Connection-level failures of PostgreSQL: the client did nothing wrong, the hub is briefly unavailable.
 const UNAVAILABLE_PG_CODES = new Set([
@@ -31,8 +32,21 @@ export function toHubError(error: FastifyError | Error): HubError {
     const issues = error.validation.map((v) => ({
       path: `${error.validationContext ?? ''}${v.instancePath}`,
       message: v.message ?? 'invalid',
+      text: textIssueParams(v.params),
     }));
-    return new HubError('VALIDATION_FAILED', undefined, { issues: issues.slice(0, 20) });
+    const text = issues.find((i) => i.text);
+    if (text?.text) {
+      const { reason, position, codePoint } = text.text;
+      return new HubError('TEXT_INVALID', `${text.path}: ${text.message}`, {
+        path: text.path,
+        reason,
+        position,
+        codePoint,
+      });
+    }
+    return new HubError('VALIDATION_FAILED', undefined, {
+      issues: issues.slice(0, 20).map(({ path, message }) => ({ path, message })),
+    });
   }
   const fastifyCode = (error as FastifyError).code;
   switch (fastifyCode) {

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { AgencyCodeSchema } from './agency.js';
 import { DocumentSchema } from './referral.js';
+import { freeText, lineText, optionalFreeText, optionalLineText } from './text.js';
 
-const note = z.string().max(2000).optional();
-const reasons = z.string().min(1).max(5000);
+const note = optionalFreeText(2000);
+const reasons = freeText(5000);
 const at = z.iso.datetime({ offset: true }).optional();
 
 /** Why the police declined to file (不予立案), grouped for the statistics. */
@@ -30,7 +31,7 @@ export const ACTION_SCHEMAS = {
   receipt: z.strictObject({ action: z.literal('receipt'), receivedAt: at, note }),
   request_supplement: z.strictObject({
     action: z.literal('request_supplement'),
-    items: z.array(z.string().min(1).max(500)).min(1).max(100),
+    items: z.array(lineText(500)).min(1).max(100),
     note,
   }),
   supplement: z.strictObject({
@@ -41,7 +42,7 @@ export const ACTION_SCHEMAS = {
   forward: z.strictObject({ action: z.literal('forward'), to: AgencyCodeSchema, reason: reasons }),
   file: z.strictObject({
     action: z.literal('file'),
-    caseNo: z.string().max(100).optional(),
+    caseNo: optionalLineText(100),
     filedAt: at,
     note,
   }),
@@ -54,9 +55,7 @@ export const ACTION_SCHEMAS = {
   hand_over_goods: z.strictObject({
     action: z.literal('hand_over_goods'),
     items: z
-      .array(
-        z.strictObject({ description: z.string().min(1).max(500), quantity: z.string().max(100).optional() }),
-      )
+      .array(z.strictObject({ description: freeText(500), quantity: optionalLineText(100) }))
       .min(1)
       .max(1000),
     handedOverAt: at,
@@ -77,17 +76,17 @@ export const ACTION_SCHEMAS = {
   report_handling: z.strictObject({
     action: z.literal('report_handling'),
     outcome: z.enum(['penalty', 'no_penalty']),
-    decisionNo: z.string().max(100).optional(),
+    decisionNo: optionalLineText(100),
     amountYuan: z.number().nonnegative().optional(),
-    reasons: z.string().max(5000).optional(),
+    reasons: optionalFreeText(5000),
   }),
   accept: z.strictObject({ action: z.literal('accept'), note }),
   close: z.strictObject({ action: z.literal('close'), note }),
   brief: z.strictObject({
     action: z.literal('brief'),
     recipients: z.array(AgencyCodeSchema).min(1).max(100),
-    subject: z.string().min(1).max(300),
-    body: z.string().min(1).max(20_000),
+    subject: lineText(300),
+    body: freeText(20_000),
   }),
 } as const;
 

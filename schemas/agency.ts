@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lineText } from './text.js';
 
 export const AGENCY_KINDS = [
   'enforcement',
@@ -25,7 +26,7 @@ export const RegionCodeSchema = z.string().regex(/^\d{6}$/, 'a six-digit adminis
 
 export const AgencySchema = z.strictObject({
   code: AgencyCodeSchema,
-  name: z.string().min(1).max(200),
+  name: lineText(200),
   kind: AgencyKindSchema,
   region: RegionCodeSchema,
   parent: AgencyCodeSchema.nullable().default(null),

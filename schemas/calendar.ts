@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { lineText } from './text.js';
 
 /** One year of the national holiday calendar: days off, and weekend days that are working days (调休). */
 export const HolidayYearSchema = z.strictObject({
   year: z.number().int().min(2000).max(2100),
-  source: z.string().min(1),
+  source: lineText(500),
   provisional: z.boolean().default(false),
   holidays: z.array(z.iso.date()),
   workdays: z.array(z.iso.date()),

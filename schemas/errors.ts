@@ -2,6 +2,10 @@
 export const ERRORS = {
   VALIDATION_FAILED: { status: 400, message: 'the request does not match its schema' },
   MESSAGE_INVALID: { status: 400, message: 'the message does not match its schema' },
+  TEXT_INVALID: {
+    status: 400,
+    message: 'a text field holds a character that is not allowed there, or is blank',
+  },
   UNAUTHENTICATED: {
     status: 401,
     message: 'a valid agency API key is required (Authorization: Bearer <key>)',

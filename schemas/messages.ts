@@ -4,6 +4,7 @@ import { AgencyCodeSchema } from './agency.js';
 import { ErrorCodeSchema } from './error-code.js';
 import { PARTY_ROLES, StateSchema, TRANSITIONS } from './lifecycle.js';
 import { ReferralKindSchema, SubmissionSchema } from './referral.js';
+import { type TextFault, textIssueParams } from './text.js';
 
 /** The hub's own name as sender or recipient of an envelope. */
 export const HUB = 'hub';
@@ -103,7 +104,14 @@ export type CommandEnvelope = z.infer<typeof CommandEnvelopeSchema>;
 
 export type ParseResult<T> =
   | { ok: true; value: T }
-  | { ok: false; issues: { path: string; message: string }[] };
+  | {
+      ok: false;
+      /** TEXT_INVALID when a text field holds a refused character, else MESSAGE_INVALID. */
+      code: 'MESSAGE_INVALID' | 'TEXT_INVALID';
+      message: string;
+      issues: { path: string; message: string }[];
+      text?: TextFault & { path: string };
+    };
 
 /** Parsing a message is a result, not an exception: a bad message is normal input. */
 export function parseCommand(raw: Buffer | string): ParseResult<CommandEnvelope> {
@@ -111,12 +119,35 @@ export function parseCommand(raw: Buffer | string): ParseResult<CommandEnvelope>
   try {
     json = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
   } catch {
-    return { ok: false, issues: [{ path: '', message: 'not JSON' }] };
+    return {
+      ok: false,
+      code: 'MESSAGE_INVALID',
+      message: 'not JSON',
+      issues: [{ path: '', message: 'not JSON' }],
+    };
   }
   const parsed = CommandEnvelopeSchema.safeParse(json);
   if (parsed.success) return { ok: true, value: parsed.data };
+  const issues = parsed.error.issues.map((i) => ({
+    path: i.path.join('.'),
+    message: i.message,
+    text: i.code === 'custom' ? textIssueParams(i.params) : undefined,
+  }));
+  const text = issues.find((i) => i.text);
+  const listed = issues.slice(0, 20).map(({ path, message }) => ({ path, message }));
+  if (text?.text) {
+    return {
+      ok: false,
+      code: 'TEXT_INVALID',
+      message: `${text.path}: ${text.message}`,
+      issues: listed,
+      text: { path: text.path, ...text.text },
+    };
+  }
   return {
     ok: false,
-    issues: parsed.error.issues.slice(0, 20).map((i) => ({ path: i.path.join('.'), message: i.message })),
+    code: 'MESSAGE_INVALID',
+    message: 'the message does not match its schema',
+    issues: listed,
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AgencyCodeSchema } from './agency.js';
+import { freeText, lineText, optionalFreeText, optionalLineText } from './text.js';
 
 export const REFERRAL_KINDS = ['criminal_transfer', 'reverse_transfer', 'duty_clue'] as const;
 export const ReferralKindSchema = z.enum(REFERRAL_KINDS);
@@ -18,20 +19,20 @@ export const DocumentTypeSchema = z.enum(DOCUMENT_TYPES);
 
 export const DocumentSchema = z.strictObject({
   type: DocumentTypeSchema,
-  title: z.string().min(1).max(300),
+  title: lineText(300),
   sha256: z.string().regex(/^[0-9a-f]{64}$/, 'lower-case hex SHA-256 digest'),
 });
 export type Document = z.infer<typeof DocumentSchema>;
 
 /** Seed 三(一): at least two enforcement officers with certificate numbers. */
 export const OfficerSchema = z.strictObject({
-  name: z.string().min(1).max(100),
-  certificateNo: z.string().min(1).max(64),
+  name: lineText(100),
+  certificateNo: lineText(64),
 });
 
 /** Decree 310 Art 11: prior penalties stay on record; a paid fine is offset against a later criminal fine. */
 export const PriorPenaltySchema = z.strictObject({
-  decisionNo: z.string().min(1).max(100),
+  decisionNo: lineText(100),
   decidedAt: z.iso.datetime({ offset: true }),
   penalty: z.enum([
     'warning',
@@ -47,9 +48,9 @@ export const PriorPenaltySchema = z.strictObject({
 });
 
 export const CaseSummarySchema = z.strictObject({
-  title: z.string().min(1).max(300),
-  facts: z.string().min(1).max(20_000),
-  agencyCaseNo: z.string().max(100).optional(),
+  title: lineText(300),
+  facts: freeText(20_000),
+  agencyCaseNo: optionalLineText(100),
 });
 
 const REQUIRED_DOCUMENTS = ['transfer_letter', 'investigation_report', 'item_inventory'] as const;
@@ -59,7 +60,7 @@ export const CriminalTransferSubmissionSchema = z
     kind: z.literal('criminal_transfer'),
     recipient: AgencyCodeSchema,
     caseSummary: CaseSummarySchema,
-    suspectedOffence: z.string().min(1).max(200),
+    suspectedOffence: lineText(200),
     documents: z.array(DocumentSchema).min(1).max(500),
     caseTeam: z.array(OfficerSchema).min(2, 'the case team needs at least two officers').max(50),
     approvedAt: z.iso.datetime({ offset: true }),
@@ -89,7 +90,7 @@ export const ReverseTransferSubmissionSchema = z.strictObject({
   caseSummary: CaseSummarySchema,
   basis: z.enum(REVERSE_BASES),
   /** The procuratorate's 检察意见, when the basis is non_prosecution. */
-  opinion: z.string().max(20_000).optional(),
+  opinion: optionalFreeText(20_000),
   documents: z.array(DocumentSchema).max(500).default([]),
   originReferralId: z.uuid().optional(),
 });
@@ -103,9 +104,9 @@ export const DutyClueSubmissionSchema = z.strictObject({
   officials: z
     .array(
       z.strictObject({
-        name: z.string().min(1).max(100),
-        position: z.string().max(200).optional(),
-        organisation: z.string().max(200).optional(),
+        name: lineText(100),
+        position: optionalLineText(200),
+        organisation: optionalLineText(200),
       }),
     )
     .min(1)

@@ -103,7 +103,9 @@ export class Intake {
     }
     const parsed = parseCommand(msg.content);
     if (!parsed.ok) {
-      const error = new HubError('MESSAGE_INVALID', undefined, { issues: parsed.issues });
+      const error = parsed.text
+        ? new HubError(parsed.code, parsed.message, { ...parsed.text })
+        : new HubError(parsed.code, undefined, { issues: parsed.issues });
       await this.reject(msg, agency, error, null);
       return;
     }

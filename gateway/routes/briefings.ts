@@ -5,6 +5,7 @@ import { applyCommand } from '../../db/command-path.js';
 import { canonicalJson, sha256Hex } from '../../db/ledger-hash.js';
 import { BriefingSchema } from '../../schemas/actions.js';
 import { HubError } from '../../schemas/errors.js';
+import { lineText } from '../../schemas/text.js';
 import type { GatewayDeps } from '../app.js';
 
 const ListQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) });
@@ -21,7 +22,7 @@ export function briefingRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
         schema: {
           tags: ['briefings'],
           summary: 'Send a case briefing (案情通报) to a set of agencies',
-          headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }),
+          headers: z.object({ 'idempotency-key': lineText(200).optional() }),
           body: BriefingSchema,
         },
       },

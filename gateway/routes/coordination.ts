@@ -11,6 +11,7 @@ import { AgencyCodeSchema } from '../../schemas/agency.js';
 import { HubError } from '../../schemas/errors.js';
 import { StateSchema } from '../../schemas/lifecycle.js';
 import { ReferralKindSchema } from '../../schemas/referral.js';
+import { lineText } from '../../schemas/text.js';
 import type { GatewayDeps } from '../app.js';
 import { renderBriefingPack } from '../pages/briefing-pack.js';
 
@@ -33,10 +34,10 @@ const PeriodQuery = z.strictObject({
 });
 
 const PenaltyCaseSchema = z.strictObject({
-  decisionNo: z.string().min(1).max(100),
+  decisionNo: lineText(100),
   decidedAt: z.iso.datetime({ offset: true }),
   amountYuan: z.number().nonnegative().max(1e12),
-  offence: z.string().min(1).max(300),
+  offence: lineText(300),
   referralId: z.uuid().optional(),
 });
 

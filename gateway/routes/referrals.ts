@@ -13,6 +13,7 @@ import { AgencyCodeSchema } from '../../schemas/agency.js';
 import { HubError } from '../../schemas/errors.js';
 import { allowedActions, StateSchema } from '../../schemas/lifecycle.js';
 import { ReferralKindSchema, SubmissionSchema } from '../../schemas/referral.js';
+import { lineText, optionalLineText } from '../../schemas/text.js';
 import type { GatewayDeps } from '../app.js';
 
 const IdParams = z.strictObject({ id: z.uuid() });
@@ -23,10 +24,10 @@ const ListQuery = z.strictObject({
   counterparty: AgencyCodeSchema.optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
-  cursor: z.string().max(200).optional(),
+  cursor: optionalLineText(200),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
-const IdempotencyHeaders = z.object({ 'idempotency-key': z.string().min(1).max(200).optional() });
+const IdempotencyHeaders = z.object({ 'idempotency-key': lineText(200).optional() });
 
 export function referralRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
   const ctx = { db: deps.db, directory: deps.directory, clock: deps.clock, policy: deps.policy };
