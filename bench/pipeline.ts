@@ -4,7 +4,7 @@ import pg from 'pg';
 import { composeHub } from '../bin/compose.js';
 import { issueApiKey, upsertAgency } from '../db/agencies.js';
 import { createDb, migrateToLatest } from '../db/connection.js';
-import { createLogger } from '../db/logger.js';
+import { createLogger } from '../runtime/logger.js';
 import { parseConfig } from '../schemas/config.js';
 import { agencyGrant, deleteAmqpUser, management, provisionAmqpUser, vhostOf } from '../workers/provision.js';
 

@@ -3,11 +3,11 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { issueApiKey } from '../db/agencies.js';
 import { createDb, migrateToLatest } from '../db/connection.js';
-import { DeadlinePolicy } from '../db/deadline-policy.js';
 import { AgencyDirectory } from '../db/directory.js';
-import { createLogger } from '../db/logger.js';
-import { createMetrics } from '../db/metrics.js';
+import { RegionPolicy } from '../db/region-policy.js';
 import { buildApp } from '../gateway/app.js';
+import { createLogger } from '../runtime/logger.js';
+import { createMetrics } from '../runtime/metrics.js';
 import { parseConfig } from '../schemas/config.js';
 
 /**
@@ -198,7 +198,7 @@ export async function runScaleBench(argv: string[]) {
       config: config.value,
       db,
       directory,
-      policy: new DeadlinePolicy(db),
+      policy: new RegionPolicy(db),
       metrics: createMetrics(),
       log: createLogger('silent'),
     });

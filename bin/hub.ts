@@ -2,13 +2,24 @@
 import { readFile } from 'node:fs/promises';
 import amqp from 'amqplib';
 import { Command } from 'commander';
-import { issueApiKey, revokeApiKey, rotateApiKeys, upsertAgency } from '../db/agencies.js';
+import {
+  agencyExists,
+  agencyNames,
+  issueApiKey,
+  revokeApiKey,
+  rotateApiKeys,
+  setAmqpUser,
+  upsertAgency,
+} from '../db/agencies.js';
 import { createDb, ensureDatabase, migrateToLatest } from '../db/connection.js';
-import { DeadlinePolicy } from '../db/deadline-policy.js';
 import { AgencyDirectory } from '../db/directory.js';
-import { loadConfigOrExit } from '../db/load-config.js';
 import { loadRegion } from '../db/region-file.js';
+import { RegionPolicy } from '../db/region-policy.js';
+import { listOverrides, loadCalendarYear, setOverride } from '../db/region-settings.js';
 import { generateYearlyReport, reportCsv, verifyYearlyReport } from '../db/yearly-report.js';
+import { createCommandPath } from '../runtime/commands.js';
+import { loadConfigOrExit } from '../runtime/load-config.js';
+import { createMetrics } from '../runtime/metrics.js';
 import { AgencySchema, RegionCodeSchema } from '../schemas/agency.js';
 import { HolidayYearSchema } from '../schemas/calendar.js';
 import { DEADLINE_RULES, RULES_BY_ID, RuleOverrideSchema } from '../schemas/deadlines.js';
@@ -101,11 +112,9 @@ deadline
   .option('--region <region>', 'show the rules as this region applies them')
   .action(async (opts: { region?: string }) => {
     await withDb(async (db) => {
-      const overrides = opts.region
-        ? await db.selectFrom('deadline_overrides').selectAll().where('region', '=', opts.region).execute()
-        : [];
+      const overrides = opts.region ? await listOverrides(db, opts.region) : [];
       for (const rule of DEADLINE_RULES) {
-        const o = overrides.find((x) => x.rule_id === rule.id);
+        const o = overrides.find((x) => x.ruleId === rule.id);
         const period = o ? `${o.amount} ${o.unit} (override)` : `${rule.amount} ${rule.unit}`;
         console.log(`${rule.id.padEnd(32)} ${period.padEnd(28)} ${rule.source}`);
       }
@@ -132,21 +141,8 @@ deadline
       );
       process.exit(2);
     }
-    const values = {
-      amount: parsed.data.amount,
-      unit: parsed.data.unit,
-      lead_fraction: parsed.data.leadFraction ?? null,
-    };
-    await withDb((db) =>
-      db
-        .insertInto('deadline_overrides')
-        .values({ region: region.data, rule_id: opts.rule, ...values })
-        .onConflict((oc) =>
-          oc.columns(['region', 'rule_id']).doUpdateSet({ ...values, updated_at: new Date() }),
-        )
-        .execute(),
-    );
-    console.log(`${opts.rule} in ${region.data}: ${values.amount} ${values.unit}`);
+    await withDb((db) => setOverride(db, region.data, opts.rule, parsed.data));
+    console.log(`${opts.rule} in ${region.data}: ${parsed.data.amount} ${parsed.data.unit}`);
   });
 
 program
@@ -161,15 +157,7 @@ program
       process.exit(2);
     }
     const year = parsed.data;
-    await withDb((db) =>
-      db
-        .insertInto('holiday_calendars')
-        .values({ year: year.year, data: JSON.stringify(year) })
-        .onConflict((oc) =>
-          oc.column('year').doUpdateSet({ data: JSON.stringify(year), loaded_at: new Date() }),
-        )
-        .execute(),
-    );
+    await withDb((db) => loadCalendarYear(db, year));
     console.log(
       `calendar ${year.year} loaded: ${year.holidays.length} holidays, ${year.workdays.length} make-up days`,
     );
@@ -182,7 +170,13 @@ dlq
   .action(async (opts: { limit: string }) => {
     const config = loadConfigOrExit();
     const connection = await amqp.connect(firstUrl(config.AMQP_URL));
-    const letters = await listDeadLetters(connection, config.AMQP_PREFIX, Number(opts.limit));
+    const { letters, total } = await withDb((db) =>
+      listDeadLetters(
+        connection,
+        { db, directory: new AgencyDirectory(db), prefix: config.AMQP_PREFIX },
+        Number(opts.limit),
+      ),
+    );
     await connection.close();
     for (const l of letters)
       console.log(
@@ -195,7 +189,11 @@ dlq
           l.reason ?? '',
         ].join('\t'),
       );
-    console.log(`${letters.length} dead letter(s)`);
+    console.log(
+      total > letters.length
+        ? `${letters.length} of ${total} dead letters shown (--limit ${total} shows them all)`
+        : `${letters.length} dead letter(s)`,
+    );
   });
 dlq
   .command('replay')
@@ -211,13 +209,16 @@ dlq
     const config = loadConfigOrExit();
     const connection = await amqp.connect(firstUrl(config.AMQP_URL));
     await withDb(async (db) => {
-      const ctx = {
+      const directory = new AgencyDirectory(db);
+      const commands = createCommandPath({
         db,
-        directory: new AgencyDirectory(db),
-        policy: new DeadlinePolicy(db),
+        directory,
+        policy: new RegionPolicy(db),
         clock: () => new Date(),
-      };
-      const outcomes = await replayDeadLetters(ctx, connection, config.AMQP_PREFIX, {
+        metrics: createMetrics(),
+      });
+      const deps = { db, directory, commands, prefix: config.AMQP_PREFIX };
+      const outcomes = await replayDeadLetters(connection, deps, {
         ...(opts.id ? { messageId: opts.id } : {}),
         perSecond: Math.max(0.1, Number(opts.rate)),
         onProgress: (done, o) =>
@@ -241,9 +242,7 @@ report
     await withDb(async (db) => {
       const made = await generateYearlyReport(db, opts.region, Number(opts.year), 'cli');
       if (opts.format !== 'csv') return console.log(JSON.stringify(made, null, 2));
-      const names = new Map(
-        (await db.selectFrom('agencies').select(['code', 'name']).execute()).map((a) => [a.code, a.name]),
-      );
+      const names = await agencyNames(db);
       process.stdout.write(reportCsv(made, names));
     });
   });
@@ -299,16 +298,15 @@ program
   .action(async (code: string) => {
     const config = loadConfigOrExit();
     await withDb(async (db) => {
-      const row = await db
-        .selectFrom('agencies')
-        .selectAll()
-        .where('code', '=', code)
-        .executeTakeFirstOrThrow();
+      if (!(await agencyExists(db, code))) {
+        console.error(`no such agency: ${code}`);
+        process.exit(2);
+      }
       const grant = await provisionAmqpUser(
         config.RABBITMQ_MANAGEMENT_URL,
         agencyGrant(config.AMQP_PREFIX, code, vhostOf(config.AMQP_URL)),
       );
-      await db.updateTable('agencies').set({ amqp_user: grant.user }).where('code', '=', row.code).execute();
+      await setAmqpUser(db, code, grant.user);
       console.log(`user=${grant.user} password=${grant.password}`);
     });
   });

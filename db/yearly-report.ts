@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import { canonicalJson, GENESIS_HASH, hashLink, sha256Hex } from '../crypto/ledger-hash.js';
 import type { Db } from './connection.js';
-import { canonicalJson, GENESIS_HASH, hashLink, sha256Hex } from './ledger-hash.js';
 import { computeFigures, type Figures, type Period } from './statistics.js';
 
 /** 统计年报 (seed 四(五)): due by 31 January for the previous year; a year runs in China Standard Time. */
@@ -67,6 +67,12 @@ export async function generateYearlyReport(
     })
     .execute();
   return report;
+}
+
+/** The region a stored report is of (undefined: no such report). */
+export async function reportRegion(db: Db, id: string): Promise<string | undefined> {
+  const row = await db.selectFrom('reports').select('region').where('id', '=', id).executeTakeFirst();
+  return row?.region;
 }
 
 export async function loadReport(db: Db, id: string): Promise<(YearlyReport & { heads: Heads }) | undefined> {

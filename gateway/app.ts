@@ -2,11 +2,13 @@ import { readFileSync } from 'node:fs';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { CommandPath } from '../db/command-path.js';
 import type { Db } from '../db/connection.js';
-import { DeadlinePolicy } from '../db/deadline-policy.js';
-import type { AgencyDirectory } from '../db/directory.js';
-import type { Logger } from '../db/logger.js';
-import type { HubMetrics } from '../db/metrics.js';
+import type { AgencyDirectory, DirectoryAgency } from '../db/directory.js';
+import { RegionPolicy } from '../db/region-policy.js';
+import { createCommandPath } from '../runtime/commands.js';
+import type { Logger } from '../runtime/logger.js';
+import type { HubMetrics } from '../runtime/metrics.js';
 import type { Config } from '../schemas/config.js';
 import { type Authenticate, createAuthenticator } from './auth.js';
 import { registerErrorHandling } from './errors.js';
@@ -23,27 +25,39 @@ export type GatewayDeps = {
   config: Config;
   db: Db;
   directory: AgencyDirectory;
-  policy: DeadlinePolicy;
+  policy: RegionPolicy;
+  /** The one command path (shared with the workers when they run in the same process). */
+  commands: CommandPath;
   metrics: HubMetrics;
   log: Logger;
   clock: () => Date;
   authenticate: Authenticate;
-  /** Called after a command commits, e.g. to wake an in-process relay. */
-  onCommitted?: () => void;
   brokerReady?: () => Promise<boolean>;
 };
 
-export type AppOptions = Omit<GatewayDeps, 'authenticate' | 'clock' | 'policy'> & {
+export type AppOptions = Omit<GatewayDeps, 'authenticate' | 'clock' | 'policy' | 'commands'> & {
   clock?: () => Date;
-  policy?: DeadlinePolicy;
+  policy?: RegionPolicy;
+  commands?: CommandPath;
 };
 
 /** Builds the gateway without listening, so that tests inject requests and run many apps side by side. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const clock = options.clock ?? (() => new Date());
+  const policy = options.policy ?? new RegionPolicy(options.db);
   const deps: GatewayDeps = {
     ...options,
-    clock: options.clock ?? (() => new Date()),
-    policy: options.policy ?? new DeadlinePolicy(options.db),
+    clock,
+    policy,
+    commands:
+      options.commands ??
+      createCommandPath({
+        db: options.db,
+        directory: options.directory,
+        policy,
+        clock,
+        metrics: options.metrics,
+      }),
     authenticate: createAuthenticator(options.db, options.directory, options.config.RATE_LIMIT_PER_SECOND),
   };
   const app = Fastify({
@@ -54,7 +68,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   // Only JSON bodies: anything else is a 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
-  app.decorateRequest('agency', undefined);
+  app.decorateRequest('agency', null as unknown as DirectoryAgency);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);

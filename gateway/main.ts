@@ -1,8 +1,8 @@
 import { createDb } from '../db/connection.js';
 import { AgencyDirectory } from '../db/directory.js';
-import { loadConfigOrExit } from '../db/load-config.js';
-import { createLogger } from '../db/logger.js';
-import { createMetrics } from '../db/metrics.js';
+import { loadConfigOrExit } from '../runtime/load-config.js';
+import { createLogger } from '../runtime/logger.js';
+import { createMetrics } from '../runtime/metrics.js';
 import { buildApp } from './app.js';
 
 // The gateway alone (docker-compose runs it apart from the workers).

@@ -28,6 +28,10 @@ export const ERRORS = {
     status: 422,
     message: 'the recipient is not an agency that may receive this referral',
   },
+  VALUE_REFUSED: {
+    status: 422,
+    message: 'the database refused a value in the request; it will not be accepted on a retry either',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'the request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'the request body must be application/json' },
   RATE_LIMITED: { status: 429, message: 'too many requests for this API key; retry after the time given' },

@@ -1,4 +1,4 @@
-import { loadConfigOrExit } from '../db/load-config.js';
+import { loadConfigOrExit } from '../runtime/load-config.js';
 import { createWorkerDeps, startWorkers } from './runtime.js';
 
 // The workers alone (relay, intake, deadlines); several may run at once.

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliveryRecord } from '../../db/outbox.js';
 import { criminalTransfer, TEST_AGENCIES } from '../helpers/fixtures.js';
 import { createTestHub, type TestHub } from '../helpers/test-hub.js';
 
@@ -154,13 +155,8 @@ const ROWS: Row[] = [
 beforeAll(async () => {
   hub = await createTestHub({ agencies: AGENCIES, env: { RATE_LIMIT_PER_SECOND: '100000' } });
   referral = await freshReferral();
-  const row = await hub.db
-    .selectFrom('outbox')
-    .select('message_id')
-    .where('referral_id', '=', referral)
-    .where('recipient_code', '=', 'pol-a')
-    .executeTakeFirstOrThrow();
-  messageForPolice = row.message_id;
+  const record = await deliveryRecord(hub.db, { referralId: referral });
+  messageForPolice = record.find((d) => d.recipient === 'pol-a')!.messageId;
 });
 afterAll(async () => {
   await hub?.close();

@@ -56,8 +56,9 @@ describe('dead letters', () => {
     );
 
     const connection = await amqp.connect(hub.config.AMQP_URL);
+    const deps = { db: hub.db, directory: hub.directory, commands: hub.commands, prefix: hub.prefix };
     const listed = await waitFor(async () => {
-      const letters = await listDeadLetters(connection, hub.prefix, 50);
+      const { letters } = await listDeadLetters(connection, deps, 50);
       return letters.length === 2 ? letters : undefined;
     }, 'two dead letters');
     expect(listed.map((l) => [l.messageId, l.code, l.sender])).toEqual(
@@ -77,9 +78,8 @@ describe('dead letters', () => {
     });
     expect(cli.stdout).toContain('2 dead letter(s)');
 
-    const ctx = { db: hub.db, directory: hub.directory, policy: hub.policy, clock: () => new Date() };
     const progress: string[] = [];
-    const outcomes = await replayDeadLetters(ctx, connection, hub.prefix, {
+    const outcomes = await replayDeadLetters(connection, deps, {
       perSecond: 50,
       onProgress: (n, o) => progress.push(`${n}:${o.outcome}`),
     });
@@ -98,10 +98,10 @@ describe('dead letters', () => {
       payload: { replayOf: early.messageId, caseNo: '立-1' },
     });
     // The stale one stays for a person to look at; replaying again changes nothing.
-    expect((await listDeadLetters(connection, hub.prefix, 50)).map((l) => l.messageId)).toEqual([
+    expect((await listDeadLetters(connection, deps, 50)).letters.map((l) => l.messageId)).toEqual([
       twice.messageId,
     ]);
-    const again = await replayDeadLetters(ctx, connection, hub.prefix, { perSecond: 50 });
+    const again = await replayDeadLetters(connection, deps, { perSecond: 50 });
     expect(again.map((o) => o.outcome)).toEqual(['conflict']);
     expect((await hub.request('enf-a', 'GET', `/v1/referrals/${id}/verify`)).body.valid).toBe(true);
     await connection.close();

@@ -5,7 +5,7 @@ import { inject } from 'vitest';
 import { composeHub, type Hub } from '../../bin/compose.js';
 import { issueApiKey, upsertAgency } from '../../db/agencies.js';
 import { createDb, type Db, migrateToLatest } from '../../db/connection.js';
-import { createLogger, type Logger } from '../../db/logger.js';
+import { createLogger, type Logger } from '../../runtime/logger.js';
 import { type Config, parseConfig } from '../../schemas/config.js';
 import {
   agencyGrant,
@@ -41,6 +41,11 @@ export type TestHub = Hub & {
     code: string,
     onMessage?: (r: Received) => void | Promise<void>,
   ): Promise<{ received: Received[]; close(): Promise<void> }>;
+  /**
+   * One collecting consumer of the agency's inbox for the whole file (started on first use): what the
+   * agency's system has received so far.
+   */
+  inbox(code: string): Promise<{ received: Received[] }>;
   /** Publishes a command to hub.commands as the agency (user_id set to its RabbitMQ user). */
   sendCommand(
     code: string,
@@ -130,6 +135,8 @@ export async function createTestHub(
     return connection;
   };
 
+  const inboxes = new Map<string, Promise<{ received: Received[] }>>();
+
   const testHub: TestHub = {
     ...hub,
     config,
@@ -171,6 +178,14 @@ export async function createTestHub(
           .catch(() => {});
       });
       return { received, close: () => channel.close().catch(() => {}) };
+    },
+    inbox(code) {
+      let inbox = inboxes.get(code);
+      if (!inbox) {
+        inbox = testHub.consumeInbox(code);
+        inboxes.set(code, inbox);
+      }
+      return inbox;
     },
     async sendCommand(code, envelope, sendOptions = {}) {
       let channel = commandChannels.get(code);

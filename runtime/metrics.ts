@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Db } from './connection.js';
+import type { Db } from '../db/connection.js';
+import { outboxLag } from '../db/outbox.js';
 
 /** One registry per process (not prom-client's global one), so that tests can build many hubs side by side. */
 export type HubMetrics = ReturnType<typeof createMetrics>;
@@ -37,6 +37,30 @@ export function createMetrics(db?: Db) {
     labelNames: ['code'] as const,
     registers: [registry],
   });
+  const commandBatch = new Histogram({
+    name: 'hub_command_batch_size',
+    help: 'Commands decided and written together (group commit)',
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128],
+    registers: [registry],
+  });
+  const commandBatchSeconds = new Histogram({
+    name: 'hub_command_batch_duration_seconds',
+    help: 'Time from loading a batch of commands to its commit',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [registry],
+  });
+  const relayBatch = new Histogram({
+    name: 'hub_relay_batch_size',
+    help: 'Messages the relay claimed, published and confirmed together',
+    buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000],
+    registers: [registry],
+  });
+  const relayClaimSeconds = new Histogram({
+    name: 'hub_relay_claim_duration_seconds',
+    help: 'Time the relay took to claim a batch',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
+    registers: [registry],
+  });
   if (db) {
     const lag = new Gauge({
       name: 'hub_outbox_lag_messages',
@@ -57,12 +81,16 @@ export function createMetrics(db?: Db) {
     void lag;
     void age;
   }
-  return { registry, httpRequests, httpDuration, messagesPublished, messagesConsumed, deadLetters };
-}
-
-export async function outboxLag(db: Db): Promise<{ waiting: number; oldestSeconds: number }> {
-  const { rows } = await sql<{ waiting: number; oldest: number | null }>`
-    SELECT count(*)::int AS waiting, extract(epoch FROM now() - min(created_at))::float8 AS oldest
-    FROM outbox WHERE status = 'queued' AND channel = 'amqp'`.execute(db);
-  return { waiting: rows[0]?.waiting ?? 0, oldestSeconds: rows[0]?.oldest ?? 0 };
+  return {
+    registry,
+    httpRequests,
+    httpDuration,
+    messagesPublished,
+    messagesConsumed,
+    deadLetters,
+    commandBatch,
+    commandBatchSeconds,
+    relayBatch,
+    relayClaimSeconds,
+  };
 }

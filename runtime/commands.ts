@@ -1,0 +1,23 @@
+import { CommandPath } from '../db/command-path.js';
+import type { Db } from '../db/connection.js';
+import type { AgencyDirectory } from '../db/directory.js';
+import type { RegionPolicy } from '../db/region-policy.js';
+import type { HubMetrics } from './metrics.js';
+
+/** A process's command path, reporting its batches to the process's metrics. */
+export function createCommandPath(deps: {
+  db: Db;
+  directory: AgencyDirectory;
+  policy: RegionPolicy;
+  clock: () => Date;
+  metrics: HubMetrics;
+  onCommitted?: () => void;
+}): CommandPath {
+  return new CommandPath({
+    ...deps,
+    onBatch: (size, ms) => {
+      deps.metrics.commandBatch.observe(size);
+      deps.metrics.commandBatchSeconds.observe(ms / 1000);
+    },
+  });
+}
