@@ -48,6 +48,11 @@ export const ConfigSchema = z.object({
   HUB_CRASH_AT: z.enum(['relay.after_publish', 'intake.after_apply', 'gateway.after_commit']).optional(),
   HUB_CRASH_AFTER: z.coerce.number().int().min(1).default(1),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+  /**
+   * After SIGTERM or SIGINT a process that has not finished stopping by then exits anyway (code 1): below
+   * Docker's 10 s stop grace period, so the graceful path gets its chance before a SIGKILL.
+   */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(8000),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
