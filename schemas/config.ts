@@ -22,6 +22,8 @@ export const ConfigSchema = z.object({
     .default(''),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** Where the workers process (`workers/main.ts`) serves /healthz and /readyz, on HOST; 0 picks a free port. */
+  WORKERS_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
   LOG_LEVEL: LogLevelSchema.default('info'),
   BODY_LIMIT_BYTES: z.coerce
     .number()
