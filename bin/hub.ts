@@ -18,14 +18,16 @@ import { RegionPolicy } from '../db/region-policy.js';
 import { listOverrides, loadCalendarYear, setOverride } from '../db/region-settings.js';
 import { generateYearlyReport, reportCsv, verifyYearlyReport } from '../db/yearly-report.js';
 import { createCommandPath } from '../runtime/commands.js';
+import { exitOnSignal } from '../runtime/exit-on-signal.js';
 import { loadConfigOrExit } from '../runtime/load-config.js';
+import { createLogger } from '../runtime/logger.js';
 import { createMetrics } from '../runtime/metrics.js';
 import { AgencySchema, RegionCodeSchema } from '../schemas/agency.js';
 import { HolidayYearSchema } from '../schemas/calendar.js';
 import { DEADLINE_RULES, RULES_BY_ID, RuleOverrideSchema } from '../schemas/deadlines.js';
 import { listDeadLetters, replayDeadLetters } from '../workers/dlq.js';
 import { agencyGrant, firstUrl, provisionAmqpUser, vhostOf } from '../workers/provision.js';
-import { composeHub } from './compose.js';
+import { composeHub, type Hub } from './compose.js';
 import { printSeeded, seedDemoIfEmpty } from './seed.js';
 
 const program = new Command('hub').description('referral hub (两法衔接) operations');
@@ -55,20 +57,26 @@ program
   .description('migrate, seed the demo region when empty, run the gateway and the workers')
   .action(async () => {
     const config = loadConfigOrExit();
+    const log = createLogger(config.LOG_LEVEL);
+    let hub: Hub | undefined;
+    // Before the first await, so that a signal during migration or seeding stops the process too (until
+    // the hub exists there is nothing to finish).
+    exitOnSignal({
+      log,
+      timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+      stop: async () => {
+        await hub?.stop();
+        console.log('referral hub stopped');
+      },
+    });
     await ensureDatabase(config.DATABASE_URL);
     await withDb(async (db) => {
       await migrateToLatest(db);
       printSeeded(await seedDemoIfEmpty(db, config));
     });
-    const hub = await composeHub(config);
+    hub = await composeHub(config, { log });
     await hub.app.listen({ host: config.HOST, port: config.PORT });
     console.log(`referral hub listening on http://${config.HOST}:${config.PORT} (OpenAPI: /docs/json)`);
-    const shutdown = async () => {
-      await hub.stop();
-      process.exit(0);
-    };
-    process.once('SIGTERM', shutdown);
-    process.once('SIGINT', shutdown);
   });
 
 const agency = program.command('agency').description('the agency directory');

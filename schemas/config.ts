@@ -22,6 +22,8 @@ export const ConfigSchema = z.object({
     .default(''),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** Where the workers process (`workers/main.ts`) serves /healthz and /readyz, on HOST; 0 picks a free port. */
+  WORKERS_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
   LOG_LEVEL: LogLevelSchema.default('info'),
   BODY_LIMIT_BYTES: z.coerce
     .number()
@@ -48,6 +50,11 @@ export const ConfigSchema = z.object({
   HUB_CRASH_AT: z.enum(['relay.after_publish', 'intake.after_apply', 'gateway.after_commit']).optional(),
   HUB_CRASH_AFTER: z.coerce.number().int().min(1).default(1),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+  /**
+   * After SIGTERM or SIGINT a process that has not finished stopping by then exits anyway (code 1): below
+   * Docker's 10 s stop grace period, so the graceful path gets its chance before a SIGKILL.
+   */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(8000),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;

@@ -215,6 +215,8 @@ export async function createTestHub(
           AMQP_URL: config.AMQP_URL,
           AMQP_PREFIX: prefix,
           LOG_LEVEL: process.env.HUB_PROCESS_LOGS ? 'info' : 'silent',
+          // Several workers processes run side by side (and beside other test runs): each takes a free port.
+          WORKERS_HEALTH_PORT: '0',
           ...env,
         },
         stdio: process.env.HUB_PROCESS_LOGS ? 'inherit' : 'ignore',
