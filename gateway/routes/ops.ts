@@ -18,7 +18,7 @@ export function opsRoutes(deps: GatewayDeps): FastifyPluginAsync {
       return { status: ready ? 'ready' : 'unavailable', database, broker };
     });
 
-    const asyncApi = buildAsyncApi(deps.config.AMQP_PREFIX);
+    const asyncApi = buildAsyncApi(deps.config);
     app.get('/docs/asyncapi.json', { schema: { hide: true } }, async () => asyncApi);
 
     app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
