@@ -6,6 +6,7 @@ import { composeHub, type Hub } from '../../bin/compose.js';
 import { issueApiKey, upsertAgency } from '../../db/agencies.js';
 import { createDb, type Db, migrateToLatest } from '../../db/connection.js';
 import { createLogger, type Logger } from '../../runtime/logger.js';
+import { hubTopology, inboxQueue } from '../../schemas/amqp-topology.js';
 import { type Config, parseConfig } from '../../schemas/config.js';
 import {
   agencyGrant,
@@ -163,7 +164,7 @@ export async function createTestHub(
       const channel = await connection.createChannel();
       channel.on('error', () => {});
       const received: Received[] = [];
-      await channel.consume(`${prefix}inbox.${code}`, (message) => {
+      await channel.consume(inboxQueue(prefix, code, 1).name, (message) => {
         if (!message) return;
         const r = { envelope: JSON.parse(message.content.toString()), message };
         received.push(r);
@@ -199,7 +200,7 @@ export async function createTestHub(
       }
       const body = sendOptions.raw ?? Buffer.from(JSON.stringify(envelope));
       const messageId = sendOptions.messageId ?? (envelope as { messageId?: string })?.messageId;
-      channel.publish(`${prefix}hub.commands`, '', body, {
+      channel.publish(hubTopology(prefix, 1).names.commands, '', body, {
         persistent: true,
         contentType: 'application/json',
         userId: sendOptions.userId ?? amqpUsers[code]?.user,
@@ -231,7 +232,7 @@ export async function createTestHub(
       const channel = await connection.createChannel();
       const messages: GetMessage[] = [];
       for (;;) {
-        const message = await channel.get(`${prefix}hub.dead`);
+        const message = await channel.get(hubTopology(prefix, 1).names.dead);
         if (!message) break;
         messages.push(message);
         channel.ack(message);
