@@ -35,10 +35,20 @@ function folderOf(file: string, target: string): string | undefined {
   return join(file, '..', target).split('/')[0];
 }
 
-describe('layering: schemas ← db ← {gateway, workers}', () => {
+describe('layering: schemas ← {crypto, db} ← {gateway, workers}', () => {
   it('keeps schemas pure: only zod and other schemas', () => {
     expect(
       offences('schemas', (t, f) => (t.startsWith('.') ? folderOf(f, t) !== 'schemas' : t !== 'zod')),
+    ).toEqual([]);
+  });
+
+  it('keeps crypto pure: node:crypto, @noble/curves, schemas and itself; no database, network or files', () => {
+    const allowed = (t: string) =>
+      t === 'node:crypto' || t === 'node:buffer' || t.startsWith('@noble/curves/');
+    expect(
+      offences('crypto', (t, f) =>
+        t.startsWith('.') ? !['crypto', 'schemas'].includes(folderOf(f, t) ?? '') : !allowed(t),
+      ),
     ).toEqual([]);
   });
 
