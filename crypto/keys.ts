@@ -77,7 +77,9 @@ export function importPublicKey(pem: string): PublicKey {
   const der = pemDecode(pem, 'PUBLIC KEY');
   const [algorithm, bits, ...rest] = readChildren(readOnly(der, TAG.sequence, 'SubjectPublicKeyInfo').value);
   if (rest.length > 0) throw new DerError('SubjectPublicKeyInfo');
-  if (algorithmOf(algorithm) === 'sm2') return sm2PublicKey(sm2PointOf(bits));
+  // A registered key verifies many signatures: a 4-bit window table (about 100 kB, built on first use in
+  // some 20 ms) makes each SM2 verification two to three times faster.
+  if (algorithmOf(algorithm) === 'sm2') return sm2PublicKey(sm2PointOf(bits).precompute(4));
   return ed25519PublicKey(createPublicKey({ key: der, format: 'der', type: 'spki' }));
 }
 

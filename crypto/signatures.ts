@@ -31,7 +31,7 @@ export function sign({ alg, privateKey, data }: SignInput): DetachedSignature {
   if (alg !== privateKey.alg) throw new TypeError(`a ${privateKey.alg} key cannot make a ${alg} signature`);
   const bytes =
     privateKey.alg === 'sm2'
-      ? encodeSm2Signature(sm2Sign({ d: privateKey.d, message: data }))
+      ? encodeSm2Signature(sm2Sign({ d: privateKey.d, publicKey: privateKey.publicKey.point, message: data }))
       : nodeSign(null, data, privateKey.keyObject);
   return { alg, keyId: privateKey.publicKey.keyId, signature: bytes.toString('base64') };
 }
