@@ -31,8 +31,10 @@ export type CommandPathDeps = {
   maxInFlight?: number;
   /** After a batch committed (to wake an in-process relay). */
   onCommitted?: () => void;
-  /** Each batch written: its size and the time from load to commit. */
-  onBatch?: (size: number, ms: number) => void;
+  /** Each batch written: how many steps it wrote, how many commands it held, the time from load to commit. */
+  onBatch?: (written: number, commands: number, ms: number) => void;
+  /** Between deciding and writing a batch (a seam for tests that lose a race on purpose). */
+  beforeWrite?: () => Promise<void>;
 };
 
 type Item = {
@@ -66,7 +68,7 @@ export class CommandPath {
 
   constructor(private readonly deps: CommandPathDeps) {
     this.maxBatch = deps.maxBatch ?? 64;
-    this.maxInFlight = deps.maxInFlight ?? 2;
+    this.maxInFlight = deps.maxInFlight ?? 1;
   }
 
   execute(actor: Actor, command: Command, meta: CommandMeta = {}, dedup?: Dedup): Promise<CommandOutcome> {
@@ -139,6 +141,7 @@ export class CommandPath {
     if (decided.length === 0) return;
     let written: Set<string>;
     try {
+      await this.deps.beforeWrite?.();
       written = await writeSteps(
         this.deps.db,
         decided.map((d) => d.write),
@@ -157,13 +160,13 @@ export class CommandPath {
       return;
     }
     this.deps.onCommitted?.();
-    this.deps.onBatch?.(decided.length, performance.now() - started);
     const lost: Item[] = [];
     for (const { item, write } of decided) {
       if (written.has(guardOf(write.step)))
         item.resolve({ status: write.outcome, result: write.step.result });
       else lost.push(item);
     }
+    this.deps.onBatch?.(decided.length - lost.length, batch.length, performance.now() - started);
     this.retry(lost, true);
   }
 

@@ -57,6 +57,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         policy,
         clock,
         metrics: options.metrics,
+        limits: {
+          maxBatch: options.config.COMMAND_BATCH_MAX,
+          maxInFlight: options.config.COMMAND_BATCHES_IN_FLIGHT,
+        },
       }),
     authenticate: createAuthenticator(options.db, options.directory, options.config.RATE_LIMIT_PER_SECOND),
   };

@@ -7,6 +7,7 @@ import type { HubMetrics } from './metrics.js';
 /** A process's command path, reporting its batches to the process's metrics. */
 export function createCommandPath(deps: {
   db: Db;
+  limits?: { maxBatch: number; maxInFlight: number };
   directory: AgencyDirectory;
   policy: RegionPolicy;
   clock: () => Date;
@@ -15,8 +16,9 @@ export function createCommandPath(deps: {
 }): CommandPath {
   return new CommandPath({
     ...deps,
-    onBatch: (size, ms) => {
-      deps.metrics.commandBatch.observe(size);
+    ...(deps.limits ?? {}),
+    onBatch: (written, _commands, ms) => {
+      deps.metrics.commandBatch.observe(written);
       deps.metrics.commandBatchSeconds.observe(ms / 1000);
     },
   });

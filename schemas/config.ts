@@ -38,6 +38,10 @@ export const ConfigSchema = z.object({
   RELAY_LINGER_MS: z.coerce.number().int().min(0).max(1000).default(5),
   /** How long a relay may hold claimed outbox rows before another relay may take them over. */
   RELAY_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** Commands decided and written together at most (group commit). */
+  COMMAND_BATCH_MAX: z.coerce.number().int().min(1).max(1000).default(64),
+  /** Batches of commands in flight at once: while one is written, the next collects what arrives. */
+  COMMAND_BATCHES_IN_FLIGHT: z.coerce.number().int().min(1).max(16).default(1),
   INTAKE_PREFETCH: z.coerce.number().int().min(1).max(10_000).default(200),
   /** Quorum-queue delivery limit: a message redelivered this often is dead-lettered. */
   DELIVERY_LIMIT: z.coerce.number().int().min(1).max(100).default(5),
