@@ -253,3 +253,21 @@ export async function outboxLag(db: Db): Promise<{ waiting: number; oldestSecond
     FROM outbox WHERE channel = 'amqp'`.execute(db);
   return { waiting: rows[0]?.waiting ?? 0, oldestSeconds: rows[0]?.oldest ?? 0 };
 }
+
+/** The AMQP messages waiting in the outbox now (the fault tests watch them being taken over). */
+export async function pendingMessageIds(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom('outbox').select('message_id').where('channel', '=', 'amqp').execute();
+  return rows.map((r) => r.message_id);
+}
+
+/** When each of these messages was published (absent: not yet). */
+export async function publishedAt(db: Db, messageIds: readonly string[]): Promise<Map<string, Date>> {
+  if (messageIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('deliveries')
+    .select(['message_id', 'published_at'])
+    .where('message_id', 'in', [...messageIds])
+    .where('published_at', 'is not', null)
+    .execute();
+  return new Map(rows.map((r) => [r.message_id, new Date(r.published_at as Date)]));
+}
