@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Db } from '../db/connection.js';
+import { countBreaks } from '../db/integrity.js';
 import { outboxLag } from '../db/outbox.js';
 
 /** One registry per process (not prom-client's global one), so that tests can build many hubs side by side. */
@@ -61,7 +62,31 @@ export function createMetrics(db?: Db) {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
     registers: [registry],
   });
+  const eventsVerified = new Counter({
+    name: 'hub_ledger_events_verified_total',
+    help: 'Ledger events whose link the integrity watch checked as they were appended',
+    registers: [registry],
+  });
+  const sweepProgress = new Gauge({
+    name: 'hub_ledger_sweep_progress',
+    help: 'Share of the referrals the current sweep over every chain has checked (0..1)',
+    registers: [registry],
+  });
+  const sweepsCompleted = new Counter({
+    name: 'hub_ledger_sweeps_total',
+    help: 'Sweeps over every chain completed',
+    registers: [registry],
+  });
   if (db) {
+    const breaks = new Gauge({
+      name: 'hub_ledger_integrity_breaks',
+      help: 'Broken ledger links found by the integrity watch (0 is the only good value)',
+      registers: [registry],
+      async collect() {
+        this.set(await countBreaks(db));
+      },
+    });
+    void breaks;
     const lag = new Gauge({
       name: 'hub_outbox_lag_messages',
       help: 'Outbox messages waiting to be published',
@@ -92,5 +117,8 @@ export function createMetrics(db?: Db) {
     commandBatchSeconds,
     relayBatch,
     relayClaimSeconds,
+    eventsVerified,
+    sweepProgress,
+    sweepsCompleted,
   };
 }

@@ -45,6 +45,15 @@ export const ConfigSchema = z.object({
   DELIVERY_LIMIT: z.coerce.number().int().min(1).max(100).default(5),
   /** How often the deadlines worker looks for duties to warn about or record as breached. */
   DEADLINES_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
+  /** How often the integrity watch checks the events appended since it last looked. */
+  INTEGRITY_FOLLOW_MS: z.coerce.number().int().min(50).max(3_600_000).default(1000),
+  /** Pause between two sweeps over every chain (a sweep walks all referrals, a chunk at a time). */
+  INTEGRITY_SWEEP_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(7 * 86_400_000)
+    .default(3_600_000),
   /**
    * Fault tests only: kill this process with SIGKILL at a named step, the Nth time it passes there
    * (`relay.after_publish`, `intake.after_apply`, `gateway.after_commit`). Unset in any real deployment.

@@ -9,12 +9,14 @@ import type { Config } from '../schemas/config.js';
 import { AmqpSession } from './connection.js';
 import { DeadlineWatcher } from './deadlines.js';
 import { Intake } from './intake.js';
+import { IntegrityWatch } from './integrity.js';
 import { Relay } from './relay.js';
 
 export type Workers = {
   relay: Relay;
   intake: Intake;
   deadlines: DeadlineWatcher;
+  integrity: IntegrityWatch;
   session: AmqpSession;
   commands: CommandPath;
   stop(): Promise<void>;
@@ -63,16 +65,25 @@ export async function startWorkers(config: Config, deps: WorkerDeps): Promise<Wo
     config.DEADLINES_POLL_MS,
     deps.log.child({ worker: 'deadlines' }),
   );
+  const integrity = new IntegrityWatch(
+    { db: deps.db, directory: deps.directory, clock },
+    { followMs: config.INTEGRITY_FOLLOW_MS, sweepMs: config.INTEGRITY_SWEEP_MS },
+    deps.metrics,
+    deps.log.child({ worker: 'integrity' }),
+  );
   await session.start();
   relay.start();
   deadlines.start();
+  integrity.start();
   return {
     relay,
     intake,
     deadlines,
+    integrity,
     session,
     commands,
     async stop() {
+      await integrity.stop();
       await deadlines.stop();
       await intake.stop();
       await ready.stop();

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { backlog } from '../../db/backlog.js';
 import type { DirectoryAgency } from '../../db/directory.js';
+import { knownBreaks } from '../../db/integrity.js';
 import { recordPenaltyCase } from '../../db/penalty-cases.js';
 import { onTimeRates, type Period, penaltyRisks, regionFigures } from '../../db/statistics.js';
 import {
@@ -177,6 +178,21 @@ export function coordinationRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
           });
         const check = await verifyYearlyReport(deps.db, request.params.id);
         return check;
+      },
+    );
+
+    app.get(
+      '/v1/integrity',
+      {
+        schema: {
+          tags: ['coordination'],
+          summary: "Broken ledger links the integrity watch found in the caller's region",
+        },
+      },
+      async (request) => {
+        const scope = await regionWide(request.agency);
+        const breaks = await knownBreaks(deps.db, scope.region);
+        return { region: scope.region, status: breaks.length > 0 ? 'broken' : 'intact', breaks };
       },
     );
 
