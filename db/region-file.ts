@@ -8,6 +8,8 @@ export const RegionFileSchema = z.strictObject({
   region: RegionCodeSchema,
   /** Sichuan decision (L2): the justice bureau gets a copy of transfers. */
   justiceCopy: z.boolean().default(false),
+  /** Start the police's 3-day filing review again when the agency supplements (MPS Art 180(2): not by default). */
+  restartReviewOnSupplement: z.boolean().default(false),
   agencies: z.array(AgencySchema).min(1).max(10_000),
 });
 export type RegionFile = z.infer<typeof RegionFileSchema>;
@@ -47,9 +49,17 @@ export async function loadRegion(db: Db, input: unknown): Promise<LoadResult> {
     }
     await trx
       .insertInto('region_settings')
-      .values({ region: file.region, justice_copy: file.justiceCopy })
+      .values({
+        region: file.region,
+        justice_copy: file.justiceCopy,
+        restart_review_on_supplement: file.restartReviewOnSupplement,
+      })
       .onConflict((oc) =>
-        oc.column('region').doUpdateSet({ justice_copy: file.justiceCopy, updated_at: new Date() }),
+        oc.column('region').doUpdateSet({
+          justice_copy: file.justiceCopy,
+          restart_review_on_supplement: file.restartReviewOnSupplement,
+          updated_at: new Date(),
+        }),
       )
       .execute();
   });

@@ -47,7 +47,7 @@ export class RegionPolicy {
     const [overrides, years, settings] = await Promise.all([
       this.db.selectFrom('deadline_overrides').selectAll().execute(),
       this.db.selectFrom('holiday_calendars').select('data').execute(),
-      this.db.selectFrom('region_settings').select('region').where('justice_copy', '=', true).execute(),
+      this.db.selectFrom('region_settings').select(['region', 'justice_copy', 'restart_review_on_supplement']).execute(),
     ]);
     const rows: RuleOverrideRow[] = overrides.map((o) => ({
       region: o.region,
@@ -58,7 +58,12 @@ export class RegionPolicy {
     }));
     const loaded = years.map((y) => HolidayYearSchema.parse(y.data));
     const shipped = shippedYears().filter((s) => !loaded.some((l) => l.year === s.year));
-    this.current = policyView([...shipped, ...loaded], rows, new Set(settings.map((s) => s.region)));
+    this.current = policyView(
+      [...shipped, ...loaded],
+      rows,
+      new Set(settings.filter((s) => s.justice_copy).map((s) => s.region)),
+      new Set(settings.filter((s) => s.restart_review_on_supplement).map((s) => s.region)),
+    );
     this.loadedAt = Date.now();
   }
 }

@@ -128,6 +128,7 @@ export interface IdempotencyKeysTable {
 export interface RegionSettingsTable {
   region: string;
   justice_copy: boolean;
+  restart_review_on_supplement: Generated<boolean>;
   penalty_threshold_yuan: string | number | null;
   updated_at: Generated<Date>;
 }
@@ -161,6 +162,7 @@ export interface DutiesTable {
   status: string;
   opened_seq: number;
   closed_seq: number | null;
+  provisional: Generated<boolean>;
   warned_at: Timestamp | null;
   overdue_at: Timestamp | null;
   closed_at: Timestamp | null;

@@ -16,19 +16,29 @@ export const DECLINE_REASONS = [
   'other',
 ] as const;
 
-export const PROGRESS_STAGES = [
-  'detained',
-  'arrested',
-  'prosecuted',
-  'judged',
-  'withdrawn',
-  'transferred',
-] as const;
+/** Stages of a filed case the police report; a withdrawal or a transfer elsewhere is a step of its own. */
+export const PROGRESS_STAGES = ['detained', 'arrested', 'prosecuted', 'judged'] as const;
+
+/** The economic-crime filing review, extended with approval (SPP/MPS 2017 Art 16): days from acceptance. */
+export const REVIEW_EXTENSIONS = [10, 30, 60] as const;
 
 /** Body of POST /v1/referrals/:id/actions and payload of a `command.action` message; one shape per action. */
 export const ACTION_SCHEMAS = {
   withdraw: z.strictObject({ action: z.literal('withdraw'), reason: reasons }),
+  /** `receivedAt`: when the case was accepted (no earlier than its delivery, no later than now). */
   receipt: z.strictObject({ action: z.literal('receipt'), receivedAt: at, note }),
+  extend_review: z.strictObject({
+    action: z.literal('extend_review'),
+    days: z.union(REVIEW_EXTENSIONS.map((d) => z.literal(d))),
+    approvedBy: lineText(200),
+    approvalNo: optionalLineText(100),
+  }),
+  answer_outside_remit: z.strictObject({
+    action: z.literal('answer_outside_remit'),
+    reasons,
+    /** The organ the police think competent, when they name one. */
+    competentOrgan: optionalLineText(200),
+  }),
   request_supplement: z.strictObject({
     action: z.literal('request_supplement'),
     items: z.array(lineText(500)).min(1).max(100),
@@ -40,6 +50,26 @@ export const ACTION_SCHEMAS = {
     note,
   }),
   forward: z.strictObject({ action: z.literal('forward'), to: AgencyCodeSchema, reason: reasons }),
+  withdraw_case: z.strictObject({
+    action: z.literal('withdraw_case'),
+    decidedAt: z.iso.datetime({ offset: true }),
+    reasons,
+  }),
+  transfer_case: z.strictObject({
+    action: z.literal('transfer_case'),
+    decidedAt: z.iso.datetime({ offset: true }),
+    to: lineText(200),
+    reasons,
+  }),
+  return_for_handling: z.strictObject({ action: z.literal('return_for_handling'), reasons }),
+  open_supervision: z.strictObject({ action: z.literal('open_supervision'), reasons }),
+  answer_opinion: z.strictObject({
+    action: z.literal('answer_opinion'),
+    outcome: z.enum(['transferred', 'not_transferred']),
+    /** The criminal transfer the agency made, when it did. */
+    transferReferralId: z.uuid().optional(),
+    reasons: optionalFreeText(5000),
+  }),
   file: z.strictObject({
     action: z.literal('file'),
     caseNo: optionalLineText(100),
@@ -97,6 +127,13 @@ export type Briefing = z.infer<typeof BriefingSchema>;
 export const ActionCommandSchema = z.discriminatedUnion('action', [
   ACTION_SCHEMAS.withdraw,
   ACTION_SCHEMAS.receipt,
+  ACTION_SCHEMAS.extend_review,
+  ACTION_SCHEMAS.answer_outside_remit,
+  ACTION_SCHEMAS.withdraw_case,
+  ACTION_SCHEMAS.transfer_case,
+  ACTION_SCHEMAS.return_for_handling,
+  ACTION_SCHEMAS.open_supervision,
+  ACTION_SCHEMAS.answer_opinion,
   ACTION_SCHEMAS.request_supplement,
   ACTION_SCHEMAS.supplement,
   ACTION_SCHEMAS.forward,

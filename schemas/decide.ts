@@ -8,8 +8,8 @@ import { HubError, isHubError } from './errors.js';
 import { permit } from './lifecycle.js';
 import { forwardTarget, partiesOfSubmission } from './parties.js';
 import type { Submission } from './referral.js';
-import { rolesOf } from './referral-state.js';
-import { buildReferralStep } from './referral-step.js';
+import { type Referral, rolesOf } from './referral-state.js';
+import { buildReferralStep, type StepInput } from './referral-step.js';
 import type { Step } from './step.js';
 import { canSee } from './visibility.js';
 
@@ -118,11 +118,23 @@ function decideAction(
       action: command.action,
     });
   }
+  requireOverdue(ctx, allowed.transition.requires, loaded, referral.id, command.action);
   const { action: _action, ...given } = command;
   let data: Record<string, unknown> = given;
   let parties = referral.parties;
   let briefing: ReturnType<typeof newBriefing> | undefined;
+  let moves: StepInput['moves'];
   switch (command.action) {
+    case 'receipt':
+      checkReceivedAt(ctx, referral, command.receivedAt);
+      break;
+    case 'withdraw_case':
+    case 'transfer_case':
+      notInFuture(ctx, command.decidedAt, 'decidedAt');
+      break;
+    case 'extend_review':
+      moves = [extendedReview(ctx, referral, loaded, command.days)];
+      break;
     case 'decline':
       // Decree 310 Art 8, MPS Art 180(1): a decline returns the case files with it.
       data = { ...given, documentsReturned: true };
@@ -151,5 +163,78 @@ function decideAction(
     data,
     meta,
     ...(briefing ? { briefing } : {}),
+    ...(moves ? { moves } : {}),
   });
+}
+
+/**
+ * A row that needs a party's period to have run out (Decree 310 Art 17; SPP Rules Art 562: the agency asks
+ * for supervision once the police neither accepted nor decided in time).
+ */
+function requireOverdue(
+  ctx: DecisionContext,
+  rules: readonly string[],
+  loaded: Loaded,
+  referralId: string,
+  action: string,
+): void {
+  if (rules.length === 0) return;
+  const now = ctx.now.getTime();
+  const overdue = loaded.duties.some(
+    (d) => rules.includes(d.ruleId) && !d.window && Date.parse(d.dueAt) < now && d.closedAt === null,
+  );
+  if (!overdue) {
+    throw new HubError('TRANSITION_NOT_ALLOWED', `${action} is open only once ${rules.join(' or ')} is overdue`, {
+      referralId,
+      action,
+      requires: rules,
+    });
+  }
+}
+
+/** The acceptance a receipt states: no earlier than the delivery, no later than the receipt itself. */
+function checkReceivedAt(ctx: DecisionContext, referral: Referral, receivedAt: string | undefined): void {
+  if (receivedAt === undefined) return;
+  notInFuture(ctx, receivedAt, 'receivedAt');
+  const delivered = referral.milestones.forwarded ?? referral.milestones.submitted;
+  if (delivered !== undefined && Date.parse(receivedAt) < Date.parse(delivered)) {
+    throw new HubError('VALIDATION_FAILED', 'receivedAt lies before the referral was delivered', {
+      path: 'receivedAt',
+      deliveredAt: delivered,
+    });
+  }
+}
+
+function notInFuture(ctx: DecisionContext, at: string, path: string): void {
+  if (Date.parse(at) > ctx.now.getTime() + CLOCK_SKEW_MS) {
+    throw new HubError('VALIDATION_FAILED', `${path} lies in the future`, { path });
+  }
+}
+
+/**
+ * SPP/MPS 经济犯罪案件若干规定 (2017) Art 16: the filing review of an economic crime runs 3 days, at latest 10,
+ * 30 for a complex or cross-region case with approval, and 30 more with the next level's: the running duty
+ * moves to the longer period counted from the same acceptance.
+ */
+function extendedReview(ctx: DecisionContext, referral: Referral, loaded: Loaded, days: number) {
+  if (referral.facts.economicCrime !== true) {
+    throw new HubError('TRANSITION_NOT_ALLOWED', 'only the review of an economic-crime transfer may be extended', {
+      referralId: referral.id,
+    });
+  }
+  const duty = loaded.duties.find((d) => d.ruleId === 'filing_decision_due' && d.closedAt === null);
+  if (!duty) {
+    throw new HubError('TRANSITION_NOT_ALLOWED', 'no filing review is running', { referralId: referral.id });
+  }
+  if (days <= duty.amount) {
+    throw new HubError('VALIDATION_FAILED', `the review already runs ${duty.amount} days`, { path: 'days' });
+  }
+  const rule = ctx.policy.rule(referral.region, duty.ruleId);
+  const scheduled = ctx.policy.schedule(
+    referral.region,
+    duty.ruleId,
+    new Date(duty.startedAt),
+    { ...rule, amount: days, unit: 'calendar_day' },
+  );
+  return { duty, amount: days, dueAt: scheduled.dueAt, warnAt: scheduled.warnAt };
 }

@@ -9,9 +9,17 @@ import type { Scope } from './visibility.js';
 /** A region's rules and settings as the decision reads them (a snapshot; no I/O). */
 export type PolicyView = {
   rule(region: string, ruleId: string): EffectiveRule;
-  schedule(region: string, ruleId: string, start: Date): { rule: EffectiveRule; dueAt: Date; warnAt: Date };
+  /** When a rule started at `start` is due (with `as`, a rule changed for this count, e.g. extended). */
+  schedule(
+    region: string,
+    ruleId: string,
+    start: Date,
+    as?: EffectiveRule,
+  ): { rule: EffectiveRule; dueAt: Date; warnAt: Date };
   /** Whether the region asks for its extra copy recipients (e.g. the justice bureau). */
   regionCopies(region: string): boolean;
+  /** Whether the region starts a rule's period again on this event (`restartedBy` in the rule). */
+  restartsOn(region: string, ruleId: string, event: string): boolean;
 };
 
 export type IdPurpose = 'referral' | 'briefing' | 'duty' | 'message';

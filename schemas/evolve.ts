@@ -97,6 +97,14 @@ function actionFacts(action: string, payload: Record<string, unknown>): Record<s
       return { progressStage: payload.stage };
     case 'forward':
       return { forwarded: true };
+    case 'answer_outside_remit':
+      return { outsideRemit: true };
+    case 'withdraw_case':
+      return { caseWithdrawn: true };
+    case 'transfer_case':
+      return { caseTransferred: true };
+    case 'answer_opinion':
+      return { opinionOutcome: payload.outcome };
     default:
       return {};
   }
@@ -110,12 +118,16 @@ function submissionFacts(
   switch (kind) {
     case 'criminal_transfer': {
       const prior = (payload.priorPenalties ?? []) as { decisionNo: string }[];
-      return { late, priorPenalties: prior.map((p) => p.decisionNo) };
+      const facts: Record<string, unknown> = { late, priorPenalties: prior.map((p) => p.decisionNo) };
+      if (payload.economicCrime === true) facts.economicCrime = true;
+      return facts;
     }
     case 'reverse_transfer':
       return { basis: payload.basis };
     case 'duty_clue':
       return { suspectedConduct: payload.suspectedConduct };
+    case 'transfer_opinion':
+      return {};
     default:
       return assertNever(kind);
   }

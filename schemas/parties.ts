@@ -34,7 +34,8 @@ export const KIND_PARTIES: Record<ReferralKind, KindParties> = {
     recipients: ['police'],
     procuratorate: 'region',
     regionCopies: ['justice_bureau'],
-    forwardTo: ['police'],
+    // MPS Art 175: 移送有管辖权的机关 — police of another place, the procuratorate, the supervision commission.
+    forwardTo: ['police', 'procuratorate', 'supervision'],
   },
   // Decree 310 Art 13; SPP Rules Art 373; MPS Art 298: police, procuratorate or court → agency.
   reverse_transfer: {
@@ -59,6 +60,14 @@ export const KIND_PARTIES: Record<ReferralKind, KindParties> = {
     procuratorate: 'party',
     regionCopies: [],
     forwardTo: ['supervision', 'procuratorate'],
+  },
+  // SPP Rules Art 557(3): the procuratorate's 检察意见 to an agency that kept a case it should transfer.
+  transfer_opinion: {
+    senders: ['procuratorate'],
+    recipients: ['enforcement'],
+    procuratorate: 'party',
+    regionCopies: ['justice_bureau'],
+    forwardTo: [],
   },
 };
 

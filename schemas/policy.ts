@@ -16,6 +16,7 @@ export function policyView(
   years: readonly HolidayYear[],
   overrides: readonly RuleOverrideRow[],
   copyRegions: ReadonlySet<string>,
+  restartRegions: ReadonlySet<string> = new Set(),
 ): PolicyView {
   const calendar = new Calendar(years);
   const byKey = new Map(overrides.map((o) => [`${o.region}/${o.ruleId}`, o]));
@@ -28,10 +29,13 @@ export function policyView(
   };
   return {
     rule,
-    schedule(region, ruleId, start) {
-      const effective = rule(region, ruleId);
+    schedule(region, ruleId, start, as) {
+      const effective = as ?? rule(region, ruleId);
       return { rule: effective, ...scheduleRule(calendar, effective, start) };
     },
     regionCopies: (region) => copyRegions.has(region),
+    // One region setting today: restart the filing review on a supplement (off by default, MPS Art 180(2)).
+    restartsOn: (region, ruleId, event) =>
+      restartRegions.has(region) && ruleId === 'filing_decision_due' && event === 'supplemented',
   };
 }

@@ -58,6 +58,10 @@ export type DutyChange = {
   closedSeq?: number;
   warnedAt?: string;
   overdueAt?: string;
+  /** A moved due time (an extended period, a period recounted when the year's calendar came). */
+  dueAt?: string;
+  warnAt?: string;
+  amount?: number;
 };
 
 /** One event of a referral's chain. */

@@ -30,6 +30,8 @@ export type StepInput = {
   data: Record<string, unknown>;
   meta: CommandMeta;
   briefing?: { record: BriefingRecord; outgoing: Outgoing[] };
+  /** Duties whose due time the step moves (an extended review), with the new period. */
+  moves?: { duty: Duty; amount: number; dueAt: Date; warnAt: Date }[];
 };
 
 /**
@@ -43,12 +45,12 @@ export function buildReferralStep(ctx: DecisionContext, input: StepInput): Refer
   const seq = (referral?.head.seq ?? 0) + 1;
   const prevHash = referral?.head.hash ?? '0'.repeat(64);
   const causationId = input.meta.messageId ?? input.meta.causationId ?? null;
-  const opens = openedDuties(ctx, input, seq);
   const fulfils = DEADLINE_RULES.filter(
     (r) => r.kind === transition.kind && r.fulfilledBy.includes(transition.event),
   ).map((r) => r.id);
+  const unmet = (d: Duty) => (UNMET_STATUSES as readonly string[]).includes(d.status);
   const changes = input.duties
-    .filter((d) => fulfils.includes(d.ruleId) && (UNMET_STATUSES as readonly string[]).includes(d.status))
+    .filter((d) => fulfils.includes(d.ruleId) && unmet(d))
     .map(
       (d): DutyChange => ({
         id: d.id,
@@ -57,14 +59,41 @@ export function buildReferralStep(ctx: DecisionContext, input: StepInput): Refer
         closedSeq: seq,
       }),
     );
+  // A region may start a period again on an event (the filing review on a supplement): the running duty is
+  // superseded by a new one from now. By default nothing restarts (MPS Art 180(2)).
+  const restarted = DEADLINE_RULES.filter(
+    (r) =>
+      r.kind === transition.kind &&
+      r.restartedBy?.includes(transition.event) &&
+      ctx.policy.restartsOn(input.region, r.id, transition.event),
+  ).map((r) => r.id);
+  for (const d of input.duties.filter((d) => restarted.includes(d.ruleId) && unmet(d) && !d.window)) {
+    changes.push({ id: d.id, status: 'superseded', closedAt: occurredAt, closedSeq: seq });
+  }
+  const opens = openedDuties(ctx, input, seq, [...transition.opens, ...restarted]);
+  for (const m of input.moves ?? []) {
+    changes.push({
+      id: m.duty.id,
+      status: 'open',
+      dueAt: m.dueAt.toISOString(),
+      warnAt: m.warnAt.toISOString(),
+      amount: m.amount,
+    });
+  }
 
   // The data's members are written once: the ledger payload and each message's `data` share them.
   const data = entriesOf(input.data);
   const added: Record<string, unknown> = {};
   if (input.meta.replayOf) added.replayOf = input.meta.replayOf;
-  if (opens.length + fulfils.length > 0) {
+  const moved = (input.moves ?? []).map((m) => ({ rule: m.duty.ruleId, dueAt: m.dueAt.toISOString() }));
+  if (opens.length + fulfils.length + moved.length + restarted.length > 0) {
     const listed = opens.map((d) => ({ rule: d.ruleId, dueAt: d.dueAt, status: d.status }));
-    added.duties = { opens: listed, fulfils };
+    added.duties = {
+      opens: listed,
+      fulfils,
+      ...(moved.length > 0 ? { moves: moved } : {}),
+      ...(restarted.length > 0 ? { restarts: restarted } : {}),
+    };
   }
   const payloadJson = joinEntries(data, entriesOf(added));
   const link = {
@@ -150,9 +179,15 @@ function told(notify: readonly PartyRole[], parties: Parties, actor: string): Ma
  * The duties the transition's row opens. A rule the same event fulfils (the 24 h from the head's approval
  * to the transfer, Decree 310 Art 5) is opened and closed at once, met or met late.
  */
-function openedDuties(ctx: DecisionContext, input: StepInput, seq: number): Duty[] {
+function openedDuties(ctx: DecisionContext, input: StepInput, seq: number, ruleIds: readonly string[]): Duty[] {
   const now = ctx.now;
-  return input.transition.opens.map((ruleId): Duty => {
+  const senderKind = ctx.directory.get(input.parties.sender)?.kind;
+  // A rule for some senders only (a procuratorate's opinion, a police return) applies to them.
+  const applying = ruleIds.filter((id) => {
+    const rule = ctx.policy.rule(input.region, id);
+    return !rule.appliesTo || (senderKind !== undefined && rule.appliesTo.includes(senderKind));
+  });
+  return applying.map((ruleId): Duty => {
     const base = ctx.policy.rule(input.region, ruleId);
     const from = base.startsFrom ? input.data[base.startsFrom] : undefined;
     const start = typeof from === 'string' ? new Date(from) : now;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AgencyCodeSchema } from './agency.js';
 import { freeText, lineText, optionalFreeText, optionalLineText } from './text.js';
 
-export const REFERRAL_KINDS = ['criminal_transfer', 'reverse_transfer', 'duty_clue'] as const;
+export const REFERRAL_KINDS = ['criminal_transfer', 'reverse_transfer', 'duty_clue', 'transfer_opinion'] as const;
 export const ReferralKindSchema = z.enum(REFERRAL_KINDS);
 export type ReferralKind = z.infer<typeof ReferralKindSchema>;
 
@@ -65,6 +65,8 @@ export const CriminalTransferSubmissionSchema = z
     caseTeam: z.array(OfficerSchema).min(2, 'the case team needs at least two officers').max(50),
     approvedAt: z.iso.datetime({ offset: true }),
     priorPenalties: z.array(PriorPenaltySchema).max(100).default([]),
+    /** An economic crime: the police may extend the filing review (SPP/MPS 2017 Art 16). */
+    economicCrime: z.boolean().optional(),
   })
   .superRefine((value, ctx) => {
     const present = new Set(value.documents.map((d) => d.type));
@@ -115,9 +117,21 @@ export const DutyClueSubmissionSchema = z.strictObject({
   originReferralId: z.uuid().optional(),
 });
 
+/** 检察意见 (SPP Rules Art 557(3)): the procuratorate tells an agency to transfer a case it kept. */
+export const TransferOpinionSubmissionSchema = z.strictObject({
+  kind: z.literal('transfer_opinion'),
+  recipient: AgencyCodeSchema,
+  caseSummary: CaseSummarySchema,
+  opinion: freeText(20_000),
+  /** The agency's penalty decision the opinion is about, when there is one. */
+  penaltyDecisionNo: optionalLineText(100),
+  documents: z.array(DocumentSchema).max(500).default([]),
+});
+
 export const SubmissionSchema = z.discriminatedUnion('kind', [
   CriminalTransferSubmissionSchema,
   ReverseTransferSubmissionSchema,
   DutyClueSubmissionSchema,
+  TransferOpinionSubmissionSchema,
 ]);
 export type Submission = z.infer<typeof SubmissionSchema>;

@@ -1,5 +1,5 @@
 import type { Agency } from './agency.js';
-import type { ReferralKind } from './referral.js';
+import { REFERRAL_KINDS, type ReferralKind } from './referral.js';
 
 /**
  * Who sees what (DESIGN.md): an agency sees referrals it sent, received or was copied on, and those of its
@@ -8,7 +8,7 @@ import type { ReferralKind } from './referral.js';
  */
 export type Scope = { codes: string[]; region: string; regionKinds: ReferralKind[] };
 
-const ALL_KINDS: ReferralKind[] = ['criminal_transfer', 'reverse_transfer', 'duty_clue'];
+const ALL_KINDS: ReferralKind[] = [...REFERRAL_KINDS];
 
 export function scopeOf(agencies: readonly Agency[], actor: Agency): Scope {
   const children = new Map<string, string[]>();

@@ -3,13 +3,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type ActionCommand, ActionCommandSchema } from '../../schemas/actions.js';
 import { HolidayYearSchema } from '../../schemas/calendar.js';
+import { RULES_BY_ID } from '../../schemas/deadlines.js';
 import { decide } from '../../schemas/decide.js';
 import type { DecisionContext } from '../../schemas/decision-context.js';
 import { PARTY_ROLES, type PartyRole, permit, STATES, TRANSITIONS } from '../../schemas/lifecycle.js';
 import { directoryView } from '../../schemas/parties.js';
 import { policyView } from '../../schemas/policy.js';
 import { REFERRAL_KINDS, type ReferralKind } from '../../schemas/referral.js';
-import { codesOf, type Parties, type Referral } from '../../schemas/referral-state.js';
+import { codesOf, type Duty, type Parties, type Referral, rolesOf } from '../../schemas/referral-state.js';
 import { scopeOf } from '../../schemas/visibility.js';
 import { TEST_AGENCIES } from '../helpers/fixtures.js';
 
@@ -31,6 +32,7 @@ const PARTIES: Record<ReferralKind, Parties> = {
   criminal_transfer: { sender: 'enf-a', recipient: 'pol-a', procuratorate: 'proc', copies: ['just'] },
   reverse_transfer: { sender: 'pol-a', recipient: 'enf-a', procuratorate: null, copies: ['just'] },
   duty_clue: { sender: 'enf-a', recipient: 'sup', procuratorate: null, copies: [] },
+  transfer_opinion: { sender: 'proc', recipient: 'enf-a', procuratorate: 'proc', copies: ['just'] },
 };
 
 const BODIES: Record<string, (kind: ReferralKind) => unknown> = {
@@ -55,6 +57,18 @@ const BODIES: Record<string, (kind: ReferralKind) => unknown> = {
   report_progress: () => ({ action: 'report_progress', stage: 'arrested' }),
   report_handling: () => ({ action: 'report_handling', outcome: 'penalty', amountYuan: 100 }),
   accept: () => ({ action: 'accept' }),
+  extend_review: () => ({ action: 'extend_review', days: 10, approvedBy: '县公安局负责人' }),
+  answer_outside_remit: () => ({ action: 'answer_outside_remit', reasons: '不属于公安机关职责' }),
+  withdraw_case: () => ({ action: 'withdraw_case', decidedAt: '2026-06-09T02:00:00Z', reasons: '撤案' }),
+  transfer_case: () => ({
+    action: 'transfer_case',
+    decidedAt: '2026-06-09T02:00:00Z',
+    to: '某市公安局',
+    reasons: '管辖',
+  }),
+  return_for_handling: () => ({ action: 'return_for_handling', reasons: '需要行政处理' }),
+  open_supervision: () => ({ action: 'open_supervision', reasons: '依职权监督' }),
+  answer_opinion: () => ({ action: 'answer_opinion', outcome: 'transferred' }),
   close: () => ({ action: 'close' }),
   brief: () => ({ action: 'brief', recipients: ['coord'], subject: '通报', body: '内容' }),
 };
@@ -82,6 +96,31 @@ function referralIn(kind: ReferralKind, state: Referral['state']): Referral {
   };
 }
 
+/** A running duty of a referral, due `dueInMs` from now (negative: overdue). */
+function duty(referral: Referral, ruleId: string, dueInMs: number): Duty {
+  const rule = RULES_BY_ID.get(ruleId)!;
+  return {
+    id: randomUUID(),
+    referralId: referral.id,
+    ruleId,
+    region: referral.region,
+    title: rule.title,
+    source: rule.source,
+    window: rule.window,
+    responsible: referral.parties.recipient,
+    counterparty: referral.parties.sender,
+    amount: rule.amount,
+    unit: rule.unit,
+    startedAt: new Date(ctx.now.getTime() - 86_400_000).toISOString(),
+    warnAt: new Date(ctx.now.getTime() + dueInMs - 3600_000).toISOString(),
+    dueAt: new Date(ctx.now.getTime() + dueInMs).toISOString(),
+    status: dueInMs < 0 ? 'overdue' : 'open',
+    openedSeq: 1,
+    closedSeq: null,
+    closedAt: null,
+  };
+}
+
 const holder = (kind: ReferralKind, role: PartyRole) => codesOf(PARTIES[kind], role)[0];
 
 describe('the decision', () => {
@@ -91,11 +130,17 @@ describe('the decision', () => {
       const actor = holder(t.kind, t.actor);
       if (!actor) continue;
       const referral = referralIn(t.kind, t.from!);
+      // What some rows need: an overdue duty (supervision over an idle police), a running economic-crime review.
+      const duties = [...t.requires.map((rule) => duty(referral, rule, -3600_000))];
+      if (t.action === 'extend_review') {
+        referral.facts = { economicCrime: true };
+        duties.push(duty(referral, 'filing_decision_due', 3600_000));
+      }
       const action = ActionCommandSchema.parse(BODIES[t.action]!(t.kind)) as ActionCommand;
       const decision = decide(
         ctx,
         directory.get(actor)!,
-        { referral, duties: [] },
+        { referral, duties },
         { type: 'action', referralId: referral.id, action },
         {},
       );
@@ -108,7 +153,12 @@ describe('the decision', () => {
         [4, t.event, referral.head.hash],
       ]);
       expect(step.after.head).toEqual({ seq: 4, hash: step.events[0]!.hash });
-      expect(step.opens.map((d) => d.ruleId)).toEqual(t.opens);
+      const sender = directory.get(referral.parties.sender)!;
+      const applying = t.opens.filter((r) => {
+        const rule = RULES_BY_ID.get(r)!;
+        return !rule.appliesTo || rule.appliesTo.includes(sender.kind);
+      });
+      expect(step.opens.map((d) => d.ruleId)).toEqual(applying);
       const told = step.outgoing.filter((m) => m.type.startsWith('referral.')).map((m) => m.recipient);
       expect(told).not.toContain(actor);
       expect(new Set(told).size).toBe(told.length);
@@ -125,7 +175,8 @@ describe('the decision', () => {
           const actor = holder(kind, role);
           if (!actor) continue;
           for (const name of Object.keys(BODIES)) {
-            const allowed = permit(kind, state, name as never, [role]);
+            // The agency may hold several roles (a procuratorate that sent an opinion is also its procuratorate).
+            const allowed = permit(kind, state, name as never, rolesOf(PARTIES[kind], actor));
             if (allowed.ok) continue;
             const referral = referralIn(kind, state);
             const action = ActionCommandSchema.parse(BODIES[name]!(kind)) as ActionCommand;

@@ -4,6 +4,7 @@ import { DEADLINE_RULES, startingEvents } from '../../schemas/deadlines.js';
 import {
   ACTIONS,
   allowedActions,
+  OPEN_ENDED,
   PARTY_ROLES,
   permit,
   STATES,
@@ -12,7 +13,7 @@ import {
   TRANSITIONS,
   targetOf,
 } from '../../schemas/lifecycle.js';
-import { REFERRAL_KINDS } from '../../schemas/referral.js';
+import { REFERRAL_KINDS, type ReferralKind } from '../../schemas/referral.js';
 
 const FROM: (State | null)[] = [null, ...STATES];
 
@@ -121,6 +122,85 @@ describe('the lifecycle table', () => {
       expect(startingEvents(rule.id).length, rule.id).toBeGreaterThan(0);
       const events = new Set(TRANSITIONS.filter((t) => t.kind === rule.kind).map((t) => t.event));
       for (const e of rule.fulfilledBy) expect(events, `${rule.id} fulfilled by ${e}`).toContain(e);
+    }
+  });
+});
+
+describe('no stuck case', () => {
+  const FINAL = new Set(['closed', 'withdrawn']);
+  const rules = new Map(DEADLINE_RULES.map((r) => [r.id, r]));
+
+  /** Every (state, duties still owed) a referral of a kind can reach, walking the table from its submission. */
+  function reachable(kind: ReferralKind, senderKind: string) {
+    const applies = (id: string) => {
+      const r = rules.get(id);
+      return r !== undefined && (!r.appliesTo || r.appliesTo.includes(senderKind as never));
+    };
+    const owedAfter = (open: string[], event: string, opens: readonly string[]) =>
+      [
+        ...open.filter((id) => !rules.get(id)?.fulfilledBy.includes(event)),
+        ...opens.filter((id) => applies(id) && !rules.get(id)?.fulfilledBy.includes(event)),
+      ]
+        .filter((id, i, all) => all.indexOf(id) === i)
+        .sort();
+    const seen = new Map<string, { state: State; open: string[] }>();
+    const frontier = TRANSITIONS.filter((t) => t.kind === kind && t.from === null).map((t) => ({
+      state: t.to,
+      open: owedAfter([], t.event, t.opens),
+    }));
+    while (frontier.length > 0) {
+      const at = frontier.pop()!;
+      const key = `${at.state}|${at.open.join(',')}`;
+      if (seen.has(key)) continue;
+      seen.set(key, at);
+      for (const t of TRANSITIONS.filter(
+        (t) => t.kind === kind && t.from === at.state && t.action !== 'brief',
+      )) {
+        frontier.push({ state: t.to, open: owedAfter(at.open, t.event, t.opens) });
+      }
+    }
+    return [...seen.values()];
+  }
+
+  it('leaves every open state with a party who may move it and, unless documented open-ended, a duty on someone', () => {
+    const walk: string[] = [];
+    const senders: Record<ReferralKind, string[]> = {
+      criminal_transfer: ['enforcement'],
+      reverse_transfer: ['police', 'procuratorate', 'court'],
+      duty_clue: ['enforcement'],
+      transfer_opinion: ['procuratorate'],
+    };
+    for (const kind of REFERRAL_KINDS) {
+      for (const senderKind of senders[kind]) {
+        for (const { state, open } of reachable(kind, senderKind)) {
+          if (FINAL.has(state)) continue;
+          const movers = [
+            ...new Set(
+              TRANSITIONS.filter((t) => t.kind === kind && t.from === state && t.action !== 'brief').map(
+                (t) => t.actor,
+              ),
+            ),
+          ];
+          expect(movers.length, `${kind} ${state}: nobody may move it`).toBeGreaterThan(0);
+          const duties = open.filter((id) => !rules.get(id)?.window);
+          const openEnded = OPEN_ENDED[kind]?.[state];
+          expect(
+            duties.length > 0 || openEnded !== undefined,
+            `${kind} ${state} [${open}]: nobody owes anything`,
+          ).toBe(true);
+          walk.push(
+            `${kind} (${senderKind}) ${state}: movers ${movers.join('/')}; ${duties.length ? `owed ${duties.join(', ')}` : `open-ended: ${openEnded}`}`,
+          );
+        }
+      }
+    }
+    if (process.env.PRINT_WALK) console.log([...new Set(walk)].sort().join('\n'));
+    expect(walk.length).toBeGreaterThan(20);
+  });
+
+  it('documents only states that exist as open-ended', () => {
+    for (const [kind, states] of Object.entries(OPEN_ENDED)) {
+      for (const state of Object.keys(states ?? {})) expect(statesOf(kind as ReferralKind)).toContain(state);
     }
   });
 });
