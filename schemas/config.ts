@@ -48,6 +48,27 @@ export const ConfigSchema = z.object({
   HUB_CRASH_AT: z.enum(['relay.after_publish', 'intake.after_apply', 'gateway.after_commit']).optional(),
   HUB_CRASH_AFTER: z.coerce.number().int().min(1).default(1),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+  /** Largest file one upload may carry (issue 13: 200 MB). */
+  FILE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(200 * 1024 * 1024),
+  /** The files of one referral together (issue 13: 1 GB); checked when they are attached. */
+  REFERRAL_FILES_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(1024 * 1024 * 1024),
+  /** How many files one referral may carry; checked when they are attached. */
+  REFERRAL_FILES_MAX_COUNT: z.coerce.number().int().min(1).max(100_000).default(500),
+  /** An upload that sends nothing for this long is refused (408) and nothing of it is stored. */
+  FILE_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  /**
+   * Uploads in progress at once per gateway; each holds a PostgreSQL connection of its own (outside
+   * DB_POOL_SIZE) until its last byte is stored, so the command path never waits behind a slow upload.
+   */
+  FILE_UPLOAD_SLOTS: z.coerce.number().int().min(1).max(100).default(4),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;

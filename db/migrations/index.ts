@@ -5,6 +5,7 @@ import * as deadlines from './0003-deadlines.js';
 import * as coordination from './0004-coordination.js';
 import * as backlogIndexes from './0005-backlog-indexes.js';
 import * as readAudit from './0006-read-audit.js';
+import * as files from './0008-files.js';
 
 /** An ordered record, not a folder scan: a migration is added here by hand. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0004-coordination': coordination,
   '0005-backlog-indexes': backlogIndexes,
   '0006-read-audit': readAudit,
+  '0008-files': files,
 };
