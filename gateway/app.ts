@@ -2,17 +2,20 @@ import { readFileSync } from 'node:fs';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { Db } from '../db/connection.js';
+import { createDb, type Db } from '../db/connection.js';
 import { DeadlinePolicy } from '../db/deadline-policy.js';
 import type { AgencyDirectory } from '../db/directory.js';
+import type { FileStore } from '../db/file-store.js';
 import type { Logger } from '../db/logger.js';
 import type { HubMetrics } from '../db/metrics.js';
+import { createPgFileStore } from '../db/pg-file-store.js';
 import type { Config } from '../schemas/config.js';
 import { type Authenticate, createAuthenticator } from './auth.js';
 import { registerErrorHandling } from './errors.js';
 import { agencyRoutes } from './routes/agencies.js';
 import { briefingRoutes } from './routes/briefings.js';
 import { coordinationRoutes } from './routes/coordination.js';
+import { fileRoutes } from './routes/files.js';
 import { inboxRoutes } from './routes/inbox.js';
 import { opsRoutes } from './routes/ops.js';
 import { referralRoutes } from './routes/referrals.js';
@@ -28,23 +31,31 @@ export type GatewayDeps = {
   log: Logger;
   clock: () => Date;
   authenticate: Authenticate;
+  /** Where case files live (PostgreSQL unless another store is given). */
+  files: FileStore;
   /** Called after a command commits, e.g. to wake an in-process relay. */
   onCommitted?: () => void;
   brokerReady?: () => Promise<boolean>;
 };
 
-export type AppOptions = Omit<GatewayDeps, 'authenticate' | 'clock' | 'policy'> & {
+export type AppOptions = Omit<GatewayDeps, 'authenticate' | 'clock' | 'policy' | 'files'> & {
   clock?: () => Date;
   policy?: DeadlinePolicy;
+  files?: FileStore;
 };
 
 /** Builds the gateway without listening, so that tests inject requests and run many apps side by side. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  // Uploads hold a connection each until their last byte: a pool of their own, closed with the app.
+  const uploadsDb = options.files
+    ? undefined
+    : createDb(options.config.DATABASE_URL, options.config.FILE_UPLOAD_SLOTS);
   const deps: GatewayDeps = {
     ...options,
     clock: options.clock ?? (() => new Date()),
     policy: options.policy ?? new DeadlinePolicy(options.db),
     authenticate: createAuthenticator(options.db, options.directory, options.config.RATE_LIMIT_PER_SECOND),
+    files: options.files ?? createPgFileStore(options.db, uploadsDb),
   };
   const app = Fastify({
     loggerInstance: options.log as FastifyBaseLogger,
@@ -58,6 +69,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  if (uploadsDb) app.addHook('onClose', async () => uploadsDb.destroy());
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
@@ -87,6 +99,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(agencyRoutes(deps));
   await app.register(briefingRoutes(deps));
   await app.register(coordinationRoutes(deps));
+  await app.register(fileRoutes(deps));
   app.get('/dashboard', { schema: { hide: true } }, async (_request, reply) => {
     reply.header('content-type', 'text/html; charset=utf-8');
     return DASHBOARD_HTML;
