@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { sql } from 'kysely';
+import pg from 'pg';
 import { HubError } from '../schemas/errors.js';
+import { copyChunkOut, copyChunks } from './chunk-copy.js';
 import type { Db } from './connection.js';
 import type { ByteRange, FileStore, PutMeta, PutResult, VerifyResult } from './file-store.js';
 import { findFile, recordUploader } from './files.js';
@@ -9,41 +10,30 @@ import { findFile, recordUploader } from './files.js';
 /** One chunk row: large enough that a statement per chunk costs little, small enough to hold a few. */
 export const CHUNK_BYTES = 1024 * 1024;
 
-/** Thrown inside the upload transaction to roll it back when another upload stored the same bytes first. */
-class AlreadyStored extends Error {}
-
 /** A promise whose rejection is handled later (awaited), never reported as unhandled meanwhile. */
 function later<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => {});
   return promise;
 }
 
-/** Regroups arbitrary pieces (64 KiB from a socket) into chunks of exactly `size` bytes but the last. */
-async function* inChunks(source: AsyncIterable<Buffer>, size: number): AsyncGenerator<Buffer> {
-  let chunk = Buffer.allocUnsafe(size);
-  let filled = 0;
-  for await (const piece of source) {
-    let offset = 0;
-    while (offset < piece.length) {
-      const copied = piece.copy(chunk, filled, offset, Math.min(piece.length, offset + size - filled));
-      filled += copied;
-      offset += copied;
-      if (filled === size) {
-        yield chunk;
-        chunk = Buffer.allocUnsafe(size);
-        filled = 0;
-      }
-    }
-  }
-  if (filled > 0) yield chunk.subarray(0, filled);
-}
+export type PgFileStore = FileStore & { close(): Promise<void> };
 
 /**
- * Files in PostgreSQL, as chunk rows (why: db/migrations/0008-files.ts). `uploads` is a pool of its own:
- * an upload holds its connection and transaction until its last byte arrives, which must never make the
- * command path wait; reads are short statements on the shared pool.
+ * Files in PostgreSQL, as chunk rows (why: db/migrations/0008-files.ts), moved with COPY (db/chunk-copy.ts)
+ * on pools of their own, so that file traffic never makes the command path wait for a connection: an
+ * upload holds one of `uploadSlots` until its last byte arrives; a download takes one of
+ * `downloadConnections` for each chunk, briefly. Catalogue lookups use the shared pool.
  */
-export function createPgFileStore(db: Db, uploads: Db = db): FileStore {
+export function createPgFileStore(options: {
+  db: Db;
+  databaseUrl: string;
+  uploadSlots: number;
+  downloadConnections: number;
+}): PgFileStore {
+  const { db } = options;
+  const uploads = rawPool(options.databaseUrl, options.uploadSlots);
+  const reads = rawPool(options.databaseUrl, options.downloadConnections);
+
   async function exists(sha256: string): Promise<boolean> {
     return (await findFile(db, sha256)) !== undefined;
   }
@@ -73,50 +63,39 @@ export function createPgFileStore(db: Db, uploads: Db = db): FileStore {
     if (meta.declaredSha256 && (await exists(meta.declaredSha256))) {
       return proveKnown(source, meta, meta.declaredSha256);
     }
+    // Waits for a free upload slot (or fails after the pool's timeout: 503, retry later).
+    const client = await uploads.connect();
+    let healthy = false;
     try {
-      return await uploads.transaction().execute(async (trx) => {
-        const next = await sql<{ id: string }>`SELECT nextval('file_blob_ids')::text AS id`.execute(trx);
-        const blobId = next.rows[0]!.id;
-        const hash = createHash('sha256');
-        let size = 0;
-        let n = 0;
-        // One insert in flight while the next chunk arrives: at most two chunks in memory.
-        let inFlight: Promise<unknown> = Promise.resolve();
-        for await (const chunk of inChunks(source, CHUNK_BYTES)) {
-          hash.update(chunk);
-          size += chunk.length;
-          await inFlight;
-          inFlight = later(
-            trx.insertInto('file_chunks').values({ blob_id: blobId, n, data: chunk }).execute(),
-          );
-          n += 1;
-        }
-        await inFlight;
-        const sha256 = hash.digest('hex');
-        if (size === 0) throw new HubError('FILE_EMPTY');
-        if (meta.declaredSha256 && meta.declaredSha256 !== sha256)
-          throw mismatch(meta.declaredSha256, sha256);
-        // A parallel upload of the same bytes waits here for the first one's commit, then finds its row.
-        const inserted = await trx
-          .insertInto('files')
-          .values({
-            sha256,
-            size,
-            media_type: meta.mediaType,
-            blob_id: blobId,
-            chunk_size: CHUNK_BYTES,
-            uploaded_by: meta.uploadedBy,
-          })
-          .onConflict((oc) => oc.column('sha256').doNothing())
-          .returning('sha256')
-          .executeTakeFirst();
-        if (!inserted) throw new AlreadyStored(sha256);
-        await trx.insertInto('file_uploads').values({ sha256, agency_code: meta.uploadedBy }).execute();
-        return { sha256, size, mediaType: meta.mediaType, created: true };
-      });
+      await client.query('BEGIN');
+      const next = await client.query<{ id: string }>(`SELECT nextval('file_blob_ids')::text AS id`);
+      const blobId = next.rows[0]!.id;
+      const { sha256, size } = await copyChunks(client, blobId, source, CHUNK_BYTES);
+      healthy = true;
+      if (size === 0) throw new HubError('FILE_EMPTY');
+      if (meta.declaredSha256 && meta.declaredSha256 !== sha256) throw mismatch(meta.declaredSha256, sha256);
+      // A parallel upload of the same bytes waits here for the first one's commit, then finds its row.
+      const inserted = await client.query(
+        `INSERT INTO files (sha256, size, media_type, blob_id, chunk_size, uploaded_by)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (sha256) DO NOTHING RETURNING sha256`,
+        [sha256, size, meta.mediaType, blobId, CHUNK_BYTES, meta.uploadedBy],
+      );
+      if (inserted.rowCount === 0) {
+        await client.query('ROLLBACK');
+        return known(sha256, meta.uploadedBy);
+      }
+      await client.query('INSERT INTO file_uploads (sha256, agency_code) VALUES ($1, $2)', [
+        sha256,
+        meta.uploadedBy,
+      ]);
+      await client.query('COMMIT');
+      return { sha256, size, mediaType: meta.mediaType, created: true };
     } catch (error) {
-      if (error instanceof AlreadyStored) return known(error.message, meta.uploadedBy);
+      if (healthy) await client.query('ROLLBACK').catch(() => {});
       throw error;
+    } finally {
+      // A COPY cut off mid-stream leaves the connection mid-protocol: close it, and the server rolls back.
+      client.release(healthy ? undefined : true);
     }
   }
 
@@ -132,34 +111,34 @@ export function createPgFileStore(db: Db, uploads: Db = db): FileStore {
     return Readable.from(readChunks(file.blob_id, file.chunk_size, start, end), { objectMode: false });
   }
 
+  async function readChunk(blobId: string, n: number, from: number, length: number): Promise<Buffer[]> {
+    const client = await reads.connect();
+    try {
+      const pieces = await copyChunkOut(client, blobId, n, from, length);
+      const got = pieces?.reduce((sum, piece) => sum + piece.length, 0);
+      if (got !== length) throw new Error(`file chunk ${n} of blob ${blobId} is missing or short`);
+      return pieces!;
+    } finally {
+      client.release();
+    }
+  }
+
   async function* readChunks(blobId: string, chunkSize: number, start: number, end: number) {
     const first = Math.floor(start / chunkSize);
     const last = Math.floor(end / chunkSize);
     const slice = (n: number) => {
       const from = n === first ? start - n * chunkSize : 0;
       const to = n === last ? end - n * chunkSize : chunkSize - 1;
-      return { n, length: to - from + 1, query: later(readSlice(blobId, n, from, to - from + 1)) };
+      return { n, pieces: later(readChunk(blobId, n, from, to - from + 1)) };
     };
     // The next chunk is read while this one is written to the client.
     let next = slice(first);
-    while (true) {
+    for (;;) {
       const current = next;
       if (current.n < last) next = slice(current.n + 1);
-      const data = await current.query;
-      if (data?.length !== current.length) {
-        throw new Error(`file chunk ${current.n} of blob ${blobId} is missing or short`);
-      }
-      yield data;
+      yield* await current.pieces;
       if (current.n === last) return;
     }
-  }
-
-  async function readSlice(blobId: string, n: number, from: number, length: number) {
-    // substring on an EXTERNAL (uncompressed) value fetches only the TOAST slices it needs.
-    const result = await sql<{ data: Buffer }>`
-      SELECT substring(data FROM ${from + 1}::int FOR ${length}::int) AS data
-      FROM file_chunks WHERE blob_id = ${blobId}::int8 AND n = ${n}::int`.execute(db);
-    return result.rows[0]?.data;
   }
 
   async function verify(
@@ -172,31 +151,46 @@ export function createPgFileStore(db: Db, uploads: Db = db): FileStore {
       .where('sha256', '=', sha256)
       .executeTakeFirst();
     if (!file) return undefined;
+    // Whatever rows are there, in order: a missing, extra or altered chunk changes the hash or the size.
+    const chunks = await db
+      .selectFrom('file_chunks')
+      .select((eb) => ['n', eb.fn<number>('length', ['data']).as('length')])
+      .where('blob_id', '=', file.blob_id)
+      .orderBy('n')
+      .execute();
     const hash = createHash('sha256');
     let actualSize = 0;
-    // Whatever rows are there, in order: a missing, extra or altered chunk changes the hash or the size.
-    let after = -1;
-    for (;;) {
-      const row = await db
-        .selectFrom('file_chunks')
-        .select(['n', 'data'])
-        .where('blob_id', '=', file.blob_id)
-        .where('n', '>', after)
-        .orderBy('n')
-        .limit(1)
-        .executeTakeFirst();
-      if (!row) break;
-      hash.update(row.data);
-      actualSize += row.data.length;
-      after = row.n;
-      onBytes?.(row.data.length);
+    for (const chunk of chunks) {
+      const client = await reads.connect();
+      try {
+        for (const piece of (await copyChunkOut(client, file.blob_id, chunk.n, 0, chunk.length)) ?? []) {
+          hash.update(piece);
+          actualSize += piece.length;
+          onBytes?.(piece.length);
+        }
+      } finally {
+        client.release();
+      }
     }
     const actualSha256 = hash.digest('hex');
     const size = Number(file.size);
     return { sha256, ok: actualSha256 === sha256 && actualSize === size, size, actualSha256, actualSize };
   }
 
-  return { put, get, exists, verify };
+  async function close(): Promise<void> {
+    await Promise.all([uploads.end(), reads.end()]);
+  }
+
+  return { put, get, exists, verify, close };
+}
+
+/** node-postgres clients for COPY, which kysely does not offer; waiting for one fails after 5 s (503). */
+function rawPool(databaseUrl: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max, connectionTimeoutMillis: 5000 });
+  // As in db/connection.ts: a lost server fails the transfer in flight, never the process.
+  pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
+  return pool;
 }
 
 function mismatch(declared: string, actual: string): HubError {

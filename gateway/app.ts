@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { createDb, type Db } from '../db/connection.js';
+import type { Db } from '../db/connection.js';
 import { DeadlinePolicy } from '../db/deadline-policy.js';
 import type { AgencyDirectory } from '../db/directory.js';
 import type { FileStore } from '../db/file-store.js';
@@ -46,16 +46,21 @@ export type AppOptions = Omit<GatewayDeps, 'authenticate' | 'clock' | 'policy' |
 
 /** Builds the gateway without listening, so that tests inject requests and run many apps side by side. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  // Uploads hold a connection each until their last byte: a pool of their own, closed with the app.
-  const uploadsDb = options.files
+  // The PostgreSQL file store has a pool of its own for uploads, closed with the app.
+  const ownStore = options.files
     ? undefined
-    : createDb(options.config.DATABASE_URL, options.config.FILE_UPLOAD_SLOTS);
+    : createPgFileStore({
+        db: options.db,
+        databaseUrl: options.config.DATABASE_URL,
+        uploadSlots: options.config.FILE_UPLOAD_SLOTS,
+        downloadConnections: options.config.FILE_DOWNLOAD_CONNECTIONS,
+      });
   const deps: GatewayDeps = {
     ...options,
     clock: options.clock ?? (() => new Date()),
     policy: options.policy ?? new DeadlinePolicy(options.db),
     authenticate: createAuthenticator(options.db, options.directory, options.config.RATE_LIMIT_PER_SECOND),
-    files: options.files ?? createPgFileStore(options.db, uploadsDb),
+    files: options.files ?? ownStore!,
   };
   const app = Fastify({
     loggerInstance: options.log as FastifyBaseLogger,
@@ -69,7 +74,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
-  if (uploadsDb) app.addHook('onClose', async () => uploadsDb.destroy());
+  if (ownStore) app.addHook('onClose', async () => ownStore.close());
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

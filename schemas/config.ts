@@ -69,6 +69,8 @@ export const ConfigSchema = z.object({
    * DB_POOL_SIZE) until its last byte is stored, so the command path never waits behind a slow upload.
    */
   FILE_UPLOAD_SLOTS: z.coerce.number().int().min(1).max(100).default(4),
+  /** PostgreSQL connections per gateway that downloads share, one short statement per chunk. */
+  FILE_DOWNLOAD_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(4),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;

@@ -23,13 +23,11 @@ async function counts() {
   return row.rows[0]!;
 }
 
-/** Upload transactions open in this test's database (between two chunk inserts). */
+/** Uploads in this test's database whose COPY into file_chunks is under way. */
 async function openUploads(): Promise<number> {
   const row = await sql<{ n: number }>`
     SELECT count(*)::int AS n FROM pg_stat_activity
-    WHERE datname = current_database() AND state = 'idle in transaction' AND query ILIKE '%file_chunks%'`.execute(
-    hub.db,
-  );
+    WHERE datname = current_database() AND query LIKE 'COPY file_chunks %'`.execute(hub.db);
   return row.rows[0]!.n;
 }
 

@@ -13,6 +13,13 @@ export function pdfBytes(size: number): Buffer {
   return Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(Math.max(0, size - 9))]);
 }
 
+/** A one-pixel PNG: the signature, an IHDR chunk, an IEND chunk. */
+export const pngBytes = () =>
+  Buffer.from(
+    '89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000049454e44ae426082',
+    'hex',
+  );
+
 /** A ZIP archive of stored (uncompressed) entries, enough for OFD and Office detection. */
 export function zipOf(entries: Record<string, string | Buffer>): Buffer {
   const locals: Buffer[] = [];
