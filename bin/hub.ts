@@ -6,7 +6,9 @@ import { issueApiKey, revokeApiKey, rotateApiKeys, upsertAgency } from '../db/ag
 import { createDb, ensureDatabase, migrateToLatest } from '../db/connection.js';
 import { DeadlinePolicy } from '../db/deadline-policy.js';
 import { AgencyDirectory } from '../db/directory.js';
+import { verifyStoredFiles } from '../db/file-verify.js';
 import { loadConfigOrExit } from '../db/load-config.js';
+import { createPgFileStore } from '../db/pg-file-store.js';
 import { loadRegion } from '../db/region-file.js';
 import { generateYearlyReport, reportCsv, verifyYearlyReport } from '../db/yearly-report.js';
 import { AgencySchema, RegionCodeSchema } from '../schemas/agency.js';
@@ -15,6 +17,7 @@ import { DEADLINE_RULES, RULES_BY_ID, RuleOverrideSchema } from '../schemas/dead
 import { listDeadLetters, replayDeadLetters } from '../workers/dlq.js';
 import { agencyGrant, firstUrl, provisionAmqpUser, vhostOf } from '../workers/provision.js';
 import { composeHub } from './compose.js';
+import { progressBar } from './progress-bar.js';
 import { printSeeded, seedDemoIfEmpty } from './seed.js';
 
 const program = new Command('hub').description('referral hub (两法衔接) operations');
@@ -262,6 +265,47 @@ report
         : `report ${id} does NOT match: figures ${check.figuresMatch ? 'match' : 'differ'}, heads digest ${check.headsDigestMatches ? 'matches' : 'differs'}, broken chains: ${check.brokenChains.join(', ') || 'none'}`,
     );
     process.exitCode = check.matches ? 0 : 1;
+  });
+
+const files = program.command('files').description('stored case files');
+files
+  .command('verify')
+  .description('re-hash every stored file and list those that no longer match (exit 1 if any)')
+  .action(async () => {
+    const config = loadConfigOrExit();
+    const started = Date.now();
+    const bar = progressBar();
+    const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+    const report = await withDb(async (db) => {
+      const store = createPgFileStore({
+        db,
+        databaseUrl: config.DATABASE_URL,
+        uploadSlots: 1,
+        downloadConnections: 1,
+      });
+      try {
+        return await verifyStoredFiles(db, store, (p) =>
+          bar.update(
+            p.bytes,
+            p.totalBytes,
+            `${p.files}/${p.totalFiles} files, ${mib(p.bytes)}/${mib(p.totalBytes)} MiB`,
+          ),
+        );
+      } finally {
+        await store.close();
+      }
+    });
+    bar.finish();
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    console.log(`verified ${report.files} files (${mib(report.bytes)} MiB) in ${seconds} s`);
+    if (report.broken.length === 0) return console.log('every file matches its SHA-256');
+    console.log(`${report.broken.length} file(s) no longer match:`);
+    for (const b of report.broken) {
+      console.log(
+        `  ${b.sha256}  stored ${b.size} bytes; read ${b.actualSize} bytes hashing to ${b.actualSha256}`,
+      );
+    }
+    process.exitCode = 1;
   });
 
 const key = program.command('key').description('agency API keys');
