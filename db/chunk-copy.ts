@@ -79,7 +79,7 @@ export async function copyChunks(
 const ROW_PREFIX = 25;
 
 /**
- * Bytes `from`…`from + length - 1` of chunk `n` of a blob, with a binary COPY TO: the bytes arrive as
+ * Chunk `n` of a blob, or the `slice` of it a Range needs, with a binary COPY TO: the bytes arrive as
  * they are stored, where a SELECT would bring them as hex text (twice the size, decoded into new buffers).
  * Measured over HTTP on this machine, 100 MB came down in half the time, the gateway growing a third as
  * much. One short statement per chunk: no connection is held while a slow client reads. Undefined when
@@ -89,12 +89,16 @@ export async function copyChunkOut(
   client: pg.PoolClient,
   blobId: string,
   n: number,
-  from: number,
-  length: number,
+  slice?: { from: number; length: number },
 ): Promise<Buffer[] | undefined> {
-  // Integers only, formatted here: COPY takes no bind parameters.
-  const query = `COPY (SELECT substring(data FROM ${Math.trunc(from) + 1} FOR ${Math.trunc(length)})
-    FROM file_chunks WHERE blob_id = ${BigInt(blobId)} AND n = ${Math.trunc(n)}) TO STDOUT (FORMAT binary)`;
+  // A whole chunk is read whole: substring's slice fetch runs at a quarter of the speed (measured here),
+  // worth it only for the part chunk at either end of a Range. Integers only, formatted here: COPY takes
+  // no bind parameters.
+  const column = slice
+    ? `substring(data FROM ${Math.trunc(slice.from) + 1} FOR ${Math.trunc(slice.length)})`
+    : 'data';
+  const query = `COPY (SELECT ${column} FROM file_chunks WHERE blob_id = ${BigInt(blobId)} AND n = ${Math.trunc(n)})
+    TO STDOUT (FORMAT binary)`;
   const pieces: Buffer[] = [];
   let prefix = Buffer.alloc(0);
   let left: number | undefined;

@@ -106,15 +106,16 @@ export function createPgFileStore(options: {
       .where('sha256', '=', sha256)
       .executeTakeFirst();
     if (!file) return undefined;
-    const { start, end } = range ?? { start: 0, end: Number(file.size) - 1 };
+    const size = Number(file.size);
+    const { start, end } = range ?? { start: 0, end: size - 1 };
     // Not object mode: the stream's byte high-water mark lets one chunk wait while the socket drains.
-    return Readable.from(readChunks(file.blob_id, file.chunk_size, start, end), { objectMode: false });
+    return Readable.from(readChunks(file.blob_id, file.chunk_size, size, start, end), { objectMode: false });
   }
 
-  async function readChunk(blobId: string, n: number, from: number, length: number): Promise<Buffer[]> {
+  async function readChunk(blobId: string, n: number, from: number, length: number, whole: boolean) {
     const client = await reads.connect();
     try {
-      const pieces = await copyChunkOut(client, blobId, n, from, length);
+      const pieces = await copyChunkOut(client, blobId, n, whole ? undefined : { from, length });
       const got = pieces?.reduce((sum, piece) => sum + piece.length, 0);
       if (got !== length) throw new Error(`file chunk ${n} of blob ${blobId} is missing or short`);
       return pieces!;
@@ -123,13 +124,14 @@ export function createPgFileStore(options: {
     }
   }
 
-  async function* readChunks(blobId: string, chunkSize: number, start: number, end: number) {
+  async function* readChunks(blobId: string, chunkSize: number, size: number, start: number, end: number) {
     const first = Math.floor(start / chunkSize);
     const last = Math.floor(end / chunkSize);
     const slice = (n: number) => {
       const from = n === first ? start - n * chunkSize : 0;
       const to = n === last ? end - n * chunkSize : chunkSize - 1;
-      return { n, pieces: later(readChunk(blobId, n, from, to - from + 1)) };
+      const whole = from === 0 && (n < last || end === size - 1);
+      return { n, pieces: later(readChunk(blobId, n, from, to - from + 1, whole)) };
     };
     // The next chunk is read while this one is written to the client.
     let next = slice(first);
@@ -154,7 +156,7 @@ export function createPgFileStore(options: {
     // Whatever rows are there, in order: a missing, extra or altered chunk changes the hash or the size.
     const chunks = await db
       .selectFrom('file_chunks')
-      .select((eb) => ['n', eb.fn<number>('length', ['data']).as('length')])
+      .select('n')
       .where('blob_id', '=', file.blob_id)
       .orderBy('n')
       .execute();
@@ -163,7 +165,7 @@ export function createPgFileStore(options: {
     for (const chunk of chunks) {
       const client = await reads.connect();
       try {
-        for (const piece of (await copyChunkOut(client, file.blob_id, chunk.n, 0, chunk.length)) ?? []) {
+        for (const piece of (await copyChunkOut(client, file.blob_id, chunk.n)) ?? []) {
           hash.update(piece);
           actualSize += piece.length;
           onBytes?.(piece.length);
