@@ -38,6 +38,19 @@ export const StoredFileSchema = z.object({
 });
 export type StoredFile = z.infer<typeof StoredFileSchema>;
 
+// RFC 6838 restricted names: what a media type may be; anything else is not echoed back.
+const MEDIA_TYPE_TOKEN = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$/;
+
+/**
+ * The type a client declared in Content-Type, without parameters and lower-cased: a hint (CSV or plain
+ * text), never trusted for the bytes. 'invalid' when it is not a media type at all.
+ */
+export function declaredMediaType(header: string | undefined): string | undefined {
+  const essence = header?.split(';')[0]?.trim().toLowerCase();
+  if (!essence) return undefined;
+  return MEDIA_TYPE_TOKEN.test(essence) ? essence : 'invalid';
+}
+
 export const UploadHeadersSchema = z.object({ 'x-content-sha256': Sha256Schema.optional() });
 
 /** Where a party downloads a referral's file (the claim check a message carries). */

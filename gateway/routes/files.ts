@@ -7,6 +7,7 @@ import { recordRead } from '../../db/read-audit.js';
 import { canSee, scopeOf } from '../../db/visibility.js';
 import { HubError } from '../../schemas/errors.js';
 import {
+  declaredMediaType,
   MEDIA_TYPES,
   type MediaType,
   Sha256Schema,
@@ -22,10 +23,6 @@ import { noneMatch, parseRange, rangeStillValid } from '../http-range.js';
 const DECLARABLE = [...Object.keys(MEDIA_TYPES), 'application/octet-stream', 'application/zip'];
 const FileParams = z.strictObject({ id: z.uuid(), sha256: Sha256Schema });
 
-function essence(contentType: string | undefined): string | undefined {
-  return contentType?.split(';')[0]?.trim().toLowerCase() || undefined;
-}
-
 function lengthOf(header: string | undefined): number | undefined {
   return header !== undefined && /^\d+$/.test(header) ? Number(header) : undefined;
 }
@@ -37,7 +34,7 @@ export function fileRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
     // In this plugin only: upload bodies reach the handler as the raw stream; JSON routes keep theirs.
     app.addContentTypeParser(DECLARABLE, (_request, payload, done) => done(null, payload));
     app.addContentTypeParser('*', (request, _payload, done) => {
-      done(refusedDeclared(essence(request.headers['content-type'])));
+      done(refusedDeclared(declaredMediaType(request.headers['content-type'])));
     });
 
     app.post(
@@ -53,7 +50,7 @@ export function fileRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
       async (request, reply) => {
         const declaredLength = lengthOf(request.headers['content-length']);
         const body = request.body as Readable | undefined;
-        const declared = essence(request.headers['content-type']);
+        const declared = declaredMediaType(request.headers['content-type']);
         if (body === undefined || declaredLength === 0) throw new HubError('FILE_EMPTY');
         // A JSON body was parsed by the JSON parser: it is not a file upload.
         if (typeof body.read !== 'function') throw refusedDeclared(declared);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTextCheck, zipHasRootEntry } from '../../gateway/file-sniff.js';
 import { noneMatch, parseRange, rangeStillValid } from '../../gateway/http-range.js';
-import { checkReferralFileLimits, Sha256Schema } from '../../schemas/files.js';
+import { checkReferralFileLimits, declaredMediaType, Sha256Schema } from '../../schemas/files.js';
 import { zipOf } from '../helpers/files.js';
 
 const file = (sha256: string, size: number) => ({ sha256, size });
@@ -115,5 +115,15 @@ describe('Sha256Schema', () => {
     expect(Sha256Schema.parse('AB'.repeat(32))).toBe('ab'.repeat(32));
     expect(Sha256Schema.safeParse('ab'.repeat(31)).success).toBe(false);
     expect(Sha256Schema.safeParse(`${'ab'.repeat(31)}zz`).success).toBe(false);
+  });
+});
+
+describe('declaredMediaType', () => {
+  it('keeps the type without its parameters, lower-cased, and names anything else invalid', () => {
+    expect(declaredMediaType('Text/CSV; charset=utf-8')).toBe('text/csv');
+    expect(declaredMediaType(undefined)).toBe(undefined);
+    expect(declaredMediaType(' ')).toBe(undefined);
+    expect(declaredMediaType('text/<script>')).toBe('invalid');
+    expect(declaredMediaType('a'.repeat(100))).toBe('invalid');
   });
 });
