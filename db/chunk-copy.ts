@@ -33,7 +33,8 @@ export async function copyChunks(
   chunkSize: number,
 ): Promise<{ sha256: string; size: number }> {
   const copy = client.query(copyFrom('COPY file_chunks (blob_id, n, data) FROM STDIN (FORMAT binary)'));
-  const failed = new Promise<never>((_resolve, reject) => copy.once('error', reject));
+  // `on`, not `once`: a connection closed under a failed upload may make the stream error again later.
+  const failed = new Promise<never>((_resolve, reject) => copy.on('error', reject));
   failed.catch(() => {});
   const write = async (bytes: Buffer) => {
     if (!copy.write(bytes)) await Promise.race([once(copy, 'drain'), failed]);

@@ -67,15 +67,7 @@ export function fileRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
           const head = await upload.head(CHUNK_BYTES);
           if (head.length === 0) throw new HubError('FILE_EMPTY');
           const sniffed = await sniffMediaType(head, { complete: upload.ended, declared });
-          if (!sniffed.ok) {
-            throw new HubError(
-              'FILE_TYPE_REFUSED',
-              `the bytes are ${sniffed.sniffed}, which is not accepted`,
-              {
-                sniffed: sniffed.sniffed,
-              },
-            );
-          }
+          if (!sniffed.ok) throw refusedSniffed(sniffed.sniffed);
           const source = sniffed.mediaType.startsWith('text/') ? textOnly(upload.all()) : upload.all();
           const stored = await deps.files.put(source, {
             mediaType: sniffed.mediaType,
@@ -143,6 +135,10 @@ export function fileRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
   };
 }
 
+function refusedSniffed(sniffed: string): HubError {
+  return new HubError('FILE_TYPE_REFUSED', `the bytes are ${sniffed}, which is not accepted`, { sniffed });
+}
+
 function refusedDeclared(declared: string | undefined): HubError {
   const named = declared ?? 'none';
   return new HubError('FILE_TYPE_REFUSED', `Content-Type ${named} is not a file type accepted here`, {
@@ -161,9 +157,5 @@ async function* textOnly(source: AsyncGenerator<Buffer>): AsyncGenerator<Buffer>
     if (!check.update(piece)) break;
     yield piece;
   }
-  if (!check.end()) {
-    throw new HubError('FILE_TYPE_REFUSED', 'the bytes are application/octet-stream, which is not accepted', {
-      sniffed: 'application/octet-stream',
-    });
-  }
+  if (!check.end()) throw refusedSniffed('application/octet-stream');
 }
