@@ -7,7 +7,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY tsconfig.json ./
 COPY schemas ./schemas
+COPY crypto ./crypto
 COPY db ./db
+COPY runtime ./runtime
 COPY gateway ./gateway
 COPY workers ./workers
 COPY bin ./bin

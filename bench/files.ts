@@ -19,7 +19,7 @@ import { fileDownloadPath } from '../schemas/files.js';
  * the real gateway (gateway/main.ts in a process of its own, on a fresh database) for one 100 MiB file and
  * for `small` files of 1 MiB (`c` at a time), beside the raw rate of `cat` of the same bytes to /dev/null
  * and of PostgreSQL COPY of them into and out of a bytea table shaped like file_chunks. Rates in MB/s
- * (10^6 bytes per second). Prints one JSON line.
+ * (10^6 bytes per second); bench/run.ts prints the result as one JSON line.
  */
 const MiB = 1024 * 1024;
 const REGION = '510104';
@@ -238,9 +238,7 @@ export async function runFilesBench(argv: string[]) {
     };
     const oneLarge = await measure(big, 100 * MiB);
     const manySmall = await measure(small, MiB);
-    const result = { mode: 'files', concurrency: c, oneLarge, manySmall };
-    console.log(JSON.stringify(result));
-    return result;
+    return { mode: 'files', concurrency: c, oneLarge, manySmall };
   } finally {
     gateway?.kill('SIGTERM');
     if (gateway && gateway.exitCode === null) await once(gateway, 'exit');

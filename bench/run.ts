@@ -1,32 +1,56 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { runCompare } from './compare.js';
 import { runFilesBench } from './files.js';
-import { runPipelineBench } from './pipeline.js';
 import { runScaleBench } from './scale.js';
+import { runThroughput } from './throughput.js';
 
 /**
- * `npm run bench -- [--n 2000] [--c 32]`: the referral pipeline (HTTP submit → RabbitMQ → police system →
- * AMQP receipt → ledger). `npm run bench -- --mode scale [--referrals 1000000]`: backlog and statistics
- * queries over a seeded million referrals. `--mode files`: case-file upload and download rates beside cat and
- * COPY (bench/files.ts). Prints JSON and writes it to bench-results/.
+ * `npm run bench -- --mode delivery|round-trip [--duration 15] [--warmup 3] [--c 32] [--rate n]`: the
+ * referral pipeline under load (see bench/throughput.ts). `npm run bench -- --compare [--runs 3]`: the
+ * reference pipeline and the delivery mode alternately, with medians and ratios. `npm run bench -- --mode
+ * scale [--referrals 1000000]`: backlog and statistics over a seeded million referrals. `npm run bench --
+ * --mode files [--small 200] [--c 4]`: case-file upload and download rates beside cat and COPY (bench/files.ts).
+ * Prints one JSON line and writes it to bench-results/.
  */
 const argv = process.argv.slice(2);
 const arg = (name: string, fallback: number) => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 ? Number(argv[i + 1]) : fallback;
 };
-const mode = argv.includes('--mode') ? argv[argv.indexOf('--mode') + 1] : 'pipeline';
+const mode = argv.includes('--compare')
+  ? 'compare'
+  : argv.includes('--mode')
+    ? (argv[argv.indexOf('--mode') + 1] ?? 'delivery')
+    : 'delivery';
 
-const result =
-  mode === 'scale'
-    ? await runScaleBench(argv)
-    : mode === 'files'
-      ? await runFilesBench(argv)
-      : await runPipelineBench({ n: arg('n', 2000), c: arg('c', 32), keep: argv.includes('--keep') });
-if (mode === 'pipeline') console.log(JSON.stringify(result, null, 2));
+async function run(): Promise<Record<string, unknown>> {
+  const load = {
+    durationSeconds: arg('duration', 15),
+    warmupSeconds: arg('warmup', 3),
+    clients: arg('c', 32),
+    ...(argv.includes('--rate') ? { rate: arg('rate', 0) } : {}),
+  };
+  switch (mode) {
+    case 'scale':
+      return runScaleBench(argv);
+    case 'files':
+      return runFilesBench(argv);
+    case 'compare':
+      return runCompare({ runs: arg('runs', 3), ...load });
+    case 'delivery':
+    case 'round-trip':
+      return runThroughput({ mode, ...load });
+    default:
+      throw new Error(`unknown mode ${mode}: delivery, round-trip, scale, files, or --compare`);
+  }
+}
+
+const result = await run();
+if (mode !== 'scale') console.log(JSON.stringify(result));
 mkdirSync('bench-results', { recursive: true });
 writeFileSync(
   `bench-results/${mode}-${new Date().toISOString().replaceAll(':', '-')}.json`,
   `${JSON.stringify(result, null, 2)}\n`,
 );
-const failed = 'lost' in result && (result.lost > 0 || result.notReceipted > 0);
+const failed = 'lost' in result && Number(result.lost) > 0;
 process.exit(failed ? 1 : 0);

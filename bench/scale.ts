@@ -3,12 +3,13 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { issueApiKey } from '../db/agencies.js';
 import { createDb, migrateToLatest } from '../db/connection.js';
-import { DeadlinePolicy } from '../db/deadline-policy.js';
 import { AgencyDirectory } from '../db/directory.js';
-import { createLogger } from '../db/logger.js';
-import { createMetrics } from '../db/metrics.js';
+import { RegionPolicy } from '../db/region-policy.js';
 import { buildApp } from '../gateway/app.js';
+import { createLogger } from '../runtime/logger.js';
+import { createMetrics } from '../runtime/metrics.js';
 import { parseConfig } from '../schemas/config.js';
+import { percentiles } from './percentiles.js';
 
 /**
  * `npm run bench -- --mode scale [--referrals 1000000] [--regions 40] [--keep]`: seeds a synthetic region
@@ -169,13 +170,6 @@ async function seed(databaseUrl: string, args: Args) {
   return { ...counts.rows[0], seedSeconds: Math.round((performance.now() - started) / 100) / 10 };
 }
 
-function percentiles(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (p: number) =>
-    Math.round((sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0) * 10) / 10;
-  return { p50: at(0.5), p95: at(0.95), max: at(1), n: sorted.length };
-}
-
 export async function runScaleBench(argv: string[]) {
   const args = parseArgs(argv);
   const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -198,7 +192,7 @@ export async function runScaleBench(argv: string[]) {
       config: config.value,
       db,
       directory,
-      policy: new DeadlinePolicy(db),
+      policy: new RegionPolicy(db),
       metrics: createMetrics(),
       log: createLogger('silent'),
     });
@@ -220,7 +214,9 @@ export async function runScaleBench(argv: string[]) {
         if (res.statusCode !== 200)
           throw new Error(`${path(i)} answered ${res.statusCode}: ${res.body.slice(0, 200)}`);
       }
-      return percentiles(samples.slice(Math.min(10, samples.length / 10)));
+      const kept = samples.slice(Math.min(10, samples.length / 10));
+      const { p50, p95, max } = percentiles(kept);
+      return { p50, p95, max, n: kept.length };
     };
     const period = `from=${year}-01-01T00:00:00%2B08:00&to=${year + 1}-01-01T00:00:00%2B08:00`;
     const result = {

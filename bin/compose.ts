@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import type { CommandPath } from '../db/command-path.js';
 import { createDb, type Db } from '../db/connection.js';
-import { DeadlinePolicy } from '../db/deadline-policy.js';
 import { AgencyDirectory } from '../db/directory.js';
-import { createLogger, type Logger } from '../db/logger.js';
-import { createMetrics, type HubMetrics } from '../db/metrics.js';
+import { RegionPolicy } from '../db/region-policy.js';
 import { buildApp } from '../gateway/app.js';
+import { createCommandPath } from '../runtime/commands.js';
+import { createLogger, type Logger } from '../runtime/logger.js';
+import { createMetrics, type HubMetrics } from '../runtime/metrics.js';
 import type { Config } from '../schemas/config.js';
 import { startWorkers, type Workers } from '../workers/runtime.js';
 
@@ -13,42 +15,59 @@ export type Hub = {
   workers: Workers;
   db: Db;
   directory: AgencyDirectory;
-  policy: DeadlinePolicy;
+  policy: RegionPolicy;
+  commands: CommandPath;
   metrics: HubMetrics;
   stop(): Promise<void>;
 };
 
 export type HubOptions = { log?: Logger; clock?: () => Date; db?: Db };
 
-/** Gateway and workers in one process sharing one pool (the `start` command; tests build it too). */
+/**
+ * Gateway and workers in one process sharing one pool and one command path, so that HTTP and AMQP commands
+ * are batched together (the `start` command; tests build it too).
+ */
 export async function composeHub(config: Config, options: HubOptions = {}): Promise<Hub> {
   const db = options.db ?? createDb(config.DATABASE_URL, config.DB_POOL_SIZE);
   const log = options.log ?? createLogger(config.LOG_LEVEL);
+  const clock = options.clock ?? (() => new Date());
   const directory = new AgencyDirectory(db);
   const metrics = createMetrics(db);
-  const policy = new DeadlinePolicy(db);
-  const workers = await startWorkers(config, { db, directory, policy, metrics, log, clock: options.clock });
+  const policy = new RegionPolicy(db);
+  let workers: Workers | undefined;
+  const commands = createCommandPath({
+    db,
+    limits: { maxBatch: config.COMMAND_BATCH_MAX, maxInFlight: config.COMMAND_BATCHES_IN_FLIGHT },
+    directory,
+    policy,
+    clock,
+    metrics,
+    onCommitted: () => workers?.relay.nudge(),
+  });
+  workers = await startWorkers(config, { db, directory, policy, metrics, log, clock, commands });
+  const started = workers;
   const app = await buildApp({
     config,
     db,
     directory,
     policy,
+    commands,
     metrics,
     log,
-    clock: options.clock,
-    onCommitted: () => workers.relay.nudge(),
-    brokerReady: async () => workers.session.current !== undefined,
+    clock,
+    brokerReady: async () => started.session.current !== undefined,
   });
   return {
     app,
-    workers,
+    workers: started,
     db,
     directory,
     policy,
+    commands,
     metrics,
     async stop() {
       await app.close();
-      await workers.stop();
+      await started.stop();
       if (!options.db) await db.destroy();
     },
   };

@@ -1,22 +1,37 @@
 #!/usr/bin/env -S npx tsx
 import { readFile } from 'node:fs/promises';
 import amqp from 'amqplib';
-import { Command } from 'commander';
-import { issueApiKey, revokeApiKey, rotateApiKeys, upsertAgency } from '../db/agencies.js';
+import { Command, Option } from 'commander';
+import {
+  agencyExists,
+  agencyNames,
+  issueApiKey,
+  revokeApiKey,
+  rotateApiKeys,
+  setAmqpUser,
+  upsertAgency,
+} from '../db/agencies.js';
 import { createDb, ensureDatabase, migrateToLatest } from '../db/connection.js';
-import { DeadlinePolicy } from '../db/deadline-policy.js';
 import { AgencyDirectory } from '../db/directory.js';
 import { verifyStoredFiles } from '../db/file-verify.js';
-import { loadConfigOrExit } from '../db/load-config.js';
 import { createPgFileStore } from '../db/pg-file-store.js';
 import { loadRegion } from '../db/region-file.js';
+import { RegionPolicy } from '../db/region-policy.js';
+import { listOverrides, loadCalendarYear, setOverride } from '../db/region-settings.js';
 import { generateYearlyReport, reportCsv, verifyYearlyReport } from '../db/yearly-report.js';
+import { createCommandPath } from '../runtime/commands.js';
+import { exitOnSignal } from '../runtime/exit-on-signal.js';
+import { loadConfigOrExit } from '../runtime/load-config.js';
+import { createLogger } from '../runtime/logger.js';
+import { createMetrics } from '../runtime/metrics.js';
 import { AgencySchema, RegionCodeSchema } from '../schemas/agency.js';
 import { HolidayYearSchema } from '../schemas/calendar.js';
 import { DEADLINE_RULES, RULES_BY_ID, RuleOverrideSchema } from '../schemas/deadlines.js';
+import { SIGNATURE_ALGS, type SignatureAlg } from '../schemas/signature.js';
 import { listDeadLetters, replayDeadLetters } from '../workers/dlq.js';
 import { agencyGrant, firstUrl, provisionAmqpUser, vhostOf } from '../workers/provision.js';
-import { composeHub } from './compose.js';
+import { composeHub, type Hub } from './compose.js';
+import { writeKeyPair } from './keygen.js';
 import { progressBar } from './progress-bar.js';
 import { printSeeded, seedDemoIfEmpty } from './seed.js';
 
@@ -47,20 +62,26 @@ program
   .description('migrate, seed the demo region when empty, run the gateway and the workers')
   .action(async () => {
     const config = loadConfigOrExit();
+    const log = createLogger(config.LOG_LEVEL);
+    let hub: Hub | undefined;
+    // Before the first await, so that a signal during migration or seeding stops the process too (until
+    // the hub exists there is nothing to finish).
+    exitOnSignal({
+      log,
+      timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+      stop: async () => {
+        await hub?.stop();
+        console.log('referral hub stopped');
+      },
+    });
     await ensureDatabase(config.DATABASE_URL);
     await withDb(async (db) => {
       await migrateToLatest(db);
       printSeeded(await seedDemoIfEmpty(db, config));
     });
-    const hub = await composeHub(config);
+    hub = await composeHub(config, { log });
     await hub.app.listen({ host: config.HOST, port: config.PORT });
     console.log(`referral hub listening on http://${config.HOST}:${config.PORT} (OpenAPI: /docs/json)`);
-    const shutdown = async () => {
-      await hub.stop();
-      process.exit(0);
-    };
-    process.once('SIGTERM', shutdown);
-    process.once('SIGINT', shutdown);
   });
 
 const agency = program.command('agency').description('the agency directory');
@@ -104,11 +125,9 @@ deadline
   .option('--region <region>', 'show the rules as this region applies them')
   .action(async (opts: { region?: string }) => {
     await withDb(async (db) => {
-      const overrides = opts.region
-        ? await db.selectFrom('deadline_overrides').selectAll().where('region', '=', opts.region).execute()
-        : [];
+      const overrides = opts.region ? await listOverrides(db, opts.region) : [];
       for (const rule of DEADLINE_RULES) {
-        const o = overrides.find((x) => x.rule_id === rule.id);
+        const o = overrides.find((x) => x.ruleId === rule.id);
         const period = o ? `${o.amount} ${o.unit} (override)` : `${rule.amount} ${rule.unit}`;
         console.log(`${rule.id.padEnd(32)} ${period.padEnd(28)} ${rule.source}`);
       }
@@ -135,21 +154,8 @@ deadline
       );
       process.exit(2);
     }
-    const values = {
-      amount: parsed.data.amount,
-      unit: parsed.data.unit,
-      lead_fraction: parsed.data.leadFraction ?? null,
-    };
-    await withDb((db) =>
-      db
-        .insertInto('deadline_overrides')
-        .values({ region: region.data, rule_id: opts.rule, ...values })
-        .onConflict((oc) =>
-          oc.columns(['region', 'rule_id']).doUpdateSet({ ...values, updated_at: new Date() }),
-        )
-        .execute(),
-    );
-    console.log(`${opts.rule} in ${region.data}: ${values.amount} ${values.unit}`);
+    await withDb((db) => setOverride(db, region.data, opts.rule, parsed.data));
+    console.log(`${opts.rule} in ${region.data}: ${parsed.data.amount} ${parsed.data.unit}`);
   });
 
 program
@@ -164,15 +170,7 @@ program
       process.exit(2);
     }
     const year = parsed.data;
-    await withDb((db) =>
-      db
-        .insertInto('holiday_calendars')
-        .values({ year: year.year, data: JSON.stringify(year) })
-        .onConflict((oc) =>
-          oc.column('year').doUpdateSet({ data: JSON.stringify(year), loaded_at: new Date() }),
-        )
-        .execute(),
-    );
+    await withDb((db) => loadCalendarYear(db, year));
     console.log(
       `calendar ${year.year} loaded: ${year.holidays.length} holidays, ${year.workdays.length} make-up days`,
     );
@@ -185,7 +183,13 @@ dlq
   .action(async (opts: { limit: string }) => {
     const config = loadConfigOrExit();
     const connection = await amqp.connect(firstUrl(config.AMQP_URL));
-    const letters = await listDeadLetters(connection, config.AMQP_PREFIX, Number(opts.limit));
+    const { letters, total } = await withDb((db) =>
+      listDeadLetters(
+        connection,
+        { db, directory: new AgencyDirectory(db), prefix: config.AMQP_PREFIX },
+        Number(opts.limit),
+      ),
+    );
     await connection.close();
     for (const l of letters)
       console.log(
@@ -198,7 +202,11 @@ dlq
           l.reason ?? '',
         ].join('\t'),
       );
-    console.log(`${letters.length} dead letter(s)`);
+    console.log(
+      total > letters.length
+        ? `${letters.length} of ${total} dead letters shown (--limit ${total} shows them all)`
+        : `${letters.length} dead letter(s)`,
+    );
   });
 dlq
   .command('replay')
@@ -214,13 +222,16 @@ dlq
     const config = loadConfigOrExit();
     const connection = await amqp.connect(firstUrl(config.AMQP_URL));
     await withDb(async (db) => {
-      const ctx = {
+      const directory = new AgencyDirectory(db);
+      const commands = createCommandPath({
         db,
-        directory: new AgencyDirectory(db),
-        policy: new DeadlinePolicy(db),
+        directory,
+        policy: new RegionPolicy(db),
         clock: () => new Date(),
-      };
-      const outcomes = await replayDeadLetters(ctx, connection, config.AMQP_PREFIX, {
+        metrics: createMetrics(),
+      });
+      const deps = { db, directory, commands, prefix: config.AMQP_PREFIX };
+      const outcomes = await replayDeadLetters(connection, deps, {
         ...(opts.id ? { messageId: opts.id } : {}),
         perSecond: Math.max(0.1, Number(opts.rate)),
         onProgress: (done, o) =>
@@ -244,9 +255,7 @@ report
     await withDb(async (db) => {
       const made = await generateYearlyReport(db, opts.region, Number(opts.year), 'cli');
       if (opts.format !== 'csv') return console.log(JSON.stringify(made, null, 2));
-      const names = new Map(
-        (await db.selectFrom('agencies').select(['code', 'name']).execute()).map((a) => [a.code, a.name]),
-      );
+      const names = await agencyNames(db);
       process.stdout.write(reportCsv(made, names));
     });
   });
@@ -343,18 +352,39 @@ program
   .action(async (code: string) => {
     const config = loadConfigOrExit();
     await withDb(async (db) => {
-      const row = await db
-        .selectFrom('agencies')
-        .selectAll()
-        .where('code', '=', code)
-        .executeTakeFirstOrThrow();
+      if (!(await agencyExists(db, code))) {
+        console.error(`no such agency: ${code}`);
+        process.exit(2);
+      }
       const grant = await provisionAmqpUser(
         config.RABBITMQ_MANAGEMENT_URL,
         agencyGrant(config.AMQP_PREFIX, code, vhostOf(config.AMQP_URL)),
       );
-      await db.updateTable('agencies').set({ amqp_user: grant.user }).where('code', '=', row.code).execute();
+      await setAmqpUser(db, code, grant.user);
       console.log(`user=${grant.user} password=${grant.password}`);
     });
+  });
+
+program
+  .command('keygen')
+  .description(
+    "write an agency's signing key pair: <prefix>.key (PKCS#8 PEM, mode 0600), <prefix>.pub (SPKI PEM)",
+  )
+  .addOption(
+    new Option('--alg <alg>', 'SM2 with SM3 (GM/T 0003) or Ed25519')
+      .choices(SIGNATURE_ALGS)
+      .makeOptionMandatory(),
+  )
+  .option('--out <prefix>', 'file name prefix (default: <alg>-<key id>)')
+  .action(async (opts: { alg: SignatureAlg; out?: string }) => {
+    const written = await writeKeyPair(opts.alg, opts.out).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+      console.error(`${error.path} already exists; choose another --out`);
+      process.exit(1);
+    });
+    console.log(`key id ${written.keyId} (${written.alg})`);
+    console.log(`private key ${written.privatePath} (keep it; never send it)`);
+    console.log(`public key ${written.publicPath} (register it with the hub)`);
   });
 
 await program.parseAsync(process.argv);

@@ -1,4 +1,4 @@
-import { issueApiKey, upsertAgency } from '../db/agencies.js';
+import { directoryIsEmpty, issueApiKey, upsertAgency } from '../db/agencies.js';
 import type { Db } from '../db/connection.js';
 import { DEMO_AGENCIES } from '../db/demo-region.js';
 import type { Config } from '../schemas/config.js';
@@ -14,8 +14,7 @@ export type SeededAgency = {
 
 /** Seeds the demo region when the directory is empty; returns what it created (keys shown once). */
 export async function seedDemoIfEmpty(db: Db, config: Config): Promise<SeededAgency[]> {
-  const existing = await db.selectFrom('agencies').select('code').limit(1).execute();
-  if (existing.length > 0) return [];
+  if (!(await directoryIsEmpty(db))) return [];
   const seeded: SeededAgency[] = [];
   for (const agency of DEMO_AGENCIES) {
     let amqp: SeededAgency['amqp'];

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
+import { sha256Hex } from '../crypto/ledger-hash.js';
 import type { Agency } from '../schemas/agency.js';
 import type { Db } from './connection.js';
-import { sha256Hex } from './ledger-hash.js';
 import type { Database } from './types.js';
 
 export async function upsertAgency(
@@ -89,4 +89,35 @@ export async function agencyForKey(db: Db, key: string): Promise<string | undefi
     .where((eb) => eb.or([eb('revoked_at', 'is', null), eb('revoked_at', '>', sql<Date>`now()`)]))
     .executeTakeFirst();
   return row?.agency_code;
+}
+
+/** Whether the directory holds any agency (the demo seed runs on an empty one). */
+export async function directoryIsEmpty(db: Db): Promise<boolean> {
+  const rows = await db.selectFrom('agencies').select('code').limit(1).execute();
+  return rows.length === 0;
+}
+
+/** Agency names by code (reports and printed packs show names). */
+export async function agencyNames(db: Db): Promise<Map<string, string>> {
+  const rows = await db.selectFrom('agencies').select(['code', 'name']).execute();
+  return new Map(rows.map((a) => [a.code, a.name]));
+}
+
+/** Maps an agency to its RabbitMQ user; false when there is no such agency. */
+export async function setAmqpUser(db: Db, agencyCode: string, user: string): Promise<boolean> {
+  const result = await db
+    .updateTable('agencies')
+    .set({ amqp_user: user })
+    .where('code', '=', agencyCode)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function agencyExists(db: Db, agencyCode: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('agencies')
+    .select('code')
+    .where('code', '=', agencyCode)
+    .executeTakeFirst();
+  return row !== undefined;
 }

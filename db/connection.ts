@@ -6,13 +6,38 @@ import type { Database } from './types.js';
 // int8 (bigserial ids, counts) as strings is pg's safe default; timestamps stay Date.
 export type Db = Kysely<Database>;
 
+const pools = new WeakMap<Db, pg.Pool>();
+
 export function createDb(databaseUrl: string, poolSize = 20): Db {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, connectionTimeoutMillis: 5000 });
   // A client losing its server (restart, admin shutdown) must not crash the process: the query in flight
   // fails (the gateway answers 503, the workers retry) and the pool replaces the client.
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return db;
+}
+
+/** The pool under a Kysely instance, for the hot statements that run as named prepared statements. */
+export function poolOf(db: Db): pg.Pool {
+  const pool = pools.get(db);
+  if (!pool) throw new Error('this Kysely instance was not made by createDb');
+  return pool;
+}
+
+/**
+ * A named prepared statement: PostgreSQL parses and plans it once per connection, not on every call
+ * (kysely has no prepared statements; the command path's load and write and the relay's claim use this).
+ */
+export async function prepared<R extends pg.QueryResultRow>(
+  db: Db,
+  name: string,
+  text: string,
+  values: unknown[],
+): Promise<R[]> {
+  const result = await poolOf(db).query<R>({ name, text, values });
+  return result.rows;
 }
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
@@ -37,4 +62,14 @@ export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
   } finally {
     await client.end();
   }
+}
+
+/** Whether the database answers a trivial query within `timeoutMs` (readiness probes). */
+export async function databaseAnswers(db: Db, timeoutMs = 2000): Promise<boolean> {
+  const probe = poolOf(db)
+    .query('SELECT 1')
+    .then(() => true)
+    .catch(() => false);
+  const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref());
+  return Promise.race([probe, timeout]);
 }

@@ -1,4 +1,6 @@
 import type { Agency, AgencyKind, DeliveryChannel } from '../schemas/agency.js';
+import { type DirectoryView, directoryView } from '../schemas/parties.js';
+import { type Scope, scopeOf } from '../schemas/visibility.js';
 import type { Db } from './connection.js';
 
 export type DirectoryAgency = Agency & { amqpUser: string | null };
@@ -10,6 +12,8 @@ export type DirectoryAgency = Agency & { amqpUser: string | null };
 export class AgencyDirectory {
   private byCode = new Map<string, DirectoryAgency>();
   private byAmqpUser = new Map<string, DirectoryAgency>();
+  private snapshot: DirectoryView = directoryView([]);
+  private scopes = new Map<string, Scope>();
   private loadedAt = 0;
   private loading: Promise<void> | undefined;
 
@@ -51,6 +55,37 @@ export class AgencyDirectory {
     return (await this.get(code))?.delivery ?? 'amqp';
   }
 
+  /**
+   * A snapshot for the decision, after making sure it is fresh and knows every code in `codes` (a code it
+   * does not know reloads it once, so that an agency another process just added is found).
+   */
+  async view(codes: Iterable<string> = []): Promise<DirectoryView> {
+    await this.fresh();
+    for (const code of codes) {
+      if (!this.byCode.has(code)) {
+        await this.reload();
+        break;
+      }
+    }
+    return this.snapshot;
+  }
+
+  /** What an agency may see, with a fresh directory. */
+  async scope(actor: Agency): Promise<Scope> {
+    await this.fresh();
+    return this.scopeOf(actor);
+  }
+
+  /** What an agency may see (its subordinate units, its region for some kinds), cached with the snapshot. */
+  scopeOf(actor: Agency): Scope {
+    let scope = this.scopes.get(actor.code);
+    if (!scope) {
+      scope = scopeOf(this.snapshot.all(), actor);
+      this.scopes.set(actor.code, scope);
+    }
+    return scope;
+  }
+
   invalidate(): void {
     this.loadedAt = 0;
   }
@@ -85,6 +120,8 @@ export class AgencyDirectory {
     }
     this.byCode = byCode;
     this.byAmqpUser = byAmqpUser;
+    this.snapshot = directoryView([...byCode.values()]);
+    this.scopes = new Map();
     this.loadedAt = Date.now();
   }
 }

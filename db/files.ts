@@ -94,7 +94,7 @@ export async function filesOf(
 }
 
 export type ReferralFile = {
-  /** Who may see the referral is decided from these (db/visibility.ts canSee). */
+  /** Who may see the referral is decided from these (schemas/visibility.ts canSee). */
   referral: { participants: string[]; region: string; kind: string } | undefined;
   /** The file, when the referral carries it. */
   file: StoredFile | undefined;

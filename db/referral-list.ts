@@ -110,3 +110,9 @@ function decodeCursor(cursor: string): [string, string] {
   }
   return [at, id];
 }
+
+/** How many referrals there are (the integrity sweep reports its progress against it). */
+export async function referralCount(db: Db): Promise<number> {
+  const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM referrals`.execute(db);
+  return rows[0]?.n ?? 0;
+}

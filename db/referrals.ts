@@ -1,13 +1,100 @@
-import { sql } from 'kysely';
-import type { PartyRole, State } from '../schemas/lifecycle.js';
+import type { State } from '../schemas/lifecycle.js';
 import type { ReferralKind } from '../schemas/referral.js';
+import type { Parties, Referral } from '../schemas/referral-state.js';
 import type { Db } from './connection.js';
-import { GENESIS_HASH, hashLink } from './ledger-hash.js';
+import { type DutyView, loadDuties } from './duties.js';
+import { type LedgerEntry, loadLedger } from './ledger.js';
 
-export type ReferralRow = {
+/**
+ * The one writer of `referrals`: a new referral (inserted unless its id exists — the id of an idempotent
+ * submission is derived from its key, so a concurrent duplicate loses here) and a referral moved by one or
+ * more steps (guarded by the version it was loaded at: zero rows is a lost race, decided again).
+ */
+export const REFERRAL_INPUTS = {
+  created: {
+    name: 'in_new_referrals',
+    columns: `id uuid, kind text, state text, sender_code text, recipient_code text, procuratorate_code text,
+      copy_codes text[], participant_codes text[], region text, approved_at timestamptz, late boolean,
+      version int, head_seq int, head_hash text, created_at timestamptz, updated_at timestamptz,
+      milestones jsonb, facts jsonb, strip text[]`,
+  },
+  moved: {
+    name: 'in_moved_referrals',
+    columns: `id uuid, expected_version int, state text, recipient_code text, participant_codes text[],
+      late boolean, version int, head_seq int, head_hash text, updated_at timestamptz, milestones jsonb,
+      facts jsonb`,
+  },
+} as const;
+
+/** The submission is not sent twice: it is the first ledger event's payload less the hub's own keys. */
+export const REFERRAL_WRITES = `
+  new_referrals AS (
+    INSERT INTO referrals (id, kind, state, sender_code, recipient_code, procuratorate_code, copy_codes,
+      participant_codes, region, submission, approved_at, late, version, head_seq, head_hash, created_at,
+      updated_at, milestones, facts)
+    SELECT r.id, r.kind, r.state, r.sender_code, r.recipient_code, r.procuratorate_code, r.copy_codes,
+      r.participant_codes, r.region, e.payload - r.strip, r.approved_at, r.late, r.version, r.head_seq,
+      r.head_hash, r.created_at, r.updated_at, r.milestones, r.facts
+    FROM in_new_referrals r JOIN in_events e ON e.referral_id = r.id AND e.seq = 1
+    ON CONFLICT (id) DO NOTHING
+    RETURNING id
+  ),
+  moved_referrals AS (
+    UPDATE referrals t SET state = u.state, recipient_code = u.recipient_code,
+      participant_codes = u.participant_codes, late = u.late, version = u.version, head_seq = u.head_seq,
+      head_hash = u.head_hash, updated_at = u.updated_at, milestones = u.milestones, facts = u.facts
+    FROM in_moved_referrals u
+    WHERE t.id = u.id AND t.version = u.expected_version
+    RETURNING t.id
+  )`;
+
+export function createdRow(after: Referral) {
+  return {
+    id: after.id,
+    kind: after.kind,
+    state: after.state,
+    sender_code: after.parties.sender,
+    recipient_code: after.parties.recipient,
+    procuratorate_code: after.parties.procuratorate,
+    copy_codes: after.parties.copies,
+    participant_codes: after.participants,
+    region: after.region,
+    approved_at: after.approvedAt,
+    late: after.late,
+    version: after.version,
+    head_seq: after.head.seq,
+    head_hash: after.head.hash,
+    created_at: after.createdAt,
+    updated_at: after.updatedAt,
+    milestones: after.milestones,
+    facts: after.facts,
+    // Keys the hub adds to the first event's payload that are not part of the submission.
+    strip: after.kind === 'criminal_transfer' ? ['duties', 'replayOf', 'late'] : ['duties', 'replayOf'],
+  };
+}
+
+export function movedRow(expectedVersion: number, after: Referral) {
+  return {
+    id: after.id,
+    expected_version: expectedVersion,
+    state: after.state,
+    recipient_code: after.parties.recipient,
+    participant_codes: after.participants,
+    late: after.late,
+    version: after.version,
+    head_seq: after.head.seq,
+    head_hash: after.head.hash,
+    updated_at: after.updatedAt,
+    milestones: after.milestones,
+    facts: after.facts,
+  };
+}
+
+/** A referral row as loaded for a decision (JSON from the batch load). */
+export type LoadedReferralRow = {
   id: string;
-  kind: ReferralKind;
-  state: State;
+  kind: string;
+  state: string;
   version: number;
   sender_code: string;
   recipient_code: string;
@@ -18,50 +105,42 @@ export type ReferralRow = {
   late: boolean;
   head_seq: number;
   head_hash: string;
+  milestones: Record<string, string>;
+  facts: Record<string, unknown>;
+  approved_at: string | null;
+  created_at: string;
+  updated_at: string;
 };
 
-/**
- * The referral's current row; with `seenMessageId`, also whether that message was already processed, in
- * the same round trip (the intake's de-duplication check).
- */
-export async function loadReferralRow(
-  db: Db,
-  id: string,
-  seenMessageId?: string,
-): Promise<(ReferralRow & { seen?: boolean }) | undefined> {
-  const row = await db
-    .selectFrom('referrals')
-    .$if(seenMessageId !== undefined, (q) =>
-      q.select(
-        sql<boolean>`EXISTS (SELECT 1 FROM processed_messages WHERE message_id = ${seenMessageId ?? null}::uuid)`.as(
-          'seen',
-        ),
-      ),
-    )
-    .select([
-      'id',
-      'kind',
-      'state',
-      'version',
-      'sender_code',
-      'recipient_code',
-      'procuratorate_code',
-      'copy_codes',
-      'participant_codes',
-      'region',
-      'late',
-      'head_seq',
-      'head_hash',
-    ])
-    .where('id', '=', id)
-    .executeTakeFirst();
-  return row as (ReferralRow & { seen?: boolean }) | undefined;
+export const LOADED_REFERRAL_COLUMNS = `id, kind, state, version, sender_code, recipient_code, procuratorate_code,
+  copy_codes, participant_codes, region, late, head_seq, head_hash, milestones, facts, approved_at, created_at,
+  updated_at`;
+
+const iso = (value: string | Date | null) => (value === null ? null : new Date(value).toISOString());
+
+/** The decision's referral; the submission is not loaded (no decision reads it; the write never changes it). */
+export function referralOf(row: LoadedReferralRow): Referral {
+  return {
+    id: row.id,
+    kind: row.kind as ReferralKind,
+    state: row.state as State,
+    version: row.version,
+    parties: partiesOf(row),
+    participants: row.participant_codes,
+    region: row.region,
+    late: row.late,
+    head: { seq: row.head_seq, hash: row.head_hash },
+    milestones: row.milestones,
+    facts: row.facts,
+    submission: {},
+    approvedAt: iso(row.approved_at),
+    createdAt: iso(row.created_at)!,
+    updatedAt: iso(row.updated_at)!,
+  };
 }
 
-export type Parties = { sender: string; recipient: string; procuratorate: string | null; copies: string[] };
-
 export function partiesOf(
-  row: Pick<ReferralRow, 'sender_code' | 'recipient_code' | 'procuratorate_code' | 'copy_codes'>,
+  row: Pick<LoadedReferralRow, 'sender_code' | 'recipient_code' | 'procuratorate_code' | 'copy_codes'>,
 ): Parties {
   return {
     sender: row.sender_code,
@@ -69,50 +148,6 @@ export function partiesOf(
     procuratorate: row.procuratorate_code,
     copies: row.copy_codes,
   };
-}
-
-/** The roles an agency holds in a referral; none means it is not a party. */
-export function rolesOf(parties: Parties, agencyCode: string): PartyRole[] {
-  const roles: PartyRole[] = [];
-  if (parties.sender === agencyCode) roles.push('sender');
-  if (parties.recipient === agencyCode) roles.push('recipient');
-  if (parties.procuratorate === agencyCode) roles.push('procuratorate');
-  if (parties.copies.includes(agencyCode)) roles.push('copy');
-  return roles;
-}
-
-export type LedgerEntry = {
-  seq: number;
-  event: string;
-  action: string;
-  actor: string;
-  occurredAt: string;
-  recordedAt: string;
-  payload: Record<string, unknown>;
-  messageId: string | null;
-  prevHash: string;
-  hash: string;
-};
-
-export async function loadLedger(db: Db, referralId: string): Promise<LedgerEntry[]> {
-  const rows = await db
-    .selectFrom('ledger_events')
-    .selectAll()
-    .where('referral_id', '=', referralId)
-    .orderBy('seq')
-    .execute();
-  return rows.map((r) => ({
-    seq: r.seq,
-    event: r.event,
-    action: r.action,
-    actor: r.actor_code,
-    occurredAt: new Date(r.occurred_at).toISOString(),
-    recordedAt: r.recorded_at.toISOString(),
-    payload: r.payload,
-    messageId: r.message_id,
-    prevHash: r.prev_hash,
-    hash: r.hash,
-  }));
 }
 
 export type ReferralView = {
@@ -136,51 +171,10 @@ export type ReferralView = {
   duties: DutyView[];
 };
 
-export type DutyView = {
-  id: string;
-  rule: string;
-  title: string;
-  source: string;
-  responsible: string;
-  counterparty: string | null;
-  period: { amount: number; unit: string };
-  startedAt: string;
-  warnAt: string;
-  dueAt: string;
-  status: string;
-  window: boolean;
-  closedAt: string | null;
-};
-
-export async function loadDuties(db: Db, referralId: string): Promise<DutyView[]> {
-  const rows = await db
-    .selectFrom('duties')
-    .selectAll()
-    .where('referral_id', '=', referralId)
-    .orderBy('started_at')
-    .orderBy('rule_id')
-    .execute();
-  const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
-  return rows.map((r) => ({
-    id: r.id,
-    rule: r.rule_id,
-    title: r.title,
-    source: r.source,
-    responsible: r.responsible_code,
-    counterparty: r.counterparty_code,
-    period: { amount: r.amount, unit: r.unit },
-    startedAt: iso(r.started_at)!,
-    warnAt: iso(r.warn_at)!,
-    dueAt: iso(r.due_at)!,
-    status: r.status,
-    window: r.is_window,
-    closedAt: iso(r.closed_at),
-  }));
-}
-
 export async function readReferral(db: Db, id: string): Promise<ReferralView | undefined> {
   const row = await db.selectFrom('referrals').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) return undefined;
+  const [ledger, duties] = await Promise.all([loadLedger(db, id), loadDuties(db, id)]);
   return {
     id: row.id,
     participants: row.participant_codes,
@@ -192,57 +186,38 @@ export async function readReferral(db: Db, id: string): Promise<ReferralView | u
     documentsReturned: (row.facts as { documentsReturned?: boolean }).documentsReturned === true,
     parties: partiesOf(row),
     submission: row.submission,
-    approvedAt: row.approved_at ? new Date(row.approved_at).toISOString() : null,
-    createdAt: new Date(row.created_at).toISOString(),
-    updatedAt: new Date(row.updated_at).toISOString(),
+    approvedAt: iso(row.approved_at as Date | null),
+    createdAt: iso(row.created_at as Date)!,
+    updatedAt: iso(row.updated_at as Date)!,
     head: { seq: row.head_seq, hash: row.head_hash },
-    ledger: await loadLedger(db, id),
-    duties: await loadDuties(db, id),
+    ledger,
+    duties,
   };
 }
 
-export type ChainBreak = {
-  seq: number;
-  reason: 'hash_mismatch' | 'prev_hash_mismatch' | 'seq_gap' | 'head_mismatch';
-};
-export type Verification = {
-  referralId: string;
-  valid: boolean;
-  events: number;
-  head: string;
-  breaks: ChainBreak[];
-};
-
-/** Recomputes every link of a referral's chain from the stored columns and compares with the head. */
-export async function verifyChain(db: Db, referralId: string): Promise<Verification | undefined> {
-  const referral = await db
+/** Where a referral is and who its parties are (for checks outside the command path, e.g. downloads). */
+export async function referralHead(
+  db: Db,
+  id: string,
+): Promise<{ kind: ReferralKind; region: string; participants: string[]; parties: Parties } | undefined> {
+  const row = await db
     .selectFrom('referrals')
-    .select(['head_seq', 'head_hash'])
-    .where('id', '=', referralId)
+    .select([
+      'kind',
+      'region',
+      'participant_codes',
+      'sender_code',
+      'recipient_code',
+      'procuratorate_code',
+      'copy_codes',
+    ])
+    .where('id', '=', id)
     .executeTakeFirst();
-  if (!referral) return undefined;
-  const ledger = await loadLedger(db, referralId);
-  const breaks: ChainBreak[] = [];
-  let prev = GENESIS_HASH;
-  ledger.forEach((entry, index) => {
-    if (entry.seq !== index + 1) breaks.push({ seq: entry.seq, reason: 'seq_gap' });
-    if (entry.prevHash !== prev) breaks.push({ seq: entry.seq, reason: 'prev_hash_mismatch' });
-    const recomputed = hashLink({
-      referralId,
-      seq: entry.seq,
-      event: entry.event,
-      action: entry.action,
-      actor: entry.actor,
-      occurredAt: entry.occurredAt,
-      payload: entry.payload,
-      prevHash: entry.prevHash,
-    });
-    if (recomputed !== entry.hash) breaks.push({ seq: entry.seq, reason: 'hash_mismatch' });
-    prev = entry.hash;
-  });
-  const last = ledger.at(-1);
-  if (!last || last.seq !== referral.head_seq || last.hash !== referral.head_hash) {
-    breaks.push({ seq: referral.head_seq, reason: 'head_mismatch' });
-  }
-  return { referralId, valid: breaks.length === 0, events: ledger.length, head: referral.head_hash, breaks };
+  if (!row) return undefined;
+  return {
+    kind: row.kind as ReferralKind,
+    region: row.region,
+    participants: row.participant_codes,
+    parties: partiesOf(row),
+  };
 }

@@ -3,6 +3,11 @@ import type { Db } from './connection.js';
 
 export type Period = { from: Date; to: Date };
 
+/** The figures of a region's referrals created in the period. */
+export function regionFigures(db: Db, region: string, period: Period): Promise<Figures> {
+  return computeFigures(db, sql`referrals`, region, period);
+}
+
 export type AgencyFigures = {
   agency: string;
   kind: string;

@@ -57,6 +57,7 @@ export interface LedgerEventsTable {
   message_id: string | null;
   prev_hash: string;
   hash: string;
+  pos: Generated<string>;
 }
 
 export interface OutboxTable {
@@ -66,14 +67,45 @@ export interface OutboxTable {
   channel: string;
   type: string;
   referral_id: string | null;
-  envelope: Json<Record<string, unknown>>;
-  status: Generated<string>;
-  attempts: Generated<number>;
-  claimed_until: Timestamp | null;
+  correlation_id: string | null;
+  body: Json<Record<string, unknown>>;
   created_at: Generated<Date>;
+  fetched_at: Timestamp | null;
+}
+
+export interface DeliveriesTable {
+  message_id: string;
+  recipient_code: string;
+  channel: string;
+  type: string;
+  referral_id: string | null;
+  created_at: Timestamp;
   published_at: Timestamp | null;
   fetched_at: Timestamp | null;
   acknowledged_at: Timestamp | null;
+}
+
+export interface IntegrityBreaksTable {
+  referral_id: string;
+  seq: number;
+  reason: string;
+  region: string;
+  detected_at: Generated<Date>;
+}
+
+export interface IntegrityCursorsTable {
+  name: string;
+  position: string;
+  updated_at: Generated<Date>;
+}
+
+export interface CommandFailuresTable {
+  message_id: string;
+  sender_code: string | null;
+  type: string | null;
+  error: string;
+  attempts: Generated<number>;
+  last_at: Generated<Date>;
 }
 
 export interface ProcessedMessagesTable {
@@ -88,7 +120,7 @@ export interface IdempotencyKeysTable {
   agency_code: string;
   key: string;
   request_hash: string;
-  status_code: number;
+  outcome: string;
   response: Json<unknown>;
   created_at: Generated<Date>;
 }
@@ -212,6 +244,10 @@ export interface ReferralFilesTable {
 }
 
 export interface Database {
+  deliveries: DeliveriesTable;
+  integrity_breaks: IntegrityBreaksTable;
+  integrity_cursors: IntegrityCursorsTable;
+  command_failures: CommandFailuresTable;
   files: FilesTable;
   file_chunks: FileChunksTable;
   file_uploads: FileUploadsTable;

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import { canonicalJson, GENESIS_HASH, hashLink, sha256Hex } from '../crypto/ledger-hash.js';
 import type { Db } from './connection.js';
-import { canonicalJson, GENESIS_HASH, hashLink, sha256Hex } from './ledger-hash.js';
+import { type KnownBreak, knownBreaks } from './integrity.js';
 import { computeFigures, type Figures, type Period } from './statistics.js';
 
 /** 统计年报 (seed 四(五)): due by 31 January for the previous year; a year runs in China Standard Time. */
@@ -19,6 +20,8 @@ export type YearlyReport = {
   generatedBy: string;
   figures: Figures;
   chainHeads: { referrals: number; digest: string };
+  /** Breaks the integrity watch found in the report's chains, carried in the figures and the CSV. */
+  integrity: { status: 'intact' | 'broken'; breaks: KnownBreak[] };
 };
 
 function digestOf(heads: Heads): string {
@@ -44,7 +47,8 @@ export async function generateYearlyReport(
     .execute();
   const heads: Heads = Object.fromEntries(rows.map((r) => [r.id, { seq: r.head_seq, hash: r.head_hash }]));
   const figures = await computeFigures(db, sql`referrals`, region, period);
-  const report = {
+  const breaks = (await knownBreaks(db, region)).filter((b) => b.referralId in heads);
+  const report: YearlyReport = {
     id: randomUUID(),
     region,
     year,
@@ -52,6 +56,7 @@ export async function generateYearlyReport(
     generatedBy: by,
     figures,
     chainHeads: { referrals: rows.length, digest: digestOf(heads) },
+    integrity: { status: breaks.length > 0 ? 'broken' : 'intact', breaks },
   };
   await db
     .insertInto('reports')
@@ -69,6 +74,12 @@ export async function generateYearlyReport(
   return report;
 }
 
+/** The region a stored report is of (undefined: no such report). */
+export async function reportRegion(db: Db, id: string): Promise<string | undefined> {
+  const row = await db.selectFrom('reports').select('region').where('id', '=', id).executeTakeFirst();
+  return row?.region;
+}
+
 export async function loadReport(db: Db, id: string): Promise<(YearlyReport & { heads: Heads }) | undefined> {
   const row = await db.selectFrom('reports').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) return undefined;
@@ -81,6 +92,7 @@ export async function loadReport(db: Db, id: string): Promise<(YearlyReport & { 
     figures: row.figures as unknown as Figures,
     heads: row.heads,
     chainHeads: { referrals: Object.keys(row.heads).length, digest: row.heads_digest },
+    integrity: { status: 'intact', breaks: [] },
   };
 }
 
@@ -183,7 +195,15 @@ const CSV_COLUMNS = [
 /** One line per agency, role and kind, then the region's totals per kind. */
 export function reportCsv(report: YearlyReport, names: Map<string, string>): string {
   const quote = (v: unknown) => `"${String(v ?? '').replaceAll('"', '""')}"`;
-  const lines = [['region', 'year', 'agency', 'name', 'role', 'kind', ...CSV_COLUMNS].join(',')];
+  const broken = report.integrity.breaks;
+  const warning = broken.length
+    ? [
+        `# 警告 WARNING: ledger integrity broken for ${new Set(broken.map((b) => b.referralId)).size} referral(s) in this report: ${broken
+          .map((b) => `${b.referralId}@${b.seq} ${b.reason}`)
+          .join('; ')}`,
+      ]
+    : [];
+  const lines = [...warning, ['region', 'year', 'agency', 'name', 'role', 'kind', ...CSV_COLUMNS].join(',')];
   for (const [role, rows] of [
     ['sender', report.figures.bySender],
     ['recipient', report.figures.byRecipient],

@@ -2,13 +2,15 @@ import { readFileSync } from 'node:fs';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { CommandPath } from '../db/command-path.js';
 import type { Db } from '../db/connection.js';
-import { DeadlinePolicy } from '../db/deadline-policy.js';
-import type { AgencyDirectory } from '../db/directory.js';
+import type { AgencyDirectory, DirectoryAgency } from '../db/directory.js';
 import type { FileStore } from '../db/file-store.js';
-import type { Logger } from '../db/logger.js';
-import type { HubMetrics } from '../db/metrics.js';
 import { createPgFileStore } from '../db/pg-file-store.js';
+import { RegionPolicy } from '../db/region-policy.js';
+import { createCommandPath } from '../runtime/commands.js';
+import type { Logger } from '../runtime/logger.js';
+import type { HubMetrics } from '../runtime/metrics.js';
 import type { Config } from '../schemas/config.js';
 import { type Authenticate, createAuthenticator } from './auth.js';
 import { registerErrorHandling } from './errors.js';
@@ -26,27 +28,30 @@ export type GatewayDeps = {
   config: Config;
   db: Db;
   directory: AgencyDirectory;
-  policy: DeadlinePolicy;
+  policy: RegionPolicy;
+  /** The one command path (shared with the workers when they run in the same process). */
+  commands: CommandPath;
   metrics: HubMetrics;
   log: Logger;
   clock: () => Date;
   authenticate: Authenticate;
   /** Where case files live (PostgreSQL unless another store is given). */
   files: FileStore;
-  /** Called after a command commits, e.g. to wake an in-process relay. */
-  onCommitted?: () => void;
   brokerReady?: () => Promise<boolean>;
 };
 
-export type AppOptions = Omit<GatewayDeps, 'authenticate' | 'clock' | 'policy' | 'files'> & {
+export type AppOptions = Omit<GatewayDeps, 'authenticate' | 'clock' | 'policy' | 'commands' | 'files'> & {
   clock?: () => Date;
-  policy?: DeadlinePolicy;
+  policy?: RegionPolicy;
+  commands?: CommandPath;
   files?: FileStore;
 };
 
 /** Builds the gateway without listening, so that tests inject requests and run many apps side by side. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  // The PostgreSQL file store has a pool of its own for uploads, closed with the app.
+  const clock = options.clock ?? (() => new Date());
+  const policy = options.policy ?? new RegionPolicy(options.db);
+  // The PostgreSQL file store has pools of its own for file traffic, closed with the app.
   const ownStore = options.files
     ? undefined
     : createPgFileStore({
@@ -57,8 +62,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       });
   const deps: GatewayDeps = {
     ...options,
-    clock: options.clock ?? (() => new Date()),
-    policy: options.policy ?? new DeadlinePolicy(options.db),
+    clock,
+    policy,
+    commands:
+      options.commands ??
+      createCommandPath({
+        db: options.db,
+        directory: options.directory,
+        policy,
+        clock,
+        metrics: options.metrics,
+        limits: {
+          maxBatch: options.config.COMMAND_BATCH_MAX,
+          maxInFlight: options.config.COMMAND_BATCHES_IN_FLIGHT,
+        },
+      }),
     authenticate: createAuthenticator(options.db, options.directory, options.config.RATE_LIMIT_PER_SECOND),
     files: options.files ?? ownStore!,
   };
@@ -70,7 +88,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   // Only JSON bodies: anything else is a 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
-  app.decorateRequest('agency', undefined);
+  app.decorateRequest('agency', null as unknown as DirectoryAgency);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);

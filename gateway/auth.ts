@@ -1,13 +1,17 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { sha256Hex } from '../crypto/ledger-hash.js';
 import { agencyForKey } from '../db/agencies.js';
 import type { Db } from '../db/connection.js';
 import type { AgencyDirectory, DirectoryAgency } from '../db/directory.js';
-import { sha256Hex } from '../db/ledger-hash.js';
 import { HubError } from '../schemas/errors.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    agency: DirectoryAgency | undefined;
+    /**
+     * The authenticated agency. Set by `requireAgency` before any handler of the routes it guards runs;
+     * only those routes read it (the ops routes, which have no agency, do not).
+     */
+    agency: DirectoryAgency;
   }
 }
 
@@ -55,3 +59,10 @@ export function createAuthenticator(db: Db, directory: AgencyDirectory, perSecon
 }
 
 export type Authenticate = ReturnType<typeof createAuthenticator>;
+
+/** Every route registered on `app` (an encapsulated plugin) needs an agency's API key. */
+export function requireAgency(app: FastifyInstance, authenticate: Authenticate): void {
+  app.addHook('onRequest', async (request) => {
+    await authenticate(request);
+  });
+}

@@ -1,8 +1,9 @@
 import { createDb } from '../db/connection.js';
 import { AgencyDirectory } from '../db/directory.js';
-import { loadConfigOrExit } from '../db/load-config.js';
-import { createLogger } from '../db/logger.js';
-import { createMetrics } from '../db/metrics.js';
+import { exitOnSignal } from '../runtime/exit-on-signal.js';
+import { loadConfigOrExit } from '../runtime/load-config.js';
+import { createLogger } from '../runtime/logger.js';
+import { createMetrics } from '../runtime/metrics.js';
 import { buildApp } from './app.js';
 
 // The gateway alone (docker-compose runs it apart from the workers).
@@ -17,15 +18,14 @@ const app = await buildApp({
   log,
 });
 
-// SIGTERM: stop accepting connections, answer the requests in flight, close the pool, exit 0.
-let stopping = false;
-async function shutdown() {
-  if (stopping) return;
-  stopping = true;
-  await app.close();
-  await db.destroy();
-  process.exit(0);
-}
-process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
+// SIGTERM: stop accepting connections, answer the requests in flight, close the pool, exit 0; within
+// SHUTDOWN_TIMEOUT_MS, or at once on a second signal.
+exitOnSignal({
+  log,
+  timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  stop: async () => {
+    await app.close();
+    await db.destroy();
+  },
+});
 await app.listen({ host: config.HOST, port: config.PORT });

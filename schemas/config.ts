@@ -22,6 +22,8 @@ export const ConfigSchema = z.object({
     .default(''),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** Where the workers process (`workers/main.ts`) serves /healthz and /readyz, on HOST; 0 picks a free port. */
+  WORKERS_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
   LOG_LEVEL: LogLevelSchema.default('info'),
   BODY_LIMIT_BYTES: z.coerce
     .number()
@@ -34,13 +36,24 @@ export const ConfigSchema = z.object({
   RELAY_POLL_MS: z.coerce.number().int().min(1).max(60_000).default(20),
   /** After a commit wakes it, the relay waits this long so that it publishes a batch. */
   RELAY_LINGER_MS: z.coerce.number().int().min(0).max(1000).default(5),
-  /** How long a relay may hold claimed outbox rows before another relay may take them over. */
-  RELAY_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** Commands decided and written together at most (group commit). */
+  COMMAND_BATCH_MAX: z.coerce.number().int().min(1).max(1000).default(64),
+  /** Batches of commands in flight at once: while one is written, the next collects what arrives. */
+  COMMAND_BATCHES_IN_FLIGHT: z.coerce.number().int().min(1).max(16).default(1),
   INTAKE_PREFETCH: z.coerce.number().int().min(1).max(10_000).default(200),
   /** Quorum-queue delivery limit: a message redelivered this often is dead-lettered. */
   DELIVERY_LIMIT: z.coerce.number().int().min(1).max(100).default(5),
   /** How often the deadlines worker looks for duties to warn about or record as breached. */
   DEADLINES_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
+  /** How often the integrity watch checks the events appended since it last looked. */
+  INTEGRITY_FOLLOW_MS: z.coerce.number().int().min(50).max(3_600_000).default(1000),
+  /** Pause between two sweeps over every chain (a sweep walks all referrals, a chunk at a time). */
+  INTEGRITY_SWEEP_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(7 * 86_400_000)
+    .default(3_600_000),
   /**
    * Fault tests only: kill this process with SIGKILL at a named step, the Nth time it passes there
    * (`relay.after_publish`, `intake.after_apply`, `gateway.after_commit`). Unset in any real deployment.
@@ -48,6 +61,11 @@ export const ConfigSchema = z.object({
   HUB_CRASH_AT: z.enum(['relay.after_publish', 'intake.after_apply', 'gateway.after_commit']).optional(),
   HUB_CRASH_AFTER: z.coerce.number().int().min(1).default(1),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+  /**
+   * After SIGTERM or SIGINT a process that has not finished stopping by then exits anyway (code 1): below
+   * Docker's 10 s stop grace period, so the graceful path gets its chance before a SIGKILL.
+   */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(8000),
   /** Largest file one upload may carry (issue 13: 200 MB). */
   FILE_MAX_BYTES: z.coerce
     .number()

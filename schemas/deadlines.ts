@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DURATION_UNITS, type DurationUnit } from './calendar.js';
+import { type Calendar, DURATION_UNITS, type DurationUnit, dueAt } from './calendar.js';
 import { type PartyRole, TRANSITIONS } from './lifecycle.js';
 import type { ReferralKind } from './referral.js';
 
@@ -22,6 +22,11 @@ export type DeadlineRule = {
   readonly leadFraction: number;
   readonly window: boolean;
   readonly source: string;
+  /**
+   * The field of the command whose time starts the period, when it starts before the step that opens it
+   * (the head's approval, recorded in the submission); otherwise the step's own time.
+   */
+  readonly startsFrom?: 'approvedAt';
 };
 
 const rule = (r: Omit<DeadlineRule, 'leadFraction' | 'window'> & Partial<DeadlineRule>): DeadlineRule => ({
@@ -41,6 +46,7 @@ export const DEADLINE_RULES: readonly DeadlineRule[] = [
     amount: 24,
     unit: 'hour',
     source: 'Decree 310 Art 5(2)',
+    startsFrom: 'approvedAt',
   }),
   rule({
     id: 'receipt_due',
@@ -192,10 +198,23 @@ export const DEADLINE_RULES: readonly DeadlineRule[] = [
 
 export const RULES_BY_ID = new Map(DEADLINE_RULES.map((r) => [r.id, r]));
 
-/** The events that open a rule: from the lifecycle table, plus the approval recorded in a submission. */
+/** The events that open a rule: the lifecycle rows that name it. */
 export function startingEvents(ruleId: string): string[] {
-  if (ruleId === 'send_after_approval') return ['approved'];
-  return [...new Set(TRANSITIONS.filter((t) => t.deadline === ruleId).map((t) => t.event))];
+  return [...new Set(TRANSITIONS.filter((t) => t.opens.includes(ruleId)).map((t) => t.event))];
+}
+
+/** A rule as a region applies it: its own amount, unit and warning share where it overrides them. */
+export type EffectiveRule = DeadlineRule;
+
+/** Due time and warning time of a rule started at `start`. */
+export function scheduleRule(
+  calendar: Calendar,
+  rule: EffectiveRule,
+  start: Date,
+): { dueAt: Date; warnAt: Date } {
+  const due = dueAt(calendar, start, rule.amount, rule.unit);
+  const warnAt = new Date(due.getTime() - (due.getTime() - start.getTime()) * rule.leadFraction);
+  return { dueAt: due, warnAt };
 }
 
 /** A region's override of one rule, stored in the database. */
@@ -208,3 +227,12 @@ export type RuleOverride = z.infer<typeof RuleOverrideSchema>;
 
 export const DUTY_STATUSES = ['open', 'warned', 'overdue', 'met', 'met_late', 'lapsed'] as const;
 export type DutyStatus = (typeof DUTY_STATUSES)[number];
+/** Statuses of a duty that an event can still fulfil (a lapsed window used late is met_late). */
+export const UNMET_STATUSES = [
+  'open',
+  'warned',
+  'overdue',
+  'lapsed',
+] as const satisfies readonly DutyStatus[];
+/** Statuses of a duty that is still owed (the backlog). */
+export const OWED_STATUSES = ['open', 'warned', 'overdue'] as const satisfies readonly DutyStatus[];

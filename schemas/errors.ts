@@ -28,6 +28,10 @@ export const ERRORS = {
     status: 422,
     message: 'the recipient is not an agency that may receive this referral',
   },
+  VALUE_REFUSED: {
+    status: 422,
+    message: 'the database refused a value in the request; it will not be accepted on a retry either',
+  },
   FILE_NOT_FOUND: { status: 404, message: 'no such file on this referral' },
   UPLOAD_TIMED_OUT: {
     status: 408,

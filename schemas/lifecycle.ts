@@ -9,516 +9,162 @@ import type { ReferralKind } from './referral.js';
 export const PARTY_ROLES = ['sender', 'recipient', 'procuratorate', 'copy'] as const;
 export type PartyRole = (typeof PARTY_ROLES)[number];
 
-export const STATES = [
-  'submitted',
-  'withdrawn',
-  'receipted',
-  'supplement_requested',
-  'forwarded',
-  'filed',
-  'declined',
-  'goods_handed_over',
-  'reconsideration_requested',
-  'decline_upheld',
-  'supervision_requested',
-  'reasons_demanded',
-  'reasons_given',
-  'supervision_closed',
-  'filing_ordered',
-  'administratively_handled',
-  'handled',
-  'accepted',
-  'closed',
-] as const;
-export const StateSchema = z.enum(STATES);
-export type State = z.infer<typeof StateSchema>;
+/**
+ * One row of the lifecycle: in state `from` (null: the action creates the referral) the party holding role
+ * `actor` may take `action`; the referral moves to `to`, the ledger records `event` (the state's name
+ * unless given), the roles in `notify` are told (after the step, so a forward tells the new recipient),
+ * and the deadline rules in `opens` start (schemas/deadlines.ts says who owes what and what fulfils it).
+ */
+type RowSpec = {
+  readonly from: string | null;
+  readonly action: string;
+  readonly actor: PartyRole;
+  readonly to: string;
+  readonly event?: string;
+  readonly notify: readonly PartyRole[];
+  readonly opens?: readonly string[];
+  readonly source: string;
+};
 
-export const ACTIONS = [
-  'submit',
-  'withdraw',
-  'receipt',
-  'request_supplement',
-  'supplement',
-  'forward',
-  'file',
-  'decline',
-  'hand_over_goods',
-  'request_reconsideration',
-  'uphold_decline',
-  'request_supervision',
-  'demand_reasons',
-  'give_reasons',
-  'close_supervision',
-  'order_filing',
-  'report_progress',
-  'report_handling',
-  'accept',
-  'close',
-  'brief',
-] as const;
-export const ActionSchema = z.enum(ACTIONS);
-export type Action = z.infer<typeof ActionSchema>;
+// biome-ignore format: one row a line
+const CRIMINAL_TRANSFER = [
+  { from: null, action: 'submit', actor: 'sender', to: 'submitted', notify: ['recipient', 'procuratorate', 'copy'], opens: ['send_after_approval', 'receipt_due'], source: 'Decree 310 Art 5, 6' },
+  { from: 'submitted', action: 'withdraw', actor: 'sender', to: 'withdrawn', notify: ['recipient', 'procuratorate', 'copy'], source: 'hub rule: withdrawal before receipt' },
+  { from: 'submitted', action: 'receipt', actor: 'recipient', to: 'receipted', notify: ['sender', 'procuratorate'], opens: ['filing_decision_due'], source: 'Decree 310 Art 7' },
+  { from: 'forwarded', action: 'receipt', actor: 'recipient', to: 'receipted', notify: ['sender', 'procuratorate'], opens: ['filing_decision_due'], source: 'Decree 310 Art 7' },
+  { from: 'receipted', action: 'request_supplement', actor: 'recipient', to: 'supplement_requested', notify: ['sender', 'procuratorate'], opens: ['supplement_due'], source: 'MPS Art 180(2)' },
+  { from: 'supplement_requested', action: 'supplement', actor: 'sender', to: 'receipted', event: 'supplemented', notify: ['recipient', 'procuratorate'], opens: ['filing_decision_due'], source: 'MPS Art 180(2)' },
+  { from: 'receipted', action: 'forward', actor: 'recipient', to: 'forwarded', notify: ['sender', 'recipient', 'procuratorate'], source: 'Decree 310 Art 7' },
+  { from: 'receipted', action: 'file', actor: 'recipient', to: 'filed', notify: ['sender', 'procuratorate', 'copy'], opens: ['goods_handover_due'], source: 'Decree 310 Art 8' },
+  { from: 'receipted', action: 'decline', actor: 'recipient', to: 'declined', notify: ['sender', 'procuratorate', 'copy'], opens: ['reconsideration_request_window'], source: 'Decree 310 Art 8' },
+  { from: 'filed', action: 'hand_over_goods', actor: 'sender', to: 'goods_handed_over', notify: ['recipient', 'procuratorate'], source: 'Decree 310 Art 12' },
+  { from: 'filed', action: 'report_progress', actor: 'recipient', to: 'filed', event: 'progress', notify: ['sender', 'procuratorate'], source: 'MPS Art 184, 189' },
+  { from: 'goods_handed_over', action: 'report_progress', actor: 'recipient', to: 'goods_handed_over', event: 'progress', notify: ['sender', 'procuratorate'], source: 'MPS Art 184, 189' },
+  { from: 'declined', action: 'request_reconsideration', actor: 'sender', to: 'reconsideration_requested', notify: ['recipient', 'procuratorate'], opens: ['reconsideration_decision_due'], source: 'Decree 310 Art 9(1)' },
+  { from: 'reconsideration_requested', action: 'file', actor: 'recipient', to: 'filed', notify: ['sender', 'procuratorate', 'copy'], opens: ['goods_handover_due'], source: 'Decree 310 Art 9(2)' },
+  { from: 'reconsideration_requested', action: 'uphold_decline', actor: 'recipient', to: 'decline_upheld', notify: ['sender', 'procuratorate', 'copy'], opens: ['supervision_request_window'], source: 'Decree 310 Art 9(2)' },
+  { from: 'declined', action: 'request_supervision', actor: 'sender', to: 'supervision_requested', notify: ['procuratorate', 'recipient'], source: 'Decree 310 Art 9(1)' },
+  { from: 'decline_upheld', action: 'request_supervision', actor: 'sender', to: 'supervision_requested', notify: ['procuratorate', 'recipient'], source: 'Decree 310 Art 9(2)' },
+  { from: 'supervision_requested', action: 'demand_reasons', actor: 'procuratorate', to: 'reasons_demanded', notify: ['recipient', 'sender'], opens: ['reasons_due'], source: 'SPP Rules Art 559-560' },
+  { from: 'reasons_demanded', action: 'give_reasons', actor: 'recipient', to: 'reasons_given', notify: ['procuratorate', 'sender'], opens: ['supervision_notice_due'], source: 'SPP Rules Art 560' },
+  { from: 'reasons_given', action: 'close_supervision', actor: 'procuratorate', to: 'supervision_closed', notify: ['sender', 'recipient'], source: 'SPP Rules Art 561(2)' },
+  { from: 'reasons_given', action: 'order_filing', actor: 'procuratorate', to: 'filing_ordered', notify: ['recipient', 'sender', 'copy'], opens: ['ordered_filing_due'], source: 'SPP Rules Art 561, 563' },
+  // SPP Rules Art 562: police silent on the demand → the procuratorate may order filing.
+  { from: 'reasons_demanded', action: 'order_filing', actor: 'procuratorate', to: 'filing_ordered', notify: ['recipient', 'sender', 'copy'], opens: ['ordered_filing_due'], source: 'SPP Rules Art 562' },
+  { from: 'filing_ordered', action: 'file', actor: 'recipient', to: 'filed', notify: ['sender', 'procuratorate', 'copy'], opens: ['goods_handover_due'], source: 'SPP Rules Art 563' },
+  { from: 'declined', action: 'report_handling', actor: 'sender', to: 'administratively_handled', notify: ['procuratorate', 'recipient'], source: 'Decree 310 Art 10' },
+  { from: 'decline_upheld', action: 'report_handling', actor: 'sender', to: 'administratively_handled', notify: ['procuratorate', 'recipient'], source: 'Decree 310 Art 10' },
+  { from: 'supervision_closed', action: 'report_handling', actor: 'sender', to: 'administratively_handled', notify: ['procuratorate', 'recipient'], source: 'Decree 310 Art 10' },
+  { from: 'administratively_handled', action: 'close', actor: 'sender', to: 'closed', notify: ['recipient', 'procuratorate', 'copy'], source: 'hub rule: case ended' },
+  { from: 'filed', action: 'close', actor: 'recipient', to: 'closed', notify: ['sender', 'procuratorate', 'copy'], source: 'hub rule: case ended' },
+  { from: 'goods_handed_over', action: 'close', actor: 'recipient', to: 'closed', notify: ['sender', 'procuratorate', 'copy'], source: 'hub rule: case ended' },
+] as const satisfies readonly RowSpec[];
+
+// biome-ignore format: one row a line
+const REVERSE_TRANSFER = [
+  { from: null, action: 'submit', actor: 'sender', to: 'submitted', notify: ['recipient', 'copy'], opens: ['reverse_receipt_due'], source: 'Decree 310 Art 13; SPP Rules Art 373' },
+  { from: 'submitted', action: 'withdraw', actor: 'sender', to: 'withdrawn', notify: ['recipient'], source: 'hub rule: withdrawal before receipt' },
+  { from: 'submitted', action: 'receipt', actor: 'recipient', to: 'receipted', notify: ['sender'], opens: ['reverse_reply_due'], source: 'Decree 310 Art 13' },
+  { from: 'receipted', action: 'report_handling', actor: 'recipient', to: 'handled', notify: ['sender', 'copy'], source: 'SPP 2021 规定 (2-month reply)' },
+  { from: 'handled', action: 'close', actor: 'sender', to: 'closed', notify: ['recipient'], source: 'hub rule: case ended' },
+] as const satisfies readonly RowSpec[];
+
+// biome-ignore format: one row a line
+const DUTY_CLUE = [
+  { from: null, action: 'submit', actor: 'sender', to: 'submitted', notify: ['recipient'], opens: ['clue_receipt_due'], source: 'Decree 310 Art 19; Supervision Law Art 34' },
+  { from: 'submitted', action: 'withdraw', actor: 'sender', to: 'withdrawn', notify: ['recipient'], source: 'hub rule: withdrawal before receipt' },
+  { from: 'submitted', action: 'receipt', actor: 'recipient', to: 'receipted', notify: ['sender'], source: 'Decree 310 Art 19' },
+  { from: 'forwarded', action: 'receipt', actor: 'recipient', to: 'receipted', notify: ['sender'], source: 'Supervision Law Art 35' },
+  { from: 'receipted', action: 'accept', actor: 'recipient', to: 'accepted', notify: ['sender'], source: 'Supervision Law Art 34' },
+  { from: 'receipted', action: 'forward', actor: 'recipient', to: 'forwarded', notify: ['sender', 'recipient'], source: 'Supervision Law Art 35' },
+  { from: 'accepted', action: 'close', actor: 'recipient', to: 'closed', notify: ['sender'], source: 'hub rule: case ended' },
+] as const satisfies readonly RowSpec[];
+
+type AnyRow =
+  | (typeof CRIMINAL_TRANSFER)[number]
+  | (typeof REVERSE_TRANSFER)[number]
+  | (typeof DUTY_CLUE)[number];
+export type State = AnyRow['to'];
+/** `brief` is a row of every state of every kind (below); the other actions are named in the rows. */
+export type Action = AnyRow['action'] | 'brief';
 
 export type Transition = {
   readonly kind: ReferralKind;
-  /** null: the action that creates the referral. */
   readonly from: State | null;
   readonly action: Action;
   readonly actor: PartyRole;
   readonly to: State;
   /** The ledger event it records; DESIGN.md's words. */
   readonly event: string;
-  /** Who is told, by role (evaluated after the step, so a forward tells the new recipient). */
   readonly notify: readonly PartyRole[];
-  /** The deadline rule this step starts, by id (rules live with the deadlines). */
-  readonly deadline?: string;
+  readonly opens: readonly string[];
   readonly source: string;
 };
 
-type Row = [
-  from: State | null,
-  action: Action,
-  actor: PartyRole,
-  to: State,
-  event: string,
-  notify: PartyRole[],
-  source: string,
-  deadline?: string,
-];
-
-const CT: Row[] = [
-  // 移送 with 抄送 to the procuratorate (and the region's extra copy recipient).
-  [
-    null,
-    'submit',
-    'sender',
-    'submitted',
-    'submitted',
-    ['recipient', 'procuratorate', 'copy'],
-    'Decree 310 Art 5, 6',
-    'receipt_due',
-  ],
-  [
-    'submitted',
-    'withdraw',
-    'sender',
-    'withdrawn',
-    'withdrawn',
-    ['recipient', 'procuratorate', 'copy'],
-    'hub rule: withdrawal before receipt',
-  ],
-  [
-    'submitted',
-    'receipt',
-    'recipient',
-    'receipted',
-    'receipted',
-    ['sender', 'procuratorate'],
-    'Decree 310 Art 7',
-    'filing_decision_due',
-  ],
-  [
-    'forwarded',
-    'receipt',
-    'recipient',
-    'receipted',
-    'receipted',
-    ['sender', 'procuratorate'],
-    'Decree 310 Art 7',
-    'filing_decision_due',
-  ],
-  [
-    'receipted',
-    'request_supplement',
-    'recipient',
-    'supplement_requested',
-    'supplement_requested',
-    ['sender', 'procuratorate'],
-    'MPS Art 180(2)',
-    'supplement_due',
-  ],
-  [
-    'supplement_requested',
-    'supplement',
-    'sender',
-    'receipted',
-    'supplemented',
-    ['recipient', 'procuratorate'],
-    'MPS Art 180(2)',
-    'filing_decision_due',
-  ],
-  [
-    'receipted',
-    'forward',
-    'recipient',
-    'forwarded',
-    'forwarded',
-    ['sender', 'recipient', 'procuratorate'],
-    'Decree 310 Art 7',
-  ],
-  [
-    'receipted',
-    'file',
-    'recipient',
-    'filed',
-    'filed',
-    ['sender', 'procuratorate', 'copy'],
-    'Decree 310 Art 8',
-    'goods_handover_due',
-  ],
-  [
-    'receipted',
-    'decline',
-    'recipient',
-    'declined',
-    'declined',
-    ['sender', 'procuratorate', 'copy'],
-    'Decree 310 Art 8',
-    'reconsideration_request_window',
-  ],
-  [
-    'filed',
-    'hand_over_goods',
-    'sender',
-    'goods_handed_over',
-    'goods_handed_over',
-    ['recipient', 'procuratorate'],
-    'Decree 310 Art 12',
-  ],
-  [
-    'filed',
-    'report_progress',
-    'recipient',
-    'filed',
-    'progress',
-    ['sender', 'procuratorate'],
-    'MPS Art 184, 189',
-  ],
-  [
-    'goods_handed_over',
-    'report_progress',
-    'recipient',
-    'goods_handed_over',
-    'progress',
-    ['sender', 'procuratorate'],
-    'MPS Art 184, 189',
-  ],
-  [
-    'declined',
-    'request_reconsideration',
-    'sender',
-    'reconsideration_requested',
-    'reconsideration_requested',
-    ['recipient', 'procuratorate'],
-    'Decree 310 Art 9(1)',
-    'reconsideration_decision_due',
-  ],
-  [
-    'reconsideration_requested',
-    'file',
-    'recipient',
-    'filed',
-    'filed',
-    ['sender', 'procuratorate', 'copy'],
-    'Decree 310 Art 9(2)',
-    'goods_handover_due',
-  ],
-  [
-    'reconsideration_requested',
-    'uphold_decline',
-    'recipient',
-    'decline_upheld',
-    'decline_upheld',
-    ['sender', 'procuratorate', 'copy'],
-    'Decree 310 Art 9(2)',
-    'supervision_request_window',
-  ],
-  [
-    'declined',
-    'request_supervision',
-    'sender',
-    'supervision_requested',
-    'supervision_requested',
-    ['procuratorate', 'recipient'],
-    'Decree 310 Art 9(1)',
-  ],
-  [
-    'decline_upheld',
-    'request_supervision',
-    'sender',
-    'supervision_requested',
-    'supervision_requested',
-    ['procuratorate', 'recipient'],
-    'Decree 310 Art 9(2)',
-  ],
-  [
-    'supervision_requested',
-    'demand_reasons',
-    'procuratorate',
-    'reasons_demanded',
-    'reasons_demanded',
-    ['recipient', 'sender'],
-    'SPP Rules Art 559-560',
-    'reasons_due',
-  ],
-  [
-    'reasons_demanded',
-    'give_reasons',
-    'recipient',
-    'reasons_given',
-    'reasons_given',
-    ['procuratorate', 'sender'],
-    'SPP Rules Art 560',
-    'supervision_notice_due',
-  ],
-  [
-    'reasons_given',
-    'close_supervision',
-    'procuratorate',
-    'supervision_closed',
-    'supervision_closed',
-    ['sender', 'recipient'],
-    'SPP Rules Art 561(2)',
-  ],
-  [
-    'reasons_given',
-    'order_filing',
-    'procuratorate',
-    'filing_ordered',
-    'filing_ordered',
-    ['recipient', 'sender', 'copy'],
-    'SPP Rules Art 561, 563',
-    'ordered_filing_due',
-  ],
-  // SPP Rules Art 562: police silent on the demand → the procuratorate may order filing.
-  [
-    'reasons_demanded',
-    'order_filing',
-    'procuratorate',
-    'filing_ordered',
-    'filing_ordered',
-    ['recipient', 'sender', 'copy'],
-    'SPP Rules Art 562',
-    'ordered_filing_due',
-  ],
-  [
-    'filing_ordered',
-    'file',
-    'recipient',
-    'filed',
-    'filed',
-    ['sender', 'procuratorate', 'copy'],
-    'SPP Rules Art 563',
-    'goods_handover_due',
-  ],
-  [
-    'declined',
-    'report_handling',
-    'sender',
-    'administratively_handled',
-    'administratively_handled',
-    ['procuratorate', 'recipient'],
-    'Decree 310 Art 10',
-  ],
-  [
-    'decline_upheld',
-    'report_handling',
-    'sender',
-    'administratively_handled',
-    'administratively_handled',
-    ['procuratorate', 'recipient'],
-    'Decree 310 Art 10',
-  ],
-  [
-    'supervision_closed',
-    'report_handling',
-    'sender',
-    'administratively_handled',
-    'administratively_handled',
-    ['procuratorate', 'recipient'],
-    'Decree 310 Art 10',
-  ],
-  [
-    'administratively_handled',
-    'close',
-    'sender',
-    'closed',
-    'closed',
-    ['recipient', 'procuratorate', 'copy'],
-    'hub rule: case ended',
-  ],
-  [
-    'filed',
-    'close',
-    'recipient',
-    'closed',
-    'closed',
-    ['sender', 'procuratorate', 'copy'],
-    'hub rule: case ended',
-  ],
-  [
-    'goods_handed_over',
-    'close',
-    'recipient',
-    'closed',
-    'closed',
-    ['sender', 'procuratorate', 'copy'],
-    'hub rule: case ended',
-  ],
-];
-
-const RT: Row[] = [
-  [
-    null,
-    'submit',
-    'sender',
-    'submitted',
-    'submitted',
-    ['recipient', 'copy'],
-    'Decree 310 Art 13; SPP Rules Art 373',
-    'reverse_receipt_due',
-  ],
-  [
-    'submitted',
-    'withdraw',
-    'sender',
-    'withdrawn',
-    'withdrawn',
-    ['recipient'],
-    'hub rule: withdrawal before receipt',
-  ],
-  [
-    'submitted',
-    'receipt',
-    'recipient',
-    'receipted',
-    'receipted',
-    ['sender'],
-    'Decree 310 Art 13',
-    'reverse_reply_due',
-  ],
-  [
-    'receipted',
-    'report_handling',
-    'recipient',
-    'handled',
-    'handled',
-    ['sender', 'copy'],
-    'SPP 2021 规定 (2-month reply)',
-  ],
-  ['handled', 'close', 'sender', 'closed', 'closed', ['recipient'], 'hub rule: case ended'],
-];
-
-const DC: Row[] = [
-  [
-    null,
-    'submit',
-    'sender',
-    'submitted',
-    'submitted',
-    ['recipient'],
-    'Decree 310 Art 19; Supervision Law Art 34',
-    'clue_receipt_due',
-  ],
-  [
-    'submitted',
-    'withdraw',
-    'sender',
-    'withdrawn',
-    'withdrawn',
-    ['recipient'],
-    'hub rule: withdrawal before receipt',
-  ],
-  ['submitted', 'receipt', 'recipient', 'receipted', 'receipted', ['sender'], 'Decree 310 Art 19'],
-  ['forwarded', 'receipt', 'recipient', 'receipted', 'receipted', ['sender'], 'Supervision Law Art 35'],
-  ['receipted', 'accept', 'recipient', 'accepted', 'accepted', ['sender'], 'Supervision Law Art 34'],
-  [
-    'receipted',
-    'forward',
-    'recipient',
-    'forwarded',
-    'forwarded',
-    ['sender', 'recipient'],
-    'Supervision Law Art 35',
-  ],
-  ['accepted', 'close', 'recipient', 'closed', 'closed', ['sender'], 'hub rule: case ended'],
-];
-
-function expand(kind: ReferralKind, rows: Row[]): Transition[] {
-  return rows.map(([from, action, actor, to, event, notify, source, deadline]) => ({
-    kind,
-    from,
-    action,
-    actor,
-    to,
-    event,
-    notify,
-    source,
-    ...(deadline ? { deadline } : {}),
-  }));
-}
-
-/**
- * 案情通报 (seed 三(六)): any current party may brief chosen agencies about a referral in any state; the
- * state stays, the briefing goes on the chain, and its recipients are named in the action itself.
- */
-function briefings(rows: Row[]): Row[] {
-  const states = [...new Set(rows.flatMap(([from, , , to]) => (from ? [from, to] : [to])))];
-  return states.flatMap((state) =>
-    PARTY_ROLES.map((role): Row => [state, 'brief', role, state, 'briefed', [], 'seed 三(六) 案情通报']),
+function expand(kind: ReferralKind, rows: readonly RowSpec[]): Transition[] {
+  const transitions = rows.map(
+    (r): Transition => ({
+      kind,
+      from: r.from as State | null,
+      action: r.action as Action,
+      actor: r.actor,
+      to: r.to as State,
+      event: r.event ?? r.to,
+      notify: r.notify,
+      opens: r.opens ?? [],
+      source: r.source,
+    }),
   );
+  // 案情通报 (seed 三(六)): any current party may brief chosen agencies about a referral in any state; the
+  // state stays, the briefing goes on the chain, and its recipients are named in the action itself.
+  const states = [...new Set(transitions.flatMap((t) => (t.from ? [t.from, t.to] : [t.to])))];
+  const briefs = states.flatMap((state) =>
+    PARTY_ROLES.map(
+      (actor): Transition => ({
+        kind,
+        from: state,
+        action: 'brief',
+        actor,
+        to: state,
+        event: 'briefed',
+        notify: [],
+        opens: [],
+        source: 'seed 三(六) 案情通报',
+      }),
+    ),
+  );
+  return [...transitions, ...briefs];
 }
 
-/** The lifecycle, as data. Everything else (states, allowed actions, decide) derives from this table. */
+/** The lifecycle, as data. Everything else (states, actions, permissions, the decision) derives from it. */
 export const TRANSITIONS: readonly Transition[] = [
-  ...expand('criminal_transfer', [...CT, ...briefings(CT)]),
-  ...expand('reverse_transfer', [...RT, ...briefings(RT)]),
-  ...expand('duty_clue', [...DC, ...briefings(DC)]),
+  ...expand('criminal_transfer', CRIMINAL_TRANSFER),
+  ...expand('reverse_transfer', REVERSE_TRANSFER),
+  ...expand('duty_clue', DUTY_CLUE),
 ];
 
-/** Who may start each kind (by agency kind), and who may receive it. */
-export const KIND_PARTIES: Record<
-  ReferralKind,
-  { senders: readonly string[]; recipients: readonly string[] }
-> = {
-  // Decree 310 Art 2, 5: enforcement agency → same-level police.
-  criminal_transfer: { senders: ['enforcement'], recipients: ['police'] },
-  // Decree 310 Art 13; SPP Rules Art 373; MPS Art 298: police, procuratorate or court → agency.
-  reverse_transfer: { senders: ['police', 'procuratorate', 'court'], recipients: ['enforcement'] },
-  // Decree 310 Art 19; Supervision Law Art 34: any body → supervision commission or procuratorate.
-  duty_clue: {
-    senders: [
-      'enforcement',
-      'police',
-      'procuratorate',
-      'court',
-      'justice_bureau',
-      'coordinator',
-      'supervision',
-    ],
-    recipients: ['supervision', 'procuratorate'],
-  },
-};
+export const STATES = [...new Set(TRANSITIONS.flatMap((t) => (t.from ? [t.from, t.to] : [t.to])))] as [
+  State,
+  ...State[],
+];
+export const StateSchema = z.enum(STATES);
 
-/** Where a forward may go, per kind. */
-export const FORWARD_TARGETS: Partial<Record<ReferralKind, readonly string[]>> = {
-  criminal_transfer: ['police'],
-  duty_clue: ['supervision', 'procuratorate'],
-};
+export const ACTIONS = [...new Set(TRANSITIONS.map((t) => t.action))] as [Action, ...Action[]];
+export const ActionSchema = z.enum(ACTIONS);
 
-export type Decision = { ok: true; transition: Transition } | { ok: false; code: ErrorCode };
+export type Permission = { ok: true; transition: Transition } | { ok: false; code: ErrorCode };
 
 /**
- * Pure: may an agency holding `roles` in a referral of `kind` in `state` take `action`?
- * A transition for the state but another role is ACTOR_NOT_PERMITTED; no transition from this state is
- * TRANSITION_NOT_ALLOWED (or ACTOR_NOT_PERMITTED when the caller's roles never take this action).
+ * May an agency holding `roles` in a referral of `kind` in `state` take `action`? A transition for the
+ * state but another role is ACTOR_NOT_PERMITTED; no transition from this state is TRANSITION_NOT_ALLOWED
+ * (or ACTOR_NOT_PERMITTED when the caller's roles never take this action).
  */
-export function decide(
+export function permit(
   kind: ReferralKind,
   state: State | null,
   action: Action,
   roles: readonly PartyRole[],
-): Decision {
+): Permission {
   const candidates = TRANSITIONS.filter((t) => t.kind === kind && t.action === action && t.from === state);
   const allowed = candidates.find((t) => roles.includes(t.actor));
   if (allowed) return { ok: true, transition: allowed };
@@ -533,6 +179,11 @@ export function allowedActions(kind: ReferralKind, state: State, roles: readonly
   return TRANSITIONS.filter((t) => t.kind === kind && t.from === state && roles.includes(t.actor)).map(
     (t) => t.action,
   );
+}
+
+/** The state an action leads to from `from`: the same for every actor who may take it (a unit test says so). */
+export function targetOf(kind: ReferralKind, from: State | null, action: string): Transition | undefined {
+  return TRANSITIONS.find((t) => t.kind === kind && t.from === from && t.action === action);
 }
 
 export function statesOf(kind: ReferralKind): State[] {

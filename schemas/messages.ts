@@ -72,6 +72,13 @@ export const NOTIFICATION_TYPES: Record<string, z.ZodType> = {
     body: z.string(),
     recipients: z.array(AgencyCodeSchema),
   }),
+  'ledger.integrity_broken': z.object({
+    referralId: z.uuid(),
+    seq: z.number().int(),
+    reason: z.enum(['hash_mismatch', 'prev_hash_mismatch', 'seq_gap', 'head_mismatch']),
+    region: z.string(),
+    detectedAt: z.iso.datetime(),
+  }),
   'command.rejected': z.object({
     rejectedMessageId: z.string().nullable(),
     code: ErrorCodeSchema,

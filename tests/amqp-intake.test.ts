@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliveryRecord } from '../db/outbox.js';
 import { criminalTransfer } from './helpers/fixtures.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
 import { waitFor } from './helpers/wait.js';
@@ -27,16 +27,14 @@ function envelope(sender: string, type: string, payload: unknown, referralId: st
   };
 }
 
+/** The agency's `command.rejected` notice for a message, as its system receives it. */
 async function rejectionFor(agency: string, messageId: string) {
+  const inbox = await hub.inbox(agency);
   return waitFor(
     () =>
-      hub.db
-        .selectFrom('outbox')
-        .selectAll()
-        .where('recipient_code', '=', agency)
-        .where('type', '=', 'command.rejected')
-        .where(sql<boolean>`envelope @> ${JSON.stringify({ causationId: messageId })}::jsonb`)
-        .executeTakeFirst(),
+      inbox.received.find(
+        (r) => r.envelope.type === 'command.rejected' && r.envelope.causationId === messageId,
+      ),
     `the rejection notice for ${messageId}`,
   );
 }
@@ -89,7 +87,7 @@ describe('commands over AMQP', () => {
     const dead = await deadLetterWith(command.messageId);
     expect(dead.properties.headers?.['x-hub-reason-code']).toBe('ACTOR_NOT_PERMITTED');
     const notice = await rejectionFor('enf-a', command.messageId);
-    expect(notice.referral_id).toBe(referral.body.id);
+    expect(notice.envelope.referralId).toBe(referral.body.id);
     const ledger = await hub.db
       .selectFrom('ledger_events')
       .select('event')
@@ -131,28 +129,15 @@ describe('commands over AMQP', () => {
 
   it('records an acknowledgment sent as a command', async () => {
     const referral = await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer());
-    const row = await waitFor(
-      () =>
-        hub.db
-          .selectFrom('outbox')
-          .selectAll()
-          .where('referral_id', '=', referral.body.id)
-          .where('recipient_code', '=', 'pol-a')
-          .where('status', '=', 'published')
-          .executeTakeFirst(),
-      'the published delivery',
-    );
-    await hub.sendCommand('pol-a', envelope('pol-a', 'command.ack', { messageIds: [row.message_id] }));
-    const acked = await waitFor(
-      () =>
-        hub.db
-          .selectFrom('outbox')
-          .selectAll()
-          .where('message_id', '=', row.message_id)
-          .where('status', '=', 'acknowledged')
-          .executeTakeFirst(),
-      'the acknowledgment',
-    );
-    expect(acked.acknowledged_at).toBeInstanceOf(Date);
+    const row = await waitFor(async () => {
+      const record = await deliveryRecord(hub.db, { referralId: referral.body.id });
+      return record.find((d) => d.recipient === 'pol-a' && d.status === 'published');
+    }, 'the published delivery');
+    await hub.sendCommand('pol-a', envelope('pol-a', 'command.ack', { messageIds: [row.messageId] }));
+    const acked = await waitFor(async () => {
+      const [record] = await deliveryRecord(hub.db, { messageId: row.messageId });
+      return record?.status === 'acknowledged' ? record : undefined;
+    }, 'the acknowledgment');
+    expect(acked.acknowledgedAt).toMatch(/^\d{4}-/);
   });
 });

@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliveryRecord } from '../db/outbox.js';
 import { loadRegion } from '../db/region-file.js';
 import { criminalTransfer, REGION } from './helpers/fixtures.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
@@ -108,12 +109,8 @@ describe('regions', () => {
     hub.policy.invalidate();
     const after = await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer());
     expect(after.body.copies).toEqual(['just']);
-    const notices = await hub.db
-      .selectFrom('outbox')
-      .select('recipient_code')
-      .where('referral_id', '=', after.body.id)
-      .execute();
-    expect(notices.map((n) => n.recipient_code).sort()).toEqual(['just', 'pol-a', 'proc']);
+    const notices = await deliveryRecord(hub.db, { referralId: after.body.id });
+    expect(notices.map((n) => n.recipient).sort()).toEqual(['just', 'pol-a', 'proc']);
     const seen = await hub.request('just', 'GET', `/v1/referrals/${after.body.id}`);
     expect(seen.body.yourRoles).toEqual(['copy']);
   });

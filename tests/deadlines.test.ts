@@ -1,8 +1,11 @@
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CommandPath } from '../db/command-path.js';
+import { deliveryRecord } from '../db/outbox.js';
+import { setOverride } from '../db/region-settings.js';
 import { DeadlineWatcher } from '../workers/deadlines.js';
 import { criminalTransfer, REGION } from './helpers/fixtures.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
+import { waitFor } from './helpers/wait.js';
 
 const HOUR = 3600_000;
 let now = new Date('2026-11-23T01:00:00Z'); // Monday 09:00 in Beijing
@@ -28,15 +31,33 @@ async function duty(referralId: string, rule: string) {
   );
 }
 
+/**
+ * The deadline alarms about a referral as their recipients got them: the AMQP agencies' systems (once the
+ * relay has published everything) and the coordinator's HTTP inbox; `type:rule>recipient` each.
+ */
 async function alarms(referralId: string) {
-  const rows = await hub.db
-    .selectFrom('outbox')
-    .select(['type', 'recipient_code', sql<string>`envelope->'payload'->>'rule'`.as('rule')])
-    .where('referral_id', '=', referralId)
-    .where('type', 'like', 'deadline.%')
-    .orderBy('id')
-    .execute();
-  return rows.map((r) => `${r.type}:${r.rule}>${r.recipient_code}`);
+  const record = await waitFor(async () => {
+    const all = (await deliveryRecord(hub.db, { referralId })).filter((d) => d.type.startsWith('deadline.'));
+    return all.every((d) => d.channel === 'http' || d.status !== 'queued') ? all : undefined;
+  }, 'every alarm published');
+  const received: { type: string; rule: string; recipient: string }[] = [];
+  for (const code of ['enf-a', 'pol-a', 'proc']) {
+    const expected = record.filter((d) => d.recipient === code).length;
+    const inbox = await hub.inbox(code);
+    const got = await waitFor(() => {
+      const mine = inbox.received
+        .map((r) => r.envelope)
+        .filter((e) => e.referralId === referralId && String(e.type).startsWith('deadline.'));
+      return mine.length >= expected ? mine : undefined;
+    }, `the alarms ${code} got`);
+    received.push(...got.map((e) => ({ type: e.type, rule: e.payload.rule, recipient: code })));
+  }
+  const pulled = await hub.request('coord', 'GET', '/v1/inbox?limit=500');
+  for (const e of pulled.body.messages) {
+    if (e.referralId === referralId && String(e.type).startsWith('deadline.'))
+      received.push({ type: e.type, rule: e.payload.rule, recipient: 'coord' });
+  }
+  return received.map((r) => `${r.type}:${r.rule}>${r.recipient}`);
 }
 
 async function act(as: string, id: string, body: Record<string, unknown>) {
@@ -110,13 +131,22 @@ describe('the duty ledger', () => {
     const submitted = await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer({}, now));
     const id = submitted.body.id as string;
     advance(19 * HOUR);
-    const ctx = { db: hub.db, directory: hub.directory, clock, policy: hub.policy };
-    const log = { warn() {}, info() {} } as never;
-    const watchers = Array.from({ length: 4 }, () => new DeadlineWatcher(ctx, 3_600_000, log));
+    // Each watcher with a command path of its own, as in four worker processes.
+    const watcher = () =>
+      new DeadlineWatcher(
+        {
+          db: hub.db,
+          clock,
+          commands: new CommandPath({ db: hub.db, directory: hub.directory, policy: hub.policy, clock }),
+        },
+        3_600_000,
+        { warn() {}, info() {} } as never,
+      );
+    const watchers = Array.from({ length: 4 }, watcher);
     const results = await Promise.all(watchers.map((w) => w.tick()));
     expect(results.reduce((sum, r) => sum + r.approaching, 0)).toBe(1);
     // A restarted worker (a new instance) finds the duty already warned, and the breach still to come.
-    const restarted = new DeadlineWatcher(ctx, 3_600_000, log);
+    const restarted = watcher();
     expect((await restarted.tick()).approaching).toBe(0);
     advance(6 * HOUR);
     const breaches = await Promise.all([restarted.tick(), watchers[0]!.tick()]);
@@ -138,10 +168,7 @@ describe('the duty ledger', () => {
   });
 
   it('applies a region override of a rule without a deploy', async () => {
-    await hub.db
-      .insertInto('deadline_overrides')
-      .values({ region: REGION, rule_id: 'receipt_due', amount: 2, unit: 'working_day', lead_fraction: 0.5 })
-      .execute();
+    await setOverride(hub.db, REGION, 'receipt_due', { amount: 2, unit: 'working_day', leadFraction: 0.5 });
     hub.policy.invalidate();
     now = new Date('2026-11-27T02:00:00Z'); // Friday 10:00 in Beijing
     const submitted = await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer({}, now));

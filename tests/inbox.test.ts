@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliveryRecord } from '../db/outbox.js';
 import { criminalTransfer } from './helpers/fixtures.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
 
@@ -26,13 +27,9 @@ describe('the HTTP inbox of an agency without AMQP', () => {
     });
     const ack = await hub.request('enf-a-east', 'POST', `/v1/inbox/${notice.messageId}/ack`);
     expect(ack.status).toBe(200);
-    const row = await hub.db
-      .selectFrom('outbox')
-      .selectAll()
-      .where('message_id', '=', notice.messageId)
-      .executeTakeFirstOrThrow();
-    expect(row.status).toBe('acknowledged');
-    expect(row.fetched_at).toBeInstanceOf(Date);
+    const [row] = await deliveryRecord(hub.db, { messageId: notice.messageId });
+    expect(row?.status).toBe('acknowledged');
+    expect(row?.fetchedAt).toMatch(/^\d{4}-/);
     const after = await hub.request('enf-a-east', 'GET', '/v1/inbox');
     expect(after.body.messages.map((m: any) => m.messageId)).not.toContain(notice.messageId);
   });
@@ -52,13 +49,9 @@ describe('the HTTP inbox of an agency without AMQP', () => {
 
   it('answers 404 to an acknowledgment of another agency message', async () => {
     const submitted = await hub.request('enf-a-east', 'POST', '/v1/referrals', criminalTransfer());
-    const row = await hub.db
-      .selectFrom('outbox')
-      .select('message_id')
-      .where('referral_id', '=', submitted.body.id)
-      .where('recipient_code', '=', 'pol-a')
-      .executeTakeFirstOrThrow();
-    const response = await hub.request('enf-a-east', 'POST', `/v1/inbox/${row.message_id}/ack`);
+    const record = await deliveryRecord(hub.db, { referralId: submitted.body.id });
+    const row = record.find((d) => d.recipient === 'pol-a')!;
+    const response = await hub.request('enf-a-east', 'POST', `/v1/inbox/${row.messageId}/ack`);
     expect(response.status).toBe(404);
     expect(response.body.code).toBe('MESSAGE_NOT_FOUND');
   });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliveryRecord } from '../db/outbox.js';
 import { criminalTransfer } from './helpers/fixtures.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
 import { waitFor } from './helpers/wait.js';
@@ -39,12 +40,8 @@ async function events(id: string) {
 }
 
 async function noticesOf(id: string) {
-  const rows = await hub.db
-    .selectFrom('outbox')
-    .select(['recipient_code', 'type'])
-    .where('referral_id', '=', id)
-    .execute();
-  return rows.map((r) => `${r.type}>${r.recipient_code}`);
+  const rows = await deliveryRecord(hub.db, { referralId: id });
+  return rows.map((r) => `${r.type}>${r.recipient}`);
 }
 
 const reverseTransfer = {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliveryRecord } from '../db/outbox.js';
 import { criminalTransfer } from './helpers/fixtures.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
 import { waitFor } from './helpers/wait.js';
@@ -59,14 +60,10 @@ describe('criminal transfer from HTTP through RabbitMQ to a receipt', () => {
       payload: { role: 'procuratorate' },
     });
     const delivery = await waitFor(async () => {
-      const rows = await hub.db
-        .selectFrom('outbox')
-        .selectAll()
-        .where('referral_id', '=', referral.id)
-        .execute();
-      return rows.every((r) => r.status === 'published' && r.published_at) ? rows : undefined;
+      const rows = await deliveryRecord(hub.db, { referralId: referral.id });
+      return rows.every((r) => r.status === 'published' && r.publishedAt) ? rows : undefined;
     }, 'the delivery record');
-    expect(delivery.map((r) => r.recipient_code).sort()).toEqual(['pol-a', 'proc']);
+    expect(delivery.map((r) => r.recipient).sort()).toEqual(['pol-a', 'proc']);
     await police.close();
     await procuratorate.close();
   });

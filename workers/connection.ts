@@ -1,5 +1,5 @@
 import amqp, { type ChannelModel } from 'amqplib';
-import type { Logger } from '../db/logger.js';
+import type { Logger } from '../runtime/logger.js';
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

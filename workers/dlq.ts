@@ -1,9 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { ChannelModel, GetMessage } from 'amqplib';
-import { applyCommand, type CommandContext } from '../db/command-path.js';
-import { loadReferralRow, partiesOf, rolesOf } from '../db/referrals.js';
-import { decide } from '../schemas/lifecycle.js';
+import { failuresOf } from '../db/command-failures.js';
+import type { CommandPath } from '../db/command-path.js';
+import type { Db } from '../db/connection.js';
+import type { AgencyDirectory } from '../db/directory.js';
+import { commandOf } from '../schemas/commands.js';
 import { parseCommand } from '../schemas/messages.js';
+import { headerOf } from './dead-letter-headers.js';
+import { hubTopology } from './topology.js';
 
 export type DeadLetter = {
   messageId: string | null;
@@ -14,38 +18,77 @@ export type DeadLetter = {
   deadLetteredAt: string | null;
 };
 
-const header = (m: GetMessage, name: string) => {
-  const v = m.properties.headers?.[name];
-  return v === undefined || v === null ? null : String(v);
-};
+/** What the envelope itself says, for a letter without the hub's headers (dead-lettered by the queue). */
+function envelopeFacts(m: GetMessage): { type: string | null; sender: string | null } {
+  try {
+    const json = JSON.parse(m.content.toString('utf8')) as { type?: unknown; sender?: unknown };
+    return {
+      type: typeof json.type === 'string' ? json.type : null,
+      sender: typeof json.sender === 'string' ? json.sender : null,
+    };
+  } catch {
+    return { type: null, sender: null };
+  }
+}
 
-function describe(m: GetMessage): DeadLetter {
-  return {
-    messageId: m.properties.messageId ?? null,
-    type: m.properties.type ?? null,
-    code: header(m, 'x-hub-reason-code') ?? (m.properties.headers?.['x-death'] ? 'DELIVERY_LIMIT' : null),
-    reason: header(m, 'x-hub-reason'),
-    sender: header(m, 'x-hub-sender'),
-    deadLetteredAt: header(m, 'x-hub-dead-lettered-at'),
-  };
+/** When RabbitMQ dead-lettered it (x-death), for a letter the queue made by its delivery limit. */
+function deathTime(m: GetMessage): string | null {
+  const deaths = m.properties.headers?.['x-death'] as { time?: { value?: number } | Date }[] | undefined;
+  const time = deaths?.[0]?.time;
+  if (time instanceof Date) return time.toISOString();
+  if (time && typeof time.value === 'number') return new Date(time.value * 1000).toISOString();
+  return null;
+}
+
+async function describeAll(
+  letters: GetMessage[],
+  deps: { db: Db; directory: AgencyDirectory },
+): Promise<DeadLetter[]> {
+  const ids = letters.map((m) => String(m.properties.messageId ?? '')).filter((id) => id.length > 0);
+  const failures = await failuresOf(deps.db, ids).catch(() => new Map());
+  const described: DeadLetter[] = [];
+  for (const m of letters) {
+    const facts = envelopeFacts(m);
+    const limit = m.properties.headers?.['x-death'] && !headerOf(m, 'x-hub-reason-code');
+    const failure = failures.get(String(m.properties.messageId ?? ''));
+    const userId = headerOf(m, 'x-hub-user-id') ?? (m.properties.userId as string | undefined) ?? null;
+    const byUser = userId ? (await deps.directory.byUser(userId))?.code : undefined;
+    described.push({
+      messageId: m.properties.messageId ?? null,
+      type: m.properties.type ?? facts.type,
+      code: headerOf(m, 'x-hub-reason-code') ?? (limit ? 'DELIVERY_LIMIT' : null),
+      reason:
+        headerOf(m, 'x-hub-reason') ??
+        (failure
+          ? `last error: ${failure.error}`
+          : limit
+            ? 'redelivered too often; no error recorded'
+            : null),
+      sender: headerOf(m, 'x-hub-sender') ?? byUser ?? facts.sender,
+      deadLetteredAt: headerOf(m, 'x-hub-dead-lettered-at') ?? deathTime(m),
+    });
+  }
+  return described;
 }
 
 /** Reads the dead-letter queue without removing anything (each message is returned to the queue). */
 export async function listDeadLetters(
   connection: ChannelModel,
-  prefix: string,
+  deps: { db: Db; directory: AgencyDirectory; prefix: string },
   limit: number,
-): Promise<DeadLetter[]> {
+): Promise<{ letters: DeadLetter[]; total: number }> {
+  const queue = hubTopology(deps.prefix, 1).names.dead;
   const channel = await connection.createChannel();
+  const { messageCount } = await channel.checkQueue(queue);
   const taken: GetMessage[] = [];
   for (let i = 0; i < limit; i++) {
-    const m = await channel.get(`${prefix}hub.dead`);
+    const m = await channel.get(queue);
     if (!m) break;
     taken.push(m);
   }
   for (const m of taken) channel.nack(m, false, true);
   await channel.close();
-  return taken.map(describe);
+  return { letters: await describeAll(taken, deps), total: Math.max(messageCount, taken.length) };
 }
 
 /** A replay's own message id, derived from the original so that replaying twice applies once. */
@@ -59,33 +102,35 @@ export type ReplayOutcome = DeadLetter & {
   detail?: string;
 };
 
+type ReplayDeps = { db: Db; directory: AgencyDirectory; commands: CommandPath; prefix: string };
+
 /**
- * Replays dead letters through the same command path, as the agency that sent them (RabbitMQ's user_id,
- * kept in x-hub-user-id). The referral's current state is checked first: a command the lifecycle no longer
- * allows is reported as a conflict and stays in the queue. Applied replays carry `replayOf` on the ledger.
+ * Replays dead letters through the one command path, as the agency that sent them (RabbitMQ's user_id,
+ * kept in x-hub-user-id). A command the referral's current state no longer allows is refused by the
+ * decision, reported as a conflict and stays in the queue. Applied replays carry `replayOf` on the ledger.
  */
 export async function replayDeadLetters(
-  ctx: CommandContext,
   connection: ChannelModel,
-  prefix: string,
+  deps: ReplayDeps,
   options: {
     messageId?: string;
     perSecond: number;
     onProgress?: (done: number, outcome: ReplayOutcome) => void;
   },
 ): Promise<ReplayOutcome[]> {
+  const queue = hubTopology(deps.prefix, 1).names.dead;
   const channel = await connection.createChannel();
   const keep: GetMessage[] = [];
   const outcomes: ReplayOutcome[] = [];
   try {
     for (;;) {
-      const m = await channel.get(`${prefix}hub.dead`);
+      const m = await channel.get(queue);
       if (!m) break;
       if (options.messageId && m.properties.messageId !== options.messageId) {
         keep.push(m);
         continue;
       }
-      const outcome = await replayOne(ctx, m);
+      const outcome = await replayOne(deps, m);
       outcomes.push(outcome);
       if (outcome.outcome === 'applied' || outcome.outcome === 'duplicate') channel.ack(m);
       else keep.push(m);
@@ -99,46 +144,30 @@ export async function replayDeadLetters(
   return outcomes;
 }
 
-async function replayOne(ctx: CommandContext, m: GetMessage): Promise<ReplayOutcome> {
-  const base = describe(m);
-  const userId = header(m, 'x-hub-user-id');
-  const agency = userId ? await ctx.directory.byUser(userId) : undefined;
+async function replayOne(deps: ReplayDeps, m: GetMessage): Promise<ReplayOutcome> {
+  const [base] = await describeAll([m], deps);
+  const described = base as DeadLetter;
+  const userId = headerOf(m, 'x-hub-user-id');
+  const agency = userId ? await deps.directory.byUser(userId) : undefined;
   const parsed = parseCommand(m.content);
   if (!agency || !parsed.ok || parsed.value.sender !== agency.code) {
     return {
-      ...base,
+      ...described,
       outcome: 'unreplayable',
       detail: agency ? 'the message still does not parse or names another sender' : 'unknown sender',
     };
   }
-  const command = parsed.value;
-  if (command.type === 'command.action') {
-    const row = await loadReferralRow(ctx.db, command.referralId);
-    const roles = row ? rolesOf(partiesOf(row), agency.code) : [];
-    const decision = row ? decide(row.kind, row.state, command.payload.action, roles) : undefined;
-    if (!row || !decision?.ok) {
-      return {
-        ...base,
-        outcome: 'conflict',
-        detail: row ? `${command.payload.action} is not allowed in state ${row.state}` : 'no such referral',
-      };
-    }
+  const meaning = commandOf(parsed.value);
+  if (meaning.kind === 'ack') {
+    return { ...described, outcome: 'unreplayable', detail: 'acknowledgments are not replayed' };
   }
-  const dedup = { via: 'amqp' as const, messageId: replayId(command.messageId), type: command.type };
-  const meta = { dedup, correlationId: command.correlationId, replayOf: command.messageId };
+  const messageId = replayId(parsed.value.messageId);
+  const meta = { correlationId: parsed.value.correlationId, messageId, replayOf: parsed.value.messageId };
+  const dedup = { via: 'amqp' as const, messageId, sender: agency.code, type: parsed.value.type };
   try {
-    const input =
-      command.type === 'command.action'
-        ? { type: 'action' as const, referralId: command.referralId, command: command.payload }
-        : command.type === 'command.submit'
-          ? { type: 'submit' as const, submission: command.payload }
-          : command.type === 'command.brief'
-            ? { type: 'brief' as const, briefing: command.payload }
-            : undefined;
-    if (!input) return { ...base, outcome: 'unreplayable', detail: 'acknowledgments are not replayed' };
-    const result = await applyCommand(ctx, agency, input, meta);
-    return { ...base, outcome: result.status === 'duplicate' ? 'duplicate' : 'applied' };
+    const result = await deps.commands.execute(agency, meaning.command, meta, dedup);
+    return { ...described, outcome: result.status === 'duplicate' ? 'duplicate' : 'applied' };
   } catch (error) {
-    return { ...base, outcome: 'conflict', detail: (error as Error).message };
+    return { ...described, outcome: 'conflict', detail: (error as Error).message };
   }
 }

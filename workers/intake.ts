@@ -1,53 +1,70 @@
 import { randomUUID } from 'node:crypto';
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
-import { sql } from 'kysely';
-import { applyCommand, type CommandContext } from '../db/command-path.js';
-import { crashPoint } from '../db/crash-point.js';
-import type { DirectoryAgency } from '../db/directory.js';
-import { acknowledge } from '../db/inbox.js';
-import type { Logger } from '../db/logger.js';
-import type { HubMetrics } from '../db/metrics.js';
-import { assertNever } from '../schemas/actions.js';
+import { recordFailure } from '../db/command-failures.js';
+import type { CommandPath } from '../db/command-path.js';
+import type { Db } from '../db/connection.js';
+import { recordRejection } from '../db/dedup.js';
+import type { AgencyDirectory, DirectoryAgency } from '../db/directory.js';
+import { classifyFailure } from '../db/errors.js';
+import { acknowledge } from '../db/outbox.js';
+import { crashPoint } from '../runtime/crash-point.js';
+import type { Logger } from '../runtime/logger.js';
+import type { HubMetrics } from '../runtime/metrics.js';
+import { commandOf } from '../schemas/commands.js';
 import type { Config } from '../schemas/config.js';
-import { type ErrorCode, HubError, isHubError } from '../schemas/errors.js';
-import { type CommandEnvelope, type Envelope, HUB, parseCommand } from '../schemas/messages.js';
+import { HubError } from '../schemas/errors.js';
+import { type CommandEnvelope, parseCommand } from '../schemas/messages.js';
+import { rejectionNotice } from '../schemas/rejections.js';
 import { backoffMs, sleep } from './connection.js';
+import { deadLetterHeaders } from './dead-letter-headers.js';
 import { declareTopology, hubTopology } from './topology.js';
 
-/** Local retries of a transient failure (about a minute with backoff) before the broker redelivers. */
-const LOCAL_RETRIES = 12;
+/** A bug does not go away by retrying: after this many tries the command is dead-lettered with the reason. */
+const BUG_ATTEMPTS = 3;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * hub.inbound → the same command path as HTTP. The sender is the agency mapped from RabbitMQ's validated
- * `user_id` (the broker refuses a user_id that is not the connection's user). Every message ends in ack or
- * in the dead-letter queue with its reason; a transient failure is retried (nack) until the queue's
- * delivery limit dead-letters it.
+ * hub.inbound → the one command path. The sender is the agency mapped from RabbitMQ's validated `user_id`
+ * (the broker refuses a user_id that is not the connection's user). Every message ends applied, or
+ * dead-lettered with its reason and its sender told (`command.rejected`); what failed is decided in one
+ * place (db/errors.ts): the client's fault is refused at once, an outage is waited out holding the message,
+ * a bug is tried a few times and then dead-lettered with the reason.
  */
 export class Intake {
   private consumeChannel: Channel | undefined;
   private dlqChannel: ConfirmChannel | undefined;
   private stopping = false;
   private inFlight = new Set<Promise<void>>();
+  private readonly topology;
+
+  private readonly commands: CommandPath;
+  private readonly directory: AgencyDirectory;
+  private readonly db: Db;
+  private readonly clock: () => Date;
 
   constructor(
-    private readonly ctx: CommandContext,
+    deps: { commands: CommandPath; directory: AgencyDirectory; db: Db; clock: () => Date },
     private readonly config: Config,
     private readonly metrics: HubMetrics,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.commands = deps.commands;
+    this.directory = deps.directory;
+    this.db = deps.db;
+    this.clock = deps.clock;
+    this.topology = hubTopology(config.AMQP_PREFIX, config.DELIVERY_LIMIT);
+  }
 
   async attach(connection: ChannelModel): Promise<void> {
-    const topology = hubTopology(this.config.AMQP_PREFIX, this.config.DELIVERY_LIMIT);
     const dlq = await connection.createConfirmChannel();
-    await declareTopology(dlq, topology);
+    await declareTopology(dlq, this.topology);
     const channel = await connection.createChannel();
     channel.on('error', (error: Error) => this.log.warn({ err: error.message }, 'intake channel error'));
     await channel.prefetch(this.config.INTAKE_PREFETCH);
     this.dlqChannel = dlq;
     this.consumeChannel = channel;
-    await channel.consume(topology.names.inbound, (msg) => {
+    await channel.consume(this.topology.names.inbound, (msg) => {
       // While stopping, a delivery is left unacked: closing the channel returns it to the queue.
       if (!msg || this.stopping) return;
       const work = this.handle(channel, msg).finally(() => this.inFlight.delete(work));
@@ -67,21 +84,30 @@ export class Intake {
   }
 
   private async handle(channel: Channel, msg: ConsumeMessage): Promise<void> {
+    let bugs = 0;
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.process(msg);
+        await this.process(msg, bugs >= BUG_ATTEMPTS);
         crashPoint(this.config, 'intake.after_apply');
         channel.ack(msg);
         return;
       } catch (error) {
-        // Not the client's fault (database down, broker hiccup). Retry here, holding the message, so that
-        // an outage does not burn the queue's delivery limit; after that, or when stopping, hand it back.
+        const failure = classifyFailure(error);
+        if (failure.kind === 'bug') bugs++;
         this.log.warn(
-          { err: (error as Error).message, messageId: msg.properties.messageId, attempt },
+          { err: (error as Error).message, kind: failure.kind, messageId: msg.properties.messageId, attempt },
           'intake retry',
         );
         this.metrics.messagesConsumed.inc({ outcome: 'retried' });
-        if (this.stopping || attempt >= LOCAL_RETRIES) {
+        await recordFailure(this.db, {
+          messageId: String(msg.properties.messageId ?? ''),
+          sender: typeof msg.properties.userId === 'string' ? msg.properties.userId : null,
+          type: typeof msg.properties.type === 'string' ? msg.properties.type : null,
+          error: `${failure.error.code}: ${(error as Error).message}`,
+        });
+        // An outage is waited out here, holding the message, so that it does not burn the queue's delivery
+        // limit; only a stop hands it back.
+        if (this.stopping) {
           try {
             channel.nack(msg, false, true);
           } catch {
@@ -89,14 +115,15 @@ export class Intake {
           }
           return;
         }
-        await sleep(backoffMs(attempt, 200, 5000));
+        await sleep(backoffMs(Math.min(attempt, 8), 200, 5000));
       }
     }
   }
 
-  private async process(msg: ConsumeMessage): Promise<void> {
+  /** Applies the message, or refuses it; throws only what may pass (an outage, a bug not yet given up on). */
+  private async process(msg: ConsumeMessage, givenUp: boolean): Promise<void> {
     const userId: unknown = msg.properties.userId;
-    const agency = typeof userId === 'string' ? await this.ctx.directory.byUser(userId) : undefined;
+    const agency = typeof userId === 'string' ? await this.directory.byUser(userId) : undefined;
     if (!agency) {
       await this.deadLetter(msg, new HubError('SENDER_UNKNOWN', 'no agency is mapped to this user_id'));
       return;
@@ -109,105 +136,78 @@ export class Intake {
       await this.reject(msg, agency, error, null);
       return;
     }
-    const command = parsed.value;
-    if (command.sender !== agency.code) {
+    const envelope = parsed.value;
+    if (envelope.sender !== agency.code) {
       const error = new HubError(
         'ACTOR_NOT_PERMITTED',
         'the envelope sender is not the authenticated agency',
         {
-          sender: command.sender,
+          sender: envelope.sender,
         },
       );
-      await this.reject(msg, agency, error, command);
+      await this.reject(msg, agency, error, envelope);
       return;
     }
     try {
-      const outcome = await this.dispatch(agency, command);
+      const meaning = commandOf(envelope);
+      if (meaning.kind === 'ack') {
+        await acknowledge(this.db, agency.code, meaning.messageIds);
+        this.metrics.messagesConsumed.inc({ outcome: 'applied' });
+        return;
+      }
+      const dedup = {
+        via: 'amqp' as const,
+        messageId: envelope.messageId,
+        sender: agency.code,
+        type: envelope.type,
+      };
+      const outcome = await this.commands.execute(agency, meaning.command, meaning.meta, dedup);
       this.metrics.messagesConsumed.inc({
         outcome: outcome.status === 'duplicate' ? 'duplicate' : 'applied',
       });
     } catch (error) {
-      if (!isHubError(error) || error.status >= 500) throw error;
-      await this.reject(msg, agency, error, command);
+      const failure = classifyFailure(error);
+      if (failure.kind === 'refused' || (failure.kind === 'bug' && givenUp)) {
+        if (failure.kind === 'bug')
+          this.log.error({ err: (error as Error).message }, 'command failed; dead-lettered');
+        await this.reject(msg, agency, failure.error, envelope);
+        return;
+      }
+      throw error;
     }
   }
 
-  private async dispatch(agency: DirectoryAgency, command: CommandEnvelope): Promise<{ status: string }> {
-    const dedup = { via: 'amqp' as const, messageId: command.messageId, type: command.type };
-    const meta = { dedup, correlationId: command.correlationId, causationId: command.messageId };
-    switch (command.type) {
-      case 'command.submit':
-        return applyCommand(this.ctx, agency, { type: 'submit', submission: command.payload }, meta);
-      case 'command.action':
-        return applyCommand(
-          this.ctx,
-          agency,
-          { type: 'action', referralId: command.referralId, command: command.payload },
-          meta,
-        );
-      case 'command.brief':
-        return applyCommand(this.ctx, agency, { type: 'brief', briefing: command.payload }, meta);
-      case 'command.ack':
-        await acknowledge(this.ctx.db, agency.code, command.payload.messageIds);
-        return { status: 'applied' };
-      default:
-        return assertNever(command);
-    }
-  }
-
-  /** Dead-letters the message, then tells the sender why (once per message id). */
+  /** Tells the sender why (once per message id), then dead-letters the message with the reason. */
   private async reject(
     msg: ConsumeMessage,
     agency: DirectoryAgency,
     error: HubError,
-    command: CommandEnvelope | null,
+    envelope: CommandEnvelope | null,
   ): Promise<void> {
-    await this.deadLetter(msg, error, agency.code);
     const rejectedId =
-      command?.messageId ?? (UUID.test(String(msg.properties.messageId)) ? msg.properties.messageId : null);
-    const notice: Envelope = {
+      envelope?.messageId ?? (UUID.test(String(msg.properties.messageId)) ? msg.properties.messageId : null);
+    const notice = rejectionNotice({
       messageId: randomUUID(),
-      type: 'command.rejected',
-      referralId: command?.referralId ?? null,
-      sender: HUB,
-      recipient: agency.code,
-      occurredAt: this.ctx.clock().toISOString(),
-      correlationId: command?.correlationId ?? null,
-      causationId: rejectedId,
-      payload: {
-        rejectedMessageId: rejectedId,
-        code: error.code,
-        message: error.message,
-        details: error.details,
-      },
-    };
-    const channel = await this.ctx.directory.channelOf(agency.code);
-    const json = JSON.stringify(notice);
-    if (rejectedId) {
-      // One notice per rejected message id, however often the broker redelivers it.
-      await sql`
-        WITH pm AS (
-          INSERT INTO processed_messages (message_id, sender_code, type, outcome)
-          VALUES (${rejectedId}, ${agency.code}, ${command?.type ?? 'unknown'}, 'rejected')
-          ON CONFLICT DO NOTHING RETURNING message_id
-        )
-        INSERT INTO outbox (message_id, recipient_code, channel, type, referral_id, envelope)
-        SELECT ${notice.messageId}, ${agency.code}, ${channel}, 'command.rejected', ${notice.referralId}, ${json}::jsonb
-        FROM pm`.execute(this.ctx.db);
-    } else {
-      await sql`
-        INSERT INTO outbox (message_id, recipient_code, channel, type, referral_id, envelope)
-        VALUES (${notice.messageId}, ${agency.code}, ${channel}, 'command.rejected', NULL, ${json}::jsonb)`.execute(
-        this.ctx.db,
-      );
-    }
+      agency: agency.code,
+      channel: agency.delivery,
+      rejectedMessageId: rejectedId,
+      referralId: envelope?.referralId ?? null,
+      correlationId: envelope?.correlationId ?? null,
+      error,
+      now: this.clock(),
+    });
+    await recordRejection(
+      this.db,
+      { messageId: rejectedId, sender: agency.code, type: envelope?.type ?? 'unknown' },
+      notice,
+    );
+    await this.deadLetter(msg, error, agency.code);
   }
 
   private async deadLetter(msg: ConsumeMessage, error: HubError, sender?: string): Promise<void> {
     const channel = this.dlqChannel;
     if (!channel) throw new Error('dead-letter channel not open');
-    const code: ErrorCode = error.code;
-    channel.publish(`${this.config.AMQP_PREFIX}hub.dlx`, 'hub.inbound', msg.content, {
+    channel.publish(this.topology.names.dlx, 'hub.inbound', msg.content, {
       // Not the original properties wholesale: re-publishing its user_id would be refused by the broker.
       messageId: msg.properties.messageId,
       type: msg.properties.type,
@@ -215,20 +215,11 @@ export class Intake {
       correlationId: msg.properties.correlationId,
       timestamp: msg.properties.timestamp,
       persistent: true,
-      headers: {
-        'x-hub-user-id': msg.properties.userId ?? null,
-        ...(msg.properties.headers ?? {}),
-        'x-hub-reason-code': code,
-        'x-hub-reason': error.message,
-        'x-hub-details': JSON.stringify(error.details ?? {}),
-        'x-hub-sender': sender ?? null,
-        'x-hub-source-queue': `${this.config.AMQP_PREFIX}hub.inbound`,
-        'x-hub-dead-lettered-at': new Date().toISOString(),
-      },
+      headers: deadLetterHeaders(msg, error, sender ?? null, this.topology.names.inbound),
     });
     await channel.waitForConfirms();
-    this.metrics.deadLetters.inc({ code });
+    this.metrics.deadLetters.inc({ code: error.code });
     this.metrics.messagesConsumed.inc({ outcome: 'dead_lettered' });
-    this.log.info({ code, messageId: msg.properties.messageId, sender }, 'message dead-lettered');
+    this.log.info({ code: error.code, messageId: msg.properties.messageId, sender }, 'message dead-lettered');
   }
 }

@@ -1,23 +1,32 @@
-import { loadConfigOrExit } from '../db/load-config.js';
-import { createWorkerDeps, startWorkers } from './runtime.js';
+import { exitOnSignal } from '../runtime/exit-on-signal.js';
+import { loadConfigOrExit } from '../runtime/load-config.js';
+import { startHealthServer } from './health.js';
+import { createWorkerDeps, startWorkers, type Workers } from './runtime.js';
 
 // The workers alone (relay, intake, deadlines); several may run at once.
 const config = loadConfigOrExit();
 const deps = createWorkerDeps(config);
-const started = startWorkers(config, deps);
+let workers: Workers | undefined;
 
-// SIGTERM: stop taking work, finish what is in flight (acked or dead-lettered), close, exit 0.
-let stopping = false;
-async function shutdown() {
-  if (stopping) return;
-  stopping = true;
-  const workers = await started;
-  await workers.stop();
-  await deps.db.destroy();
-  deps.log.info('workers stopped');
-  process.exit(0);
-}
-process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
-await started;
+// Up before the workers, so that a broker that does not answer yet shows as 503 rather than no answer.
+const health = await startHealthServer(config.HOST, config.WORKERS_HEALTH_PORT, {
+  db: deps.db,
+  brokerConnected: () => workers?.session.current !== undefined,
+});
+deps.log.info({ url: `http://${config.HOST}:${health.port}/readyz` }, 'workers health');
+
+// SIGTERM: stop taking work, finish what is in flight (acked or dead-lettered), close, exit 0. Before the
+// first connection is set up there is nothing in hand to finish: whatever the intake has received is
+// unacked and goes back to the queue when the process exits.
+exitOnSignal({
+  log: deps.log,
+  timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  stop: async () => {
+    await health.close();
+    await workers?.stop();
+    await deps.db.destroy();
+    deps.log.info('workers stopped');
+  },
+});
+workers = await startWorkers(config, deps);
 deps.log.info('workers started');

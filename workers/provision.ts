@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { hubTopology, inboxQueue } from '../schemas/amqp-topology.js';
 
 /**
  * Per-agency RabbitMQ users through the management API. An agency user may only publish to the hub's
@@ -13,8 +14,9 @@ export function agencyGrant(prefix: string, agencyCode: string, vhost = '/'): Om
   return {
     user: `${prefix}agency.${agencyCode}`,
     vhost,
-    write: `^${escapeRegex(`${prefix}hub.commands`)}$`,
-    read: `^${escapeRegex(`${prefix}inbox.${agencyCode}`)}$`,
+    // The delivery limit does not change the names.
+    write: `^${escapeRegex(hubTopology(prefix, 1).names.commands)}$`,
+    read: `^${escapeRegex(inboxQueue(prefix, agencyCode, 1).name)}$`,
   };
 }
 

@@ -1,21 +1,20 @@
 import type { ChannelModel, ConfirmChannel } from 'amqplib';
-import { sql } from 'kysely';
 import type { Db } from '../db/connection.js';
-import { crashPoint } from '../db/crash-point.js';
 import type { AgencyDirectory } from '../db/directory.js';
-import type { Logger } from '../db/logger.js';
-import type { HubMetrics } from '../db/metrics.js';
+import { RelayClaim } from '../db/outbox.js';
+import { crashPoint } from '../runtime/crash-point.js';
+import type { Logger } from '../runtime/logger.js';
+import type { HubMetrics } from '../runtime/metrics.js';
 import type { Config } from '../schemas/config.js';
 import { backoffMs } from './connection.js';
 import { declareInbox, declareTopology, hubTopology, inboxQueue } from './topology.js';
 
-type Claimed = { id: string; message_id: string; recipient_code: string; type: string; envelope: unknown };
-
 /**
- * Outbox → RabbitMQ. Claims a batch with a lease (SKIP LOCKED, so several relays share the work),
- * publishes persistent messages, waits for the broker's confirms for the whole batch, then marks the rows
- * published. A relay that dies mid-batch leaves its lease to expire; the rows are published again and the
- * consumers de-duplicate by messageId (at-least-once delivery, exactly-once effect).
+ * Outbox → RabbitMQ, one transaction per batch: claim (FOR UPDATE SKIP LOCKED, so several relays share
+ * the work), publish persistent messages, wait for the broker's confirms for the batch, delete the rows and
+ * record their delivery, commit. A relay that dies releases its claim with its connection, so another takes
+ * the rows over at once; a crash after publishing sends that batch again, and the consumers de-duplicate by
+ * messageId (at-least-once delivery, exactly-once effect).
  */
 export class Relay {
   private channel: ConfirmChannel | undefined;
@@ -23,14 +22,19 @@ export class Relay {
   private running = false;
   private loopDone: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  private readonly claim: RelayClaim;
+  private readonly topology;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly directory: AgencyDirectory,
     private readonly config: Config,
     private readonly metrics: HubMetrics,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.claim = new RelayClaim(db);
+    this.topology = hubTopology(config.AMQP_PREFIX, config.DELIVERY_LIMIT);
+  }
 
   /** Called by the AMQP session on every (re)connection. */
   async attach(connection: ChannelModel): Promise<void> {
@@ -39,7 +43,7 @@ export class Relay {
     channel.on('close', () => {
       if (this.channel === channel) this.channel = undefined;
     });
-    await declareTopology(channel, hubTopology(this.config.AMQP_PREFIX, this.config.DELIVERY_LIMIT));
+    await declareTopology(channel, this.topology);
     this.declared.clear();
     // Every AMQP agency's inbox exists before its first message, so that it can start consuming at once.
     for (const agency of await this.directory.list()) {
@@ -55,14 +59,15 @@ export class Relay {
     this.loopDone = this.loop();
   }
 
-  /** Stops claiming; the batch in flight is finished (published and marked) before this resolves. */
+  /** Stops claiming; the batch in flight is finished (published and recorded) before this resolves. */
   async stop(): Promise<void> {
     this.running = false;
     this.nudge();
     await this.loopDone;
+    this.claim.release();
   }
 
-  /** Wakes the loop now (the gateway calls it after a commit when both run in one process). */
+  /** Wakes the loop now (the command path calls it after a commit when both run in one process). */
   nudge(): void {
     this.wake?.();
   }
@@ -101,41 +106,43 @@ export class Relay {
     });
   }
 
-  /** One claim–publish–mark round; returns how many messages it published. */
+  /** One claim–publish–confirm–record round; returns how many messages it published. */
   async relayBatch(channel: ConfirmChannel): Promise<number> {
-    const { rows } = await sql<Claimed>`
-      UPDATE outbox SET claimed_until = now() + make_interval(secs => ${this.config.RELAY_LEASE_MS / 1000}),
-        attempts = attempts + 1
-      WHERE id IN (
-        SELECT id FROM outbox
-        WHERE status = 'queued' AND channel = 'amqp' AND (claimed_until IS NULL OR claimed_until < now())
-        ORDER BY id LIMIT ${this.config.RELAY_BATCH_SIZE}
-        FOR UPDATE SKIP LOCKED
-      )
-      RETURNING id, message_id, recipient_code, type, envelope`.execute(this.db);
-    if (rows.length === 0) return 0;
-    rows.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
-    const exchange = `${this.config.AMQP_PREFIX}hub`;
-    for (const row of rows) {
-      await this.ensureInbox(channel, row.recipient_code);
-      const envelope = row.envelope as { correlationId?: string | null; occurredAt?: string };
-      const ok = channel.publish(exchange, row.recipient_code, Buffer.from(JSON.stringify(row.envelope)), {
-        persistent: true,
-        messageId: row.message_id,
-        type: row.type,
-        contentType: 'application/json',
-        correlationId: envelope.correlationId ?? undefined,
-        timestamp: Math.floor(Date.now() / 1000),
-        appId: 'referral-hub',
-      });
-      if (!ok) await new Promise((resolve) => channel.once('drain', resolve));
+    const started = performance.now();
+    let rows: Awaited<ReturnType<RelayClaim['claim']>>;
+    try {
+      rows = await this.claim.claim(this.config.RELAY_BATCH_SIZE);
+    } catch (error) {
+      this.claim.release(true);
+      throw error;
     }
-    await channel.waitForConfirms();
-    crashPoint(this.config, 'relay.after_publish');
-    await sql`
-      UPDATE outbox SET status = 'published', published_at = now(), claimed_until = NULL
-      WHERE id = ANY(${rows.map((r) => r.id)}::bigint[]) AND status = 'queued'`.execute(this.db);
+    this.metrics.relayClaimSeconds.observe((performance.now() - started) / 1000);
+    if (rows.length === 0) return 0;
+    try {
+      const timestamp = Math.floor(Date.now() / 1000);
+      for (const row of rows) {
+        await this.ensureInbox(channel, row.recipient_code);
+        const ok = channel.publish(this.topology.names.hub, row.recipient_code, Buffer.from(row.body), {
+          persistent: true,
+          messageId: row.message_id,
+          type: row.type,
+          contentType: 'application/json',
+          correlationId: row.correlation_id ?? undefined,
+          timestamp,
+          appId: 'referral-hub',
+        });
+        if (!ok) await new Promise((resolve) => channel.once('drain', resolve));
+      }
+      await channel.waitForConfirms();
+      crashPoint(this.config, 'relay.after_publish');
+      await this.claim.complete(rows.map((r) => r.id));
+    } catch (error) {
+      await this.claim.abandon();
+      this.claim.release(true);
+      throw error;
+    }
     this.metrics.messagesPublished.inc(rows.length);
+    this.metrics.relayBatch.observe(rows.length);
     return rows.length;
   }
 

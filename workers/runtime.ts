@@ -1,62 +1,92 @@
+import type { CommandPath } from '../db/command-path.js';
 import { createDb, type Db } from '../db/connection.js';
-import { DeadlinePolicy } from '../db/deadline-policy.js';
 import { AgencyDirectory } from '../db/directory.js';
-import { createLogger, type Logger } from '../db/logger.js';
-import { createMetrics, type HubMetrics } from '../db/metrics.js';
+import { RegionPolicy } from '../db/region-policy.js';
+import { createCommandPath } from '../runtime/commands.js';
+import { createLogger, type Logger } from '../runtime/logger.js';
+import { createMetrics, type HubMetrics } from '../runtime/metrics.js';
 import type { Config } from '../schemas/config.js';
 import { AmqpSession } from './connection.js';
 import { DeadlineWatcher } from './deadlines.js';
 import { Intake } from './intake.js';
+import { IntegrityWatch } from './integrity.js';
 import { Relay } from './relay.js';
 
 export type Workers = {
   relay: Relay;
   intake: Intake;
   deadlines: DeadlineWatcher;
+  integrity: IntegrityWatch;
   session: AmqpSession;
+  commands: CommandPath;
   stop(): Promise<void>;
 };
 
 export type WorkerDeps = {
   db: Db;
   directory: AgencyDirectory;
-  policy?: DeadlinePolicy;
+  policy?: RegionPolicy;
   metrics: HubMetrics;
   log: Logger;
   clock?: () => Date;
+  /** The process's command path (shared with an in-process gateway); made here when not given. */
+  commands?: CommandPath;
 };
 
 /** Relay and intake on one AMQP connection that reconnects by itself, and the deadlines watcher. */
 export async function startWorkers(config: Config, deps: WorkerDeps): Promise<Workers> {
-  const ctx = {
-    db: deps.db,
-    directory: deps.directory,
-    clock: deps.clock ?? (() => new Date()),
-    policy: deps.policy ?? new DeadlinePolicy(deps.db),
-  };
-  const relay = new Relay(deps.db, deps.directory, config, deps.metrics, deps.log.child({ worker: 'relay' }));
-  const intake = new Intake(ctx, config, deps.metrics, deps.log.child({ worker: 'intake' }));
+  const clock = deps.clock ?? (() => new Date());
+  let relay: Relay | undefined;
+  const commands =
+    deps.commands ??
+    createCommandPath({
+      db: deps.db,
+      limits: { maxBatch: config.COMMAND_BATCH_MAX, maxInFlight: config.COMMAND_BATCHES_IN_FLIGHT },
+      directory: deps.directory,
+      policy: deps.policy ?? new RegionPolicy(deps.db),
+      clock,
+      metrics: deps.metrics,
+      onCommitted: () => relay?.nudge(),
+    });
+  relay = new Relay(deps.db, deps.directory, config, deps.metrics, deps.log.child({ worker: 'relay' }));
+  const intake = new Intake(
+    { commands, directory: deps.directory, db: deps.db, clock },
+    config,
+    deps.metrics,
+    deps.log.child({ worker: 'intake' }),
+  );
+  const ready = relay;
   const session = new AmqpSession(config.AMQP_URL, deps.log, async (connection) => {
-    await relay.attach(connection);
+    await ready.attach(connection);
     await intake.attach(connection);
   });
   const deadlines = new DeadlineWatcher(
-    ctx,
+    { db: deps.db, commands, clock },
     config.DEADLINES_POLL_MS,
     deps.log.child({ worker: 'deadlines' }),
+  );
+  const integrity = new IntegrityWatch(
+    { db: deps.db, directory: deps.directory, clock },
+    { followMs: config.INTEGRITY_FOLLOW_MS, sweepMs: config.INTEGRITY_SWEEP_MS },
+    deps.metrics,
+    deps.log.child({ worker: 'integrity' }),
   );
   await session.start();
   relay.start();
   deadlines.start();
+  integrity.start();
   return {
     relay,
     intake,
     deadlines,
+    integrity,
     session,
+    commands,
     async stop() {
+      await integrity.stop();
       await deadlines.stop();
       await intake.stop();
-      await relay.stop();
+      await ready.stop();
       await session.close();
     },
   };

@@ -5,6 +5,7 @@ import * as deadlines from './0003-deadlines.js';
 import * as coordination from './0004-coordination.js';
 import * as backlogIndexes from './0005-backlog-indexes.js';
 import * as readAudit from './0006-read-audit.js';
+import * as oneWriter from './0007-one-writer.js';
 import * as files from './0008-files.js';
 
 /** An ordered record, not a folder scan: a migration is added here by hand. */
@@ -15,5 +16,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0004-coordination': coordination,
   '0005-backlog-indexes': backlogIndexes,
   '0006-read-audit': readAudit,
+  '0007-one-writer': oneWriter,
   '0008-files': files,
 };

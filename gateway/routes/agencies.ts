@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AgencyKindSchema, RegionCodeSchema } from '../../schemas/agency.js';
 import type { GatewayDeps } from '../app.js';
+import { requireAgency } from '../auth.js';
 
 const DirectoryQuery = z.strictObject({
   kind: AgencyKindSchema.optional(),
@@ -11,7 +12,7 @@ const DirectoryQuery = z.strictObject({
 /** The agency directory: every agency may look up where to send a referral. */
 export function agencyRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
   return async (app) => {
-    app.addHook('onRequest', deps.authenticate);
+    requireAgency(app, deps.authenticate);
     app.get(
       '/v1/agencies',
       { schema: { tags: ['agencies'], summary: 'The agency directory', querystring: DirectoryQuery } },

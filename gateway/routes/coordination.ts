@@ -1,18 +1,24 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { sql } from 'kysely';
 import { z } from 'zod';
 import { backlog } from '../../db/backlog.js';
 import type { DirectoryAgency } from '../../db/directory.js';
-import { computeFigures, onTimeRates, type Period, penaltyRisks } from '../../db/statistics.js';
-import { scopeOf } from '../../db/visibility.js';
-import { generateYearlyReport, reportCsv, verifyYearlyReport, yearPeriod } from '../../db/yearly-report.js';
+import { knownBreaks } from '../../db/integrity.js';
+import { recordPenaltyCase } from '../../db/penalty-cases.js';
+import { onTimeRates, type Period, penaltyRisks, regionFigures } from '../../db/statistics.js';
+import {
+  generateYearlyReport,
+  reportCsv,
+  reportRegion,
+  verifyYearlyReport,
+  yearPeriod,
+} from '../../db/yearly-report.js';
 import { AgencyCodeSchema } from '../../schemas/agency.js';
 import { HubError } from '../../schemas/errors.js';
 import { StateSchema } from '../../schemas/lifecycle.js';
 import { ReferralKindSchema } from '../../schemas/referral.js';
 import { lineText } from '../../schemas/text.js';
 import type { GatewayDeps } from '../app.js';
+import { requireAgency } from '../auth.js';
 import { renderBriefingPack } from '../pages/briefing-pack.js';
 
 const BacklogQuery = z.strictObject({
@@ -56,7 +62,7 @@ export function coordinationRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
   }
 
   async function regionWide(agency: DirectoryAgency) {
-    const scope = await scopeOf(deps.directory, agency);
+    const scope = await deps.directory.scope(agency);
     if (scope.regionKinds.length === 0) {
       throw new HubError(
         'ACTOR_NOT_PERMITTED',
@@ -67,7 +73,7 @@ export function coordinationRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
   }
 
   return async (app) => {
-    app.addHook('onRequest', deps.authenticate);
+    requireAgency(app, deps.authenticate);
 
     app.get(
       '/v1/backlog',
@@ -79,7 +85,7 @@ export function coordinationRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) =>
-        backlog(deps.db, await scopeOf(deps.directory, request.agency!), request.query, deps.clock()),
+        backlog(deps.db, await deps.directory.scope(request.agency), request.query, deps.clock()),
     );
 
     app.get(
@@ -92,10 +98,10 @@ export function coordinationRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const scope = await regionWide(request.agency!);
+        const scope = await regionWide(request.agency);
         const period = periodOf(request.query);
         const [figures, onTime, penalties] = await Promise.all([
-          computeFigures(deps.db, sql`referrals`, scope.region, period),
+          regionFigures(deps.db, scope.region, period),
           onTimeRates(deps.db, scope.region, period),
           penaltyRisks(deps.db, scope.region, period),
         ]);
@@ -119,27 +125,12 @@ export function coordinationRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const agency = request.agency!;
+        const agency = request.agency;
         if (agency.kind !== 'enforcement')
           throw new HubError('ACTOR_NOT_PERMITTED', 'penalty cases are reported by enforcement agencies');
-        const c = request.body;
-        const row = await deps.db
-          .insertInto('penalty_cases')
-          .values({
-            id: randomUUID(),
-            agency_code: agency.code,
-            region: agency.region,
-            decision_no: c.decisionNo,
-            decided_at: new Date(c.decidedAt),
-            amount_yuan: c.amountYuan,
-            offence: c.offence,
-            referral_id: c.referralId ?? null,
-          })
-          .onConflict((oc) => oc.columns(['agency_code', 'decision_no']).doNothing())
-          .returning('id')
-          .executeTakeFirst();
-        reply.status(row ? 201 : 200);
-        return { decisionNo: c.decisionNo, recorded: row !== undefined };
+        const recorded = await recordPenaltyCase(deps.db, agency, request.body);
+        reply.status(recorded ? 201 : 200);
+        return { decisionNo: request.body.decisionNo, recorded };
       },
     );
 
@@ -156,7 +147,7 @@ export function coordinationRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const agency = request.agency!;
+        const agency = request.agency;
         const scope = await regionWide(agency);
         const report = await generateYearlyReport(deps.db, scope.region, request.query.year, agency.code);
         if (request.query.format === 'json') return report;
@@ -180,18 +171,28 @@ export function coordinationRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const scope = await regionWide(request.agency!);
-        const row = await deps.db
-          .selectFrom('reports')
-          .select('region')
-          .where('id', '=', request.params.id)
-          .executeTakeFirst();
-        if (row?.region !== scope.region)
+        const scope = await regionWide(request.agency);
+        if ((await reportRegion(deps.db, request.params.id)) !== scope.region)
           throw new HubError('REFERRAL_NOT_FOUND', 'no such report in your region', {
             reportId: request.params.id,
           });
         const check = await verifyYearlyReport(deps.db, request.params.id);
         return check;
+      },
+    );
+
+    app.get(
+      '/v1/integrity',
+      {
+        schema: {
+          tags: ['coordination'],
+          summary: "Broken ledger links the integrity watch found in the caller's region",
+        },
+      },
+      async (request) => {
+        const scope = await regionWide(request.agency);
+        const breaks = await knownBreaks(deps.db, scope.region);
+        return { region: scope.region, status: breaks.length > 0 ? 'broken' : 'intact', breaks };
       },
     );
 
@@ -205,11 +206,11 @@ export function coordinationRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const scope = await regionWide(request.agency!);
+        const scope = await regionWide(request.agency);
         const period = periodOf(request.query);
         const now = deps.clock();
         const [figures, onTime, penalties, overdue] = await Promise.all([
-          computeFigures(deps.db, sql`referrals`, scope.region, period),
+          regionFigures(deps.db, scope.region, period),
           onTimeRates(deps.db, scope.region, period),
           penaltyRisks(deps.db, scope.region, period),
           backlog(deps.db, scope, { overdue: true, limit: 200 }, now),

@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { fileOnReferral } from '../../db/files.js';
 import { CHUNK_BYTES } from '../../db/pg-file-store.js';
 import { recordRead } from '../../db/read-audit.js';
-import { canSee, scopeOf } from '../../db/visibility.js';
 import { HubError } from '../../schemas/errors.js';
 import {
   declaredMediaType,
@@ -14,7 +13,9 @@ import {
   StoredFileSchema,
   UploadHeadersSchema,
 } from '../../schemas/files.js';
+import { canSee } from '../../schemas/visibility.js';
 import type { GatewayDeps } from '../app.js';
+import { requireAgency } from '../auth.js';
 import { createTextCheck, sniffMediaType } from '../file-sniff.js';
 import { openUpload } from '../file-upload.js';
 import { noneMatch, parseRange, rangeStillValid } from '../http-range.js';
@@ -30,7 +31,7 @@ function lengthOf(header: string | undefined): number | undefined {
 /** Case files: streamed uploads, content-addressed; downloads for those who may see the referral. */
 export function fileRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
   return async (app) => {
-    app.addHook('onRequest', deps.authenticate);
+    requireAgency(app, deps.authenticate);
     // In this plugin only: upload bodies reach the handler as the raw stream; JSON routes keep theirs.
     app.addContentTypeParser(DECLARABLE, (_request, payload, done) => done(null, payload));
     app.addContentTypeParser('*', (request, _payload, done) => {
@@ -71,7 +72,7 @@ export function fileRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
           const source = sniffed.mediaType.startsWith('text/') ? textOnly(upload.all()) : upload.all();
           const stored = await deps.files.put(source, {
             mediaType: sniffed.mediaType,
-            uploadedBy: request.agency!.code,
+            uploadedBy: request.agency.code,
             declaredSha256: request.headers['x-content-sha256'],
           });
           reply.status(stored.created ? 201 : 200);
@@ -94,10 +95,10 @@ export function fileRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
         params: FileParams,
       },
       handler: async (request, reply) => {
-        const agency = request.agency!;
+        const { agency } = request;
         const { id, sha256 } = request.params;
         const found = await fileOnReferral(deps.db, id, sha256);
-        if (!found.referral || !canSee(await scopeOf(deps.directory, agency), found.referral)) {
+        if (!found.referral || !canSee(await deps.directory.scope(agency), found.referral)) {
           throw new HubError('REFERRAL_NOT_FOUND', undefined, { referralId: id });
         }
         if (!found.file) throw new HubError('FILE_NOT_FOUND', undefined, { referralId: id, sha256 });

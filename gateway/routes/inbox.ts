@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { acknowledge, fetchInbox } from '../../db/inbox.js';
+import { acknowledge, fetchInbox } from '../../db/outbox.js';
 import { HubError } from '../../schemas/errors.js';
 import type { GatewayDeps } from '../app.js';
+import { requireAgency } from '../auth.js';
 
 const InboxQuery = z.strictObject({
   after: z
@@ -15,24 +16,19 @@ const InboxQuery = z.strictObject({
 /** For an agency without AMQP: pull unacknowledged messages, then acknowledge each. */
 export function inboxRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
   return async (app) => {
-    app.addHook('onRequest', deps.authenticate);
+    requireAgency(app, deps.authenticate);
 
     app.get(
       '/v1/inbox',
       {
         schema: {
           tags: ['inbox'],
-          summary: "The caller's unacknowledged messages, oldest first",
+          summary: "The caller's unacknowledged messages, oldest first (agencies that receive over HTTP)",
           querystring: InboxQuery,
         },
       },
       async (request) => {
-        const page = await fetchInbox(
-          deps.db,
-          request.agency!.code,
-          request.query.after,
-          request.query.limit,
-        );
+        const page = await fetchInbox(deps.db, request.agency.code, request.query.after, request.query.limit);
         return { messages: page.items, next: page.next };
       },
     );
@@ -47,7 +43,7 @@ export function inboxRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const n = await acknowledge(deps.db, request.agency!.code, [request.params.messageId]);
+        const n = await acknowledge(deps.db, request.agency.code, [request.params.messageId]);
         if (n === 0)
           throw new HubError('MESSAGE_NOT_FOUND', undefined, { messageId: request.params.messageId });
         return { messageId: request.params.messageId, status: 'acknowledged' };

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { sql } from 'kysely';
+import { databaseAnswers } from '../../db/connection.js';
 import { buildAsyncApi } from '../../schemas/asyncapi.js';
 import type { GatewayDeps } from '../app.js';
 
@@ -10,10 +10,7 @@ export function opsRoutes(deps: GatewayDeps): FastifyPluginAsync {
 
     app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
       const [database, broker] = await Promise.all([
-        sql`SELECT 1`
-          .execute(deps.db)
-          .then(() => true)
-          .catch(() => false),
+        databaseAnswers(deps.db),
         deps.brokerReady ? deps.brokerReady().catch(() => false) : Promise.resolve(true),
       ]);
       const ready = database && broker;
@@ -21,7 +18,7 @@ export function opsRoutes(deps: GatewayDeps): FastifyPluginAsync {
       return { status: ready ? 'ready' : 'unavailable', database, broker };
     });
 
-    const asyncApi = buildAsyncApi(deps.config.AMQP_PREFIX);
+    const asyncApi = buildAsyncApi(deps.config);
     app.get('/docs/asyncapi.json', { schema: { hide: true } }, async () => asyncApi);
 
     app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {

@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 function spawnHubProcess(entry: string, extra: Record<string, string>): ChildProcess {
-  return hub.spawnProcess(entry, { RELAY_LEASE_MS: '1000', ...extra });
+  return hub.spawnProcess(entry, extra);
 }
 
 /** Runs the workers with a crash point; when it dies, starts them again without one. Counts the crashes. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { verifyChain } from '../../db/referrals.js';
+import { verifyChain } from '../../db/ledger.js';
 import { criminalTransfer } from '../helpers/fixtures.js';
 import type { Received, TestHub } from '../helpers/test-hub.js';
 import { waitFor } from '../helpers/wait.js';

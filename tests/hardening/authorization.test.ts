@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linkFiles } from '../../db/files.js';
+import { deliveryRecord } from '../../db/outbox.js';
 import { fileDownloadPath } from '../../schemas/files.js';
 import { criminalTransfer, TEST_AGENCIES } from '../helpers/fixtures.js';
 import { createTestHub, type TestHub } from '../helpers/test-hub.js';
@@ -172,13 +173,8 @@ const ROWS: Row[] = [
 beforeAll(async () => {
   hub = await createTestHub({ agencies: AGENCIES, env: { RATE_LIMIT_PER_SECOND: '100000' } });
   referral = await freshReferral();
-  const row = await hub.db
-    .selectFrom('outbox')
-    .select('message_id')
-    .where('referral_id', '=', referral)
-    .where('recipient_code', '=', 'pol-a')
-    .executeTakeFirstOrThrow();
-  messageForPolice = row.message_id;
+  const record = await deliveryRecord(hub.db, { referralId: referral });
+  messageForPolice = record.find((d) => d.recipient === 'pol-a')!.messageId;
   const uploaded = await hub.request('enf-a', 'POST', '/v1/files', Buffer.from('%PDF-1.7\nmatrix'), {
     'content-type': 'application/pdf',
   });

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { criminalTransfer } from '../helpers/fixtures.js';
+import { hostileText } from '../helpers/hostile-text.js';
 import { createTestHub, type TestHub } from '../helpers/test-hub.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -23,15 +24,27 @@ const ledgerCount = async () =>
 function bodies() {
   const valid = criminalTransfer();
   const nearly = fc
-    .record({ key: fc.constantFrom(...Object.keys(valid)), value: fc.anything({ maxDepth: 2 }) })
+    .record({
+      key: fc.constantFrom(...Object.keys(valid)),
+      value: fc.anything({ maxDepth: 2, stringUnit: 'binary' }),
+    })
     .map(({ key, value }) => ({ ...valid, [key]: value }));
   const action = fc.record({
-    action: fc.oneof(fc.constantFrom('receipt', 'file', 'decline', 'forward', 'brief', 'close'), fc.string()),
-    reasonCode: fc.anything({ maxDepth: 1 }),
-    to: fc.string(),
-    reasons: fc.oneof(fc.string(), fc.integer()),
+    action: fc.oneof(
+      fc.constantFrom('receipt', 'file', 'decline', 'forward', 'brief', 'close'),
+      hostileText(),
+    ),
+    reasonCode: fc.anything({ maxDepth: 1, stringUnit: 'binary' }),
+    to: hostileText(),
+    reasons: fc.oneof(hostileText(), fc.integer()),
   });
-  return fc.oneof(fc.anything({ maxDepth: 3 }), fc.json(), nearly, action, fc.string({ maxLength: 200 }));
+  return fc.oneof(
+    fc.anything({ maxDepth: 3, stringUnit: 'binary' }),
+    fc.json(),
+    nearly,
+    action,
+    hostileText(200),
+  );
 }
 
 const ROUTES = [
@@ -95,7 +108,7 @@ describe('generated bad input', () => {
   it('dead-letters generated AMQP payloads without a ledger write, and keeps serving', async () => {
     const before = await ledgerCount();
     const samples = fc.sample(
-      fc.oneof(fc.anything({ maxDepth: 3 }), fc.json(), fc.string()),
+      fc.oneof(fc.anything({ maxDepth: 3, stringUnit: 'binary' }), fc.json(), hostileText()),
       Number(process.env.AMQP_SAMPLES ?? 1500),
     );
     const ids: string[] = [];

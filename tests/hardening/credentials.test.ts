@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256Hex } from '../../crypto/ledger-hash.js';
 import { rotateApiKeys } from '../../db/agencies.js';
-import { sha256Hex } from '../../db/ledger-hash.js';
 import { createTestHub, type TestHub } from '../helpers/test-hub.js';
 
 let hub: TestHub;

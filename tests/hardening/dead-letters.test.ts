@@ -2,6 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordFailure } from '../../db/command-failures.js';
+import { hubTopology } from '../../schemas/amqp-topology.js';
 import { listDeadLetters, replayDeadLetters, replayId } from '../../workers/dlq.js';
 import { criminalTransfer } from '../helpers/fixtures.js';
 import { createTestHub, type TestHub } from '../helpers/test-hub.js';
@@ -56,8 +58,9 @@ describe('dead letters', () => {
     );
 
     const connection = await amqp.connect(hub.config.AMQP_URL);
+    const deps = { db: hub.db, directory: hub.directory, commands: hub.commands, prefix: hub.prefix };
     const listed = await waitFor(async () => {
-      const letters = await listDeadLetters(connection, hub.prefix, 50);
+      const { letters } = await listDeadLetters(connection, deps, 50);
       return letters.length === 2 ? letters : undefined;
     }, 'two dead letters');
     expect(listed.map((l) => [l.messageId, l.code, l.sender])).toEqual(
@@ -77,9 +80,8 @@ describe('dead letters', () => {
     });
     expect(cli.stdout).toContain('2 dead letter(s)');
 
-    const ctx = { db: hub.db, directory: hub.directory, policy: hub.policy, clock: () => new Date() };
     const progress: string[] = [];
-    const outcomes = await replayDeadLetters(ctx, connection, hub.prefix, {
+    const outcomes = await replayDeadLetters(connection, deps, {
       perSecond: 50,
       onProgress: (n, o) => progress.push(`${n}:${o.outcome}`),
     });
@@ -98,12 +100,66 @@ describe('dead letters', () => {
       payload: { replayOf: early.messageId, caseNo: '立-1' },
     });
     // The stale one stays for a person to look at; replaying again changes nothing.
-    expect((await listDeadLetters(connection, hub.prefix, 50)).map((l) => l.messageId)).toEqual([
+    expect((await listDeadLetters(connection, deps, 50)).letters.map((l) => l.messageId)).toEqual([
       twice.messageId,
     ]);
-    const again = await replayDeadLetters(ctx, connection, hub.prefix, { perSecond: 50 });
+    const again = await replayDeadLetters(connection, deps, { perSecond: 50 });
     expect(again.map((o) => o.outcome)).toEqual(['conflict']);
     expect((await hub.request('enf-a', 'GET', `/v1/referrals/${id}/verify`)).body.valid).toBe(true);
+    await connection.close();
+  });
+});
+
+describe('a dead letter the queue made by its delivery limit', () => {
+  it('still shows the sender, the type from the envelope, the time and the last error the hub saw', async () => {
+    // No intake: a consumer of our own hands the command back until the queue gives up on it.
+    await hub.workers.intake.stop();
+    const referralId = randomUUID();
+    const poison = action(referralId, { action: 'receipt' });
+    await hub.sendCommand('pol-a', poison, { messageId: poison.messageId });
+    await recordFailure(hub.db, {
+      messageId: poison.messageId,
+      sender: null,
+      type: null,
+      error: 'INTERNAL: the worker died while applying it',
+    });
+    const connection = await amqp.connect(hub.config.AMQP_URL);
+    const channel = await connection.createChannel();
+    const inbound = hubTopology(hub.prefix, 1).names.inbound;
+    for (let i = 0; i <= hub.config.DELIVERY_LIMIT; i++) {
+      const m = await waitFor(() => channel.get(inbound), 'the command redelivered');
+      channel.nack(m, false, true);
+    }
+    const deps = { db: hub.db, directory: hub.directory, commands: hub.commands, prefix: hub.prefix };
+    const listed = await waitFor(async () => {
+      const { letters } = await listDeadLetters(connection, deps, 50);
+      return letters.find((l) => l.messageId === poison.messageId);
+    }, 'the letter the queue dead-lettered');
+    expect(listed).toMatchObject({
+      code: 'DELIVERY_LIMIT',
+      type: 'command.action',
+      sender: 'pol-a',
+      reason: 'last error: INTERNAL: the worker died while applying it',
+    });
+    expect(Date.parse(listed.deadLetteredAt ?? '')).toBeGreaterThan(Date.now() - 60_000);
+    // `hub dlq list` says when there are more letters than it printed.
+    const { letters, total } = await listDeadLetters(connection, deps, 1);
+    expect(letters).toHaveLength(1);
+    expect(total).toBeGreaterThan(1);
+    const cli = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'bin/hub.ts', 'dlq', 'list', '--limit', '1'],
+      {
+        env: {
+          ...process.env,
+          AMQP_URL: hub.config.AMQP_URL,
+          AMQP_PREFIX: hub.prefix,
+          DATABASE_URL: hub.config.DATABASE_URL,
+        },
+        encoding: 'utf8',
+      },
+    );
+    expect(cli.stdout).toMatch(new RegExp(`1 of ${total} dead letters shown`));
     await connection.close();
   });
 });

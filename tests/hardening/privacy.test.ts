@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../db/logger.js';
+import { createLogger } from '../../runtime/logger.js';
 import { criminalTransfer } from '../helpers/fixtures.js';
 import { createTestHub, type TestHub } from '../helpers/test-hub.js';
 import { waitFor } from '../helpers/wait.js';

@@ -4,11 +4,12 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Db } from '../../db/connection.js';
-import { DeadlinePolicy } from '../../db/deadline-policy.js';
 import { AgencyDirectory } from '../../db/directory.js';
-import { createLogger } from '../../db/logger.js';
-import { createMetrics } from '../../db/metrics.js';
+import { deliveryRecord } from '../../db/outbox.js';
+import { RegionPolicy } from '../../db/region-policy.js';
 import { buildApp } from '../../gateway/app.js';
+import { createLogger } from '../../runtime/logger.js';
+import { createMetrics } from '../../runtime/metrics.js';
 import { criminalTransfer } from '../helpers/fixtures.js';
 import { createTestHub, type TestHub } from '../helpers/test-hub.js';
 import { waitFor } from '../helpers/wait.js';
@@ -27,7 +28,7 @@ beforeAll(async () => {
     config: hub.config,
     db: secondDb,
     directory: new AgencyDirectory(secondDb),
-    policy: new DeadlinePolicy(secondDb),
+    policy: new RegionPolicy(secondDb),
     metrics: createMetrics(),
     log: createLogger('silent'),
   });
@@ -110,14 +111,11 @@ describe('two gateways and two worker processes on one database and broker', () 
     expect(rows[0]?.n).toBe(total);
     await waitFor(
       async () => {
-        const outbox = await hub.db
-          .selectFrom('outbox')
-          .select('status')
-          .where('referral_id', 'in', ids)
-          .where('channel', '=', 'amqp')
-          .execute();
+        const record = (await Promise.all(ids.map((referralId) => deliveryRecord(hub.db, { referralId }))))
+          .flat()
+          .filter((d) => d.channel === 'amqp');
         // submitted → police and procuratorate, receipted → agency and procuratorate: all over AMQP here.
-        return outbox.length === total * 4 && outbox.every((o) => o.status !== 'queued');
+        return record.length === total * 4 && record.every((d) => d.status !== 'queued');
       },
       'every notice published',
       30_000,

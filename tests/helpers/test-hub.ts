@@ -5,7 +5,8 @@ import { inject } from 'vitest';
 import { composeHub, type Hub } from '../../bin/compose.js';
 import { issueApiKey, upsertAgency } from '../../db/agencies.js';
 import { createDb, type Db, migrateToLatest } from '../../db/connection.js';
-import { createLogger, type Logger } from '../../db/logger.js';
+import { createLogger, type Logger } from '../../runtime/logger.js';
+import { hubTopology, inboxQueue } from '../../schemas/amqp-topology.js';
 import { type Config, parseConfig } from '../../schemas/config.js';
 import {
   agencyGrant,
@@ -41,6 +42,11 @@ export type TestHub = Hub & {
     code: string,
     onMessage?: (r: Received) => void | Promise<void>,
   ): Promise<{ received: Received[]; close(): Promise<void> }>;
+  /**
+   * One collecting consumer of the agency's inbox for the whole file (started on first use): what the
+   * agency's system has received so far.
+   */
+  inbox(code: string): Promise<{ received: Received[] }>;
   /** Publishes a command to hub.commands as the agency (user_id set to its RabbitMQ user). */
   sendCommand(
     code: string,
@@ -130,6 +136,8 @@ export async function createTestHub(
     return connection;
   };
 
+  const inboxes = new Map<string, Promise<{ received: Received[] }>>();
+
   const testHub: TestHub = {
     ...hub,
     config,
@@ -156,7 +164,7 @@ export async function createTestHub(
       const channel = await connection.createChannel();
       channel.on('error', () => {});
       const received: Received[] = [];
-      await channel.consume(`${prefix}inbox.${code}`, (message) => {
+      await channel.consume(inboxQueue(prefix, code, 1).name, (message) => {
         if (!message) return;
         const r = { envelope: JSON.parse(message.content.toString()), message };
         received.push(r);
@@ -172,6 +180,14 @@ export async function createTestHub(
       });
       return { received, close: () => channel.close().catch(() => {}) };
     },
+    inbox(code) {
+      let inbox = inboxes.get(code);
+      if (!inbox) {
+        inbox = testHub.consumeInbox(code);
+        inboxes.set(code, inbox);
+      }
+      return inbox;
+    },
     async sendCommand(code, envelope, sendOptions = {}) {
       let channel = commandChannels.get(code);
       if (!channel) {
@@ -184,7 +200,7 @@ export async function createTestHub(
       }
       const body = sendOptions.raw ?? Buffer.from(JSON.stringify(envelope));
       const messageId = sendOptions.messageId ?? (envelope as { messageId?: string })?.messageId;
-      channel.publish(`${prefix}hub.commands`, '', body, {
+      channel.publish(hubTopology(prefix, 1).names.commands, '', body, {
         persistent: true,
         contentType: 'application/json',
         userId: sendOptions.userId ?? amqpUsers[code]?.user,
@@ -200,6 +216,8 @@ export async function createTestHub(
           AMQP_URL: config.AMQP_URL,
           AMQP_PREFIX: prefix,
           LOG_LEVEL: process.env.HUB_PROCESS_LOGS ? 'info' : 'silent',
+          // Several workers processes run side by side (and beside other test runs): each takes a free port.
+          WORKERS_HEALTH_PORT: '0',
           ...env,
         },
         stdio: process.env.HUB_PROCESS_LOGS ? 'inherit' : 'ignore',
@@ -214,7 +232,7 @@ export async function createTestHub(
       const channel = await connection.createChannel();
       const messages: GetMessage[] = [];
       for (;;) {
-        const message = await channel.get(`${prefix}hub.dead`);
+        const message = await channel.get(hubTopology(prefix, 1).names.dead);
         if (!message) break;
         messages.push(message);
         channel.ack(message);

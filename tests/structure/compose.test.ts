@@ -33,6 +33,10 @@ describe('docker-compose.yml', () => {
       if (name !== 'migrate') expect(service.healthcheck?.test, name).toBeDefined();
     }
     expect(compose.services.gateway?.healthcheck?.test.join(' ')).toContain('/readyz');
+    // The workers have no gateway: their own health server, on the port their configuration gives it.
+    const workers = compose.services.workers;
+    const workersPort = ConfigSchema.parse(workers?.environment ?? {}).WORKERS_HEALTH_PORT;
+    expect(workers?.healthcheck?.test.join(' ')).toContain(`http://127.0.0.1:${workersPort}/readyz`);
     for (const name of ['gateway', 'workers']) {
       expect(compose.services[name]?.depends_on).toMatchObject({
         postgres: { condition: 'service_healthy' },

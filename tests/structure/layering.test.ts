@@ -35,17 +35,43 @@ function folderOf(file: string, target: string): string | undefined {
   return join(file, '..', target).split('/')[0];
 }
 
-describe('layering: schemas ← db ← {gateway, workers}', () => {
+describe('layering: schemas ← crypto ← db ← runtime ← {gateway, workers} ← bin', () => {
   it('keeps schemas pure: only zod and other schemas', () => {
     expect(
       offences('schemas', (t, f) => (t.startsWith('.') ? folderOf(f, t) !== 'schemas' : t !== 'zod')),
     ).toEqual([]);
   });
 
-  it('keeps db free of gateway, workers and bin', () => {
-    expect(offences('db', (t, f) => ['gateway', 'workers', 'bin'].includes(folderOf(f, t) ?? ''))).toEqual(
-      [],
-    );
+  it('keeps db free of gateway, workers, runtime and bin', () => {
+    expect(
+      offences('db', (t, f) => ['gateway', 'workers', 'bin', 'runtime'].includes(folderOf(f, t) ?? '')),
+    ).toEqual([]);
+  });
+
+  it('keeps crypto pure: node:crypto, @noble/curves, schemas and itself; no database, network or files', () => {
+    const allowed = (t: string) =>
+      t === 'node:crypto' || t === 'node:buffer' || t.startsWith('@noble/curves/');
+    expect(
+      offences('crypto', (t, f) =>
+        t.startsWith('.') ? !['crypto', 'schemas'].includes(folderOf(f, t) ?? '') : !allowed(t),
+      ),
+    ).toEqual([]);
+  });
+
+  it('keeps runtime (config, logger, metrics, the command path per process) below the doors', () => {
+    expect(
+      offences('runtime', (t, f) => ['gateway', 'workers', 'bin'].includes(folderOf(f, t) ?? '')),
+    ).toEqual([]);
+  });
+
+  it('keeps SQL in db/: no kysely or pg outside it', () => {
+    const sqlImport = (t: string) => t === 'kysely' || t === 'pg' || t.startsWith('kysely/');
+    for (const dir of ['gateway', 'workers', 'bin', 'runtime', 'schemas', 'crypto']) {
+      expect(
+        offences(dir, (t) => sqlImport(t)),
+        dir,
+      ).toEqual([]);
+    }
   });
 
   it('keeps the gateway and the workers apart', () => {

@@ -46,7 +46,7 @@ function loadInChild(env: Record<string, string>) {
       '--import',
       'tsx',
       '-e',
-      "import('./db/load-config.ts').then((m) => console.log(JSON.stringify(m.loadConfigOrExit())))",
+      "import('./runtime/load-config.ts').then((m) => console.log(JSON.stringify(m.loadConfigOrExit())))",
     ],
     { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 20_000 },
   );

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, GENESIS_HASH, hashLink, type LedgerLink } from '../../db/ledger-hash.js';
+import { canonicalJson, GENESIS_HASH, hashLink, type LedgerLink } from '../../crypto/ledger-hash.js';
 
 // Integer-like keys are excluded: JavaScript lists them first in any object, so JSON.parse would hide the
 // order in which canonicalJson wrote them.

@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { composeHub, type Hub } from '../bin/compose.js';
+import { issueApiKey, upsertAgency } from '../db/agencies.js';
+import { createDb, migrateToLatest } from '../db/connection.js';
+import { createLogger } from '../runtime/logger.js';
+import { parseConfig } from '../schemas/config.js';
+import { agencyGrant, deleteAmqpUser, management, provisionAmqpUser, vhostOf } from '../workers/provision.js';
+
+export const REGION = '510104';
+
+export type BenchHub = {
+  hub: Hub;
+  baseUrl: string;
+  key: string;
+  amqpUrl: string;
+  prefix: string;
+  users: Record<'police' | 'proc' | 'enf', { user: string; password: string }>;
+  databaseUrl: string;
+  close(): Promise<void>;
+};
+
+/**
+ * A hub (gateway and workers in one process, as `npm start` runs it) on a fresh database and RabbitMQ names
+ * of its own, with a referring agency, a police agency and a procuratorate that have RabbitMQ users.
+ */
+export async function startBenchHub(env: Record<string, string | undefined> = {}): Promise<BenchHub> {
+  const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+  const mgmt = process.env.RABBITMQ_MANAGEMENT_URL ?? 'http://guest:guest@127.0.0.1:15672';
+  const id = randomBytes(4).toString('hex');
+  const dbName = `hub_bench_${id}`;
+  const prefix = `bench${id}.`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  const dbUrl = new URL(base);
+  dbUrl.pathname = `/${dbName}`;
+  const parsed = parseConfig({
+    DATABASE_URL: dbUrl.toString(),
+    AMQP_URL: amqpUrl,
+    RABBITMQ_MANAGEMENT_URL: mgmt,
+    AMQP_PREFIX: prefix,
+    LOG_LEVEL: 'silent',
+    DB_POOL_SIZE: process.env.DB_POOL_SIZE,
+    ...env,
+  });
+  if (!parsed.ok) throw new Error(parsed.message);
+  const config = parsed.value;
+  const db = createDb(config.DATABASE_URL, config.DB_POOL_SIZE);
+  await migrateToLatest(db);
+  const grant = (code: string) => provisionAmqpUser(mgmt, agencyGrant(prefix, code, vhostOf(amqpUrl)));
+  const users = {
+    police: await grant('bench-police'),
+    proc: await grant('bench-proc'),
+    enf: await grant('bench-enf'),
+  };
+  const agency = (code: string, name: string, kind: 'enforcement' | 'police' | 'procuratorate') => ({
+    code,
+    name,
+    kind,
+    region: REGION,
+    parent: null,
+    delivery: 'amqp' as const,
+  });
+  await upsertAgency(db, agency('bench-enf', '基准市场监管局', 'enforcement'), users.enf.user);
+  await upsertAgency(db, agency('bench-police', '基准公安局', 'police'), users.police.user);
+  await upsertAgency(db, agency('bench-proc', '基准人民检察院', 'procuratorate'), users.proc.user);
+  const key = (await issueApiKey(db, 'bench-enf')).key;
+  const hub = await composeHub(config, { db, log: createLogger('silent') });
+  await hub.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = hub.app.server.address();
+  const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  return {
+    hub,
+    baseUrl,
+    key,
+    amqpUrl,
+    prefix,
+    users,
+    databaseUrl: config.DATABASE_URL,
+    async close() {
+      await hub.stop();
+      await db.destroy().catch(() => {});
+      await removeBrokerNames(
+        mgmt,
+        prefix,
+        Object.values(users).map((u) => u.user),
+      );
+      if (!process.argv.includes('--keep'))
+        await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+async function removeBrokerNames(mgmt: string, prefix: string, users: string[]): Promise<void> {
+  for (const kind of ['queues', 'exchanges'] as const) {
+    const found = (await management(mgmt, 'GET', `/api/${kind}?columns=name,vhost`)) as {
+      name: string;
+      vhost: string;
+    }[];
+    for (const q of found.filter((q) => q.name.startsWith(prefix))) {
+      const path = `/api/${kind}/${encodeURIComponent(q.vhost)}/${encodeURIComponent(q.name)}`;
+      await management(mgmt, 'DELETE', path, undefined, [404]);
+    }
+  }
+  for (const u of users) await deleteAmqpUser(mgmt, u);
+}

@@ -1,0 +1,98 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runThroughput, type ThroughputResult } from './throughput.js';
+
+/**
+ * `npm run bench -- --compare`: the hand-written reference pipeline (HTTP → one transaction with an outbox
+ * row → relay with publisher confirms → consumer), found beside the project in ../shared/reference-bench,
+ * and the hub's delivery mode, run alternately so that both see the same machine; medians and ratios.
+ */
+type Reference = { rate: number; p50: number; p99: number; cpuMsPerReferral: number };
+
+const REFERENCE_DIR = new URL('../../shared/reference-bench/', import.meta.url).pathname;
+
+function referenceCopy(): string {
+  if (!existsSync(join(REFERENCE_DIR, 'pipeline.mjs'))) {
+    throw new Error(
+      `the reference pipeline is not here (looked for ${REFERENCE_DIR}pipeline.mjs); --compare needs it`,
+    );
+  }
+  // The folder may be read-only: run a copy of it, installed once.
+  const copy = join(tmpdir(), 'referral-hub-reference-bench');
+  mkdirSync(copy, { recursive: true });
+  cpSync(REFERENCE_DIR, copy, { recursive: true, filter: (src) => !src.includes('node_modules') });
+  if (!existsSync(join(copy, 'node_modules'))) {
+    const installed = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: copy, stdio: 'inherit' });
+    if (installed.status !== 0) throw new Error('npm ci in the reference copy failed');
+  }
+  return copy;
+}
+
+function runReference(dir: string, durationSeconds: number, clients: number): Reference {
+  const run = spawnSync(
+    process.execPath,
+    ['pipeline.mjs', '--duration', String(durationSeconds), '--clients', String(clients)],
+    { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 120_000 },
+  );
+  const line = run.stdout.trim().split('\n').at(-1) ?? '{}';
+  const r = (JSON.parse(line) as { results?: Record<string, any>[] }).results?.[0];
+  if (!r) throw new Error(`the reference pipeline printed no result: ${line.slice(0, 200)}`);
+  return {
+    rate: r.e2e_rate_per_s,
+    p50: r.e2e.p50_ms,
+    p99: r.e2e.p99_ms,
+    cpuMsPerReferral: r.cpu_ms_per_referral,
+  };
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+};
+const ratio = (a: number, b: number) => Math.round((a / Math.max(b, 1e-9)) * 100) / 100;
+
+export async function runCompare(args: {
+  runs: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+  clients: number;
+}) {
+  const dir = referenceCopy();
+  const reference: Reference[] = [];
+  const hub: ThroughputResult[] = [];
+  for (let i = 0; i < args.runs; i++) {
+    reference.push(runReference(dir, args.durationSeconds, args.clients));
+    console.error(`reference run ${i + 1}: ${JSON.stringify(reference.at(-1))}`);
+    hub.push(await runThroughput({ mode: 'delivery', ...args }));
+    console.error(`hub run ${i + 1}: ${JSON.stringify(hub.at(-1))}`);
+  }
+  const ref = {
+    referralsPerSecond: median(reference.map((r) => r.rate)),
+    p50Ms: median(reference.map((r) => r.p50)),
+    p99Ms: median(reference.map((r) => r.p99)),
+    cpuMsPerReferral: median(reference.map((r) => r.cpuMsPerReferral)),
+  };
+  const ours = {
+    referralsPerSecond: median(hub.map((r) => r.referralsPerSecond)),
+    p50Ms: median(hub.map((r) => r.submitToDeliveredMs.p50)),
+    p99Ms: median(hub.map((r) => r.submitToDeliveredMs.p99)),
+    cpuMsPerReferral: median(hub.map((r) => r.cpuMsPerReferral)),
+    lost: hub.reduce((n, r) => n + r.lost, 0),
+    duplicateEffects: hub.reduce((n, r) => n + r.duplicateEffects, 0),
+  };
+  return {
+    mode: 'compare',
+    runs: args.runs,
+    reference: ref,
+    hub: ours,
+    ratios: {
+      throughput: ratio(ours.referralsPerSecond, ref.referralsPerSecond),
+      p99: ratio(ours.p99Ms, ref.p99Ms),
+      cpuPerReferral: ratio(ours.cpuMsPerReferral, ref.cpuMsPerReferral),
+    },
+    each: { reference, hub },
+    lost: ours.lost,
+  };
+}

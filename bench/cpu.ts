@@ -1,0 +1,76 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * CPU over a window from /proc: the whole machine (/proc/stat, every core, load generator included, as
+ * the reference pipeline counts it) and per group of processes (PostgreSQL, RabbitMQ, the hub, the load
+ * generator), so that a figure per referral can be split by where it was spent.
+ */
+const HZ = 100; // USER_HZ on Linux
+
+type Snapshot = { busy: number; total: number; groups: Map<number, { group: string; ticks: number }> };
+
+function machine(): { busy: number; total: number } {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  const [, ...fields] = line.trim().split(/\s+/);
+  const n = fields.map(Number);
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = n;
+  const busy = user + nice + system + irq + softirq + steal;
+  return { busy, total: busy + idle + iowait };
+}
+
+function processes(labels: Map<number, string>): Map<number, { group: string; ticks: number }> {
+  const found = new Map<number, { group: string; ticks: number }>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const pid = Number(name);
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    const close = stat.lastIndexOf(')');
+    const comm = stat.slice(stat.indexOf('(') + 1, close);
+    const rest = stat.slice(close + 2).split(' ');
+    const ticks = Number(rest[11]) + Number(rest[12]); // utime + stime
+    const group =
+      labels.get(pid) ??
+      (comm === 'postgres'
+        ? 'postgres'
+        : comm === 'beam.smp' || comm.startsWith('erl')
+          ? 'rabbitmq'
+          : 'other');
+    found.set(pid, { group, ticks });
+  }
+  return found;
+}
+
+export type CpuReport = {
+  seconds: number;
+  machineCpuSeconds: number;
+  machineBusyPct: number;
+  byGroup: Record<string, number>;
+};
+
+/** Starts a window; the function it returns ends it and reports the CPU spent meanwhile. */
+export function cpuWindow(labels: Record<string, number>): () => CpuReport {
+  const byPid = new Map(Object.entries(labels).map(([group, pid]) => [pid, group]));
+  const start: Snapshot = { ...machine(), groups: processes(byPid) };
+  const t0 = performance.now();
+  return () => {
+    const end: Snapshot = { ...machine(), groups: processes(byPid) };
+    const byGroup: Record<string, number> = {};
+    for (const [pid, p] of end.groups) {
+      const spent = (p.ticks - (start.groups.get(pid)?.ticks ?? 0)) / HZ;
+      byGroup[p.group] = (byGroup[p.group] ?? 0) + spent;
+    }
+    for (const k of Object.keys(byGroup)) byGroup[k] = Math.round((byGroup[k] ?? 0) * 100) / 100;
+    const busy = end.busy - start.busy;
+    return {
+      seconds: Math.round(performance.now() - t0) / 1000,
+      machineCpuSeconds: Math.round((busy / HZ) * 100) / 100,
+      machineBusyPct: Math.round((1000 * busy) / Math.max(1, end.total - start.total)) / 10,
+      byGroup,
+    };
+  };
+}

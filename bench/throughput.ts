@@ -1,0 +1,123 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { countEvents } from '../db/ledger.js';
+import { startBenchHub } from './bench-hub.js';
+import { type CpuReport, cpuWindow } from './cpu.js';
+import type { LoadResult, LoadSetup } from './load.js';
+import { percentiles } from './percentiles.js';
+
+export type ThroughputArgs = {
+  mode: 'delivery' | 'round-trip';
+  durationSeconds: number;
+  warmupSeconds: number;
+  clients: number;
+  rate?: number;
+};
+
+export type ThroughputResult = {
+  mode: string;
+  clients: number;
+  durationSeconds: number;
+  referralsPerSecond: number;
+  submitToDeliveredMs: ReturnType<typeof percentiles>;
+  submitToReceiptMs?: ReturnType<typeof percentiles>;
+  cpuMsPerReferral: number;
+  cpuMsPerReferralBy: Record<string, number>;
+  machineBusyPct: number;
+  submitted: number;
+  lost: number;
+  duplicates: number;
+  duplicateEffects: number;
+  failedSubmits: number;
+  meanCommandBatch: number;
+  meanRelayBatch: number;
+};
+
+/**
+ * `--mode delivery`: the same work as the reference pipeline — C clients submit criminal transfers for a
+ * fixed time, the police system consumes its inbox and acks, the procuratorate's copy is consumed too.
+ * `--mode round-trip`: the police also answer each transfer with a receipt over AMQP, and the referring
+ * agency's system gets the receipt notice. Figures are taken over the window after the warm-up: referrals
+ * whose police delivery (round trip: receipt notice) fell in it, per second; latency of those submitted in
+ * it; whole-machine CPU over it per referral.
+ */
+export async function runThroughput(args: ThroughputArgs): Promise<ThroughputResult> {
+  const bench = await startBenchHub();
+  try {
+    const setup: LoadSetup = {
+      baseUrl: bench.baseUrl,
+      key: bench.key,
+      amqpUrl: bench.amqpUrl,
+      prefix: bench.prefix,
+      users: bench.users,
+      mode: args.mode,
+      warmupSeconds: args.warmupSeconds,
+      durationSeconds: args.durationSeconds,
+      clients: args.clients,
+      ...(args.rate ? { rate: args.rate } : {}),
+    };
+    const load = spawn(
+      process.execPath,
+      ['--import', 'tsx', new URL('./load.ts', import.meta.url).pathname, JSON.stringify(setup)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let endWindow: (() => CpuReport) | undefined;
+    let cpu: CpuReport | undefined;
+    let window = { from: 0, to: 0 };
+    let result: LoadResult | undefined;
+    for await (const line of createInterface({ input: load.stdout })) {
+      const [tag, rest] = [line.slice(0, line.indexOf(' ')), line.slice(line.indexOf(' ') + 1)];
+      if (tag === 'WINDOW_START') {
+        window.from = Number(rest);
+        endWindow = cpuWindow({ hub: process.pid, load: load.pid ?? -1 });
+      } else if (tag === 'WINDOW_END') {
+        window = { ...window, to: Number(rest) };
+        cpu = endWindow?.();
+      } else if (tag === 'RESULT') result = JSON.parse(rest) as LoadResult;
+    }
+    if (!result || !cpu) throw new Error('the load generator ended without a result');
+    const done = args.mode === 'round-trip' ? result.receipted : result.delivered;
+    const inWindow = Object.values(done).filter((t) => t >= window.from && t < window.to).length;
+    const seconds = (window.to - window.from) / 1000;
+    const submittedInWindow = Object.entries(result.submitted).filter(
+      ([, t]) => t >= window.from && t < window.to,
+    );
+    const latency = (arrived: Record<string, number>) =>
+      percentiles(submittedInWindow.flatMap(([id, t]) => (arrived[id] ? [arrived[id] - t] : [])));
+    const submitted = Object.keys(result.submitted);
+    const perReferral = (seconds: number) =>
+      Math.round((seconds * 1000 * 1000) / Math.max(1, inWindow)) / 1000;
+    const stored = await countEvents(bench.hub.db, { event: 'submitted' });
+    const mean = async (name: string) => {
+      const metric = await bench.hub.metrics.registry.getSingleMetric(name)?.get();
+      const values = (metric?.values ?? []) as { metricName?: string; value: number }[];
+      const sum = values.find((v) => v.metricName === `${name}_sum`)?.value ?? 0;
+      const count = values.find((v) => v.metricName === `${name}_count`)?.value ?? 0;
+      return Math.round((sum / Math.max(1, count)) * 10) / 10;
+    };
+    return {
+      mode: args.mode,
+      clients: args.clients,
+      durationSeconds: Math.round(seconds * 100) / 100,
+      referralsPerSecond: Math.round(inWindow / seconds),
+      submitToDeliveredMs: latency(result.delivered),
+      ...(args.mode === 'round-trip' ? { submitToReceiptMs: latency(result.receipted) } : {}),
+      cpuMsPerReferral: perReferral(cpu.machineCpuSeconds),
+      cpuMsPerReferralBy: Object.fromEntries(
+        Object.entries(cpu.byGroup)
+          .filter(([, s]) => s > 0)
+          .map(([group, s]) => [group, perReferral(s)]),
+      ),
+      machineBusyPct: cpu.machineBusyPct,
+      submitted: submitted.length,
+      lost: submitted.filter((id) => !done[id]).length,
+      duplicates: result.duplicates,
+      duplicateEffects: stored - submitted.length,
+      failedSubmits: result.failedSubmits,
+      meanCommandBatch: await mean('hub_command_batch_size'),
+      meanRelayBatch: await mean('hub_relay_batch_size'),
+    };
+  } finally {
+    await bench.close();
+  }
+}

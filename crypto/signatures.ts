@@ -1,0 +1,88 @@
+import { sign as nodeSign, verify as nodeVerify } from 'node:crypto';
+import type { DetachedSignature, SignatureAlg } from '../schemas/signature.js';
+import { canonicalBytes, JcsError } from './jcs.js';
+import type { PrivateKey, PublicKey } from './keys.js';
+import { decodeSm2Signature, encodeSm2Signature, sm2Sign, sm2Verify } from './sm2.js';
+
+/**
+ * Detached signatures that name their algorithm (issue 15). The bytes are what OpenSSL writes, so an
+ * agency can sign on the command line: SM2 as GM/T 0009 DER SEQUENCE { r, s } over SM3(Z ‖ data) with
+ * the default user id (`openssl pkeyutl -sign -rawin -digest sm3 -pkeyopt distid:1234567812345678`),
+ * Ed25519 as RFC 8032's 64 bytes (`openssl pkeyutl -sign -rawin`); both in standard base64.
+ */
+export type VerifyFailure =
+  /** The signature's algorithm is not the key's. */
+  | 'alg_mismatch'
+  /** The signature names another key id than the key it is checked with. */
+  | 'key_mismatch'
+  /** Not base64, not DER, not 64 bytes, or a command that is not JSON: nothing that could verify. */
+  | 'malformed'
+  /** Well-formed, but not a signature of these bytes by this key. */
+  | 'invalid';
+
+export type VerifyResult =
+  | { ok: true; alg: SignatureAlg; keyId: string }
+  | { ok: false; reason: VerifyFailure };
+
+export type SignInput = { alg: SignatureAlg; privateKey: PrivateKey; data: Uint8Array };
+export type VerifyInput = { signature: DetachedSignature; publicKey: PublicKey; data: Uint8Array };
+
+export function sign({ alg, privateKey, data }: SignInput): DetachedSignature {
+  if (alg !== privateKey.alg) throw new TypeError(`a ${privateKey.alg} key cannot make a ${alg} signature`);
+  const bytes =
+    privateKey.alg === 'sm2'
+      ? encodeSm2Signature(sm2Sign({ d: privateKey.d, publicKey: privateKey.publicKey.point, message: data }))
+      : nodeSign(null, data, privateKey.keyObject);
+  return { alg, keyId: privateKey.publicKey.keyId, signature: bytes.toString('base64') };
+}
+
+export function verify({ signature, publicKey, data }: VerifyInput): VerifyResult {
+  if (signature.alg !== publicKey.alg) return { ok: false, reason: 'alg_mismatch' };
+  if (signature.keyId !== undefined && signature.keyId !== publicKey.keyId) {
+    return { ok: false, reason: 'key_mismatch' };
+  }
+  const bytes = strictBase64(signature.signature);
+  const verdict = bytes && check(publicKey, data, bytes);
+  if (verdict === undefined) return { ok: false, reason: 'malformed' };
+  return verdict
+    ? { ok: true, alg: publicKey.alg, keyId: publicKey.keyId }
+    : { ok: false, reason: 'invalid' };
+}
+
+/** true or false when the signature could be read; undefined when it could not. */
+function check(publicKey: PublicKey, data: Uint8Array, bytes: Buffer): boolean | undefined {
+  if (publicKey.alg === 'ed25519') {
+    return bytes.length === 64 ? nodeVerify(null, data, publicKey.keyObject, bytes) : undefined;
+  }
+  try {
+    return sm2Verify({ publicKey: publicKey.point, message: data, signature: decodeSm2Signature(bytes) });
+  } catch {
+    return undefined;
+  }
+}
+
+/** Base64 (RFC 4648 §4) that re-encodes to itself: Node's decoder would skip stray characters. */
+function strictBase64(text: string): Buffer | undefined {
+  const bytes = Buffer.from(text, 'base64');
+  return bytes.length > 0 && bytes.toString('base64') === text ? bytes : undefined;
+}
+
+/** A signature over the RFC 8785 bytes of `command` (without any signature it will carry). */
+export function signCommand(command: unknown, privateKey: PrivateKey): DetachedSignature {
+  return sign({ alg: privateKey.alg, privateKey, data: canonicalBytes(command) });
+}
+
+export function verifyCommand(
+  command: unknown,
+  signature: DetachedSignature,
+  publicKey: PublicKey,
+): VerifyResult {
+  let data: Buffer;
+  try {
+    data = canonicalBytes(command);
+  } catch (error) {
+    if (error instanceof JcsError) return { ok: false, reason: 'malformed' };
+    throw error;
+  }
+  return verify({ signature, publicKey, data });
+}

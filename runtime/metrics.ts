@@ -1,0 +1,124 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Db } from '../db/connection.js';
+import { countBreaks } from '../db/integrity.js';
+import { outboxLag } from '../db/outbox.js';
+
+/** One registry per process (not prom-client's global one), so that tests can build many hubs side by side. */
+export type HubMetrics = ReturnType<typeof createMetrics>;
+
+export function createMetrics(db?: Db) {
+  const registry = new Registry();
+  const httpRequests = new Counter({
+    name: 'hub_http_requests_total',
+    help: 'HTTP requests by method, route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [registry],
+  });
+  const httpDuration = new Histogram({
+    name: 'hub_http_request_duration_seconds',
+    help: 'HTTP request duration',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const messagesPublished = new Counter({
+    name: 'hub_messages_published_total',
+    help: 'Outbox messages published to RabbitMQ and confirmed',
+    registers: [registry],
+  });
+  const messagesConsumed = new Counter({
+    name: 'hub_messages_consumed_total',
+    help: 'Commands consumed from hub.inbound by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const deadLetters = new Counter({
+    name: 'hub_dead_letters_total',
+    help: 'Messages sent to the dead-letter queue by reason code',
+    labelNames: ['code'] as const,
+    registers: [registry],
+  });
+  const commandBatch = new Histogram({
+    name: 'hub_command_batch_size',
+    help: 'Commands decided and written together (group commit)',
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128],
+    registers: [registry],
+  });
+  const commandBatchSeconds = new Histogram({
+    name: 'hub_command_batch_duration_seconds',
+    help: 'Time from loading a batch of commands to its commit',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [registry],
+  });
+  const relayBatch = new Histogram({
+    name: 'hub_relay_batch_size',
+    help: 'Messages the relay claimed, published and confirmed together',
+    buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000],
+    registers: [registry],
+  });
+  const relayClaimSeconds = new Histogram({
+    name: 'hub_relay_claim_duration_seconds',
+    help: 'Time the relay took to claim a batch',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
+    registers: [registry],
+  });
+  const eventsVerified = new Counter({
+    name: 'hub_ledger_events_verified_total',
+    help: 'Ledger events whose link the integrity watch checked as they were appended',
+    registers: [registry],
+  });
+  const sweepProgress = new Gauge({
+    name: 'hub_ledger_sweep_progress',
+    help: 'Share of the referrals the current sweep over every chain has checked (0..1)',
+    registers: [registry],
+  });
+  const sweepsCompleted = new Counter({
+    name: 'hub_ledger_sweeps_total',
+    help: 'Sweeps over every chain completed',
+    registers: [registry],
+  });
+  if (db) {
+    const breaks = new Gauge({
+      name: 'hub_ledger_integrity_breaks',
+      help: 'Broken ledger links found by the integrity watch (0 is the only good value)',
+      registers: [registry],
+      async collect() {
+        this.set(await countBreaks(db));
+      },
+    });
+    void breaks;
+    const lag = new Gauge({
+      name: 'hub_outbox_lag_messages',
+      help: 'Outbox messages waiting to be published',
+      registers: [registry],
+      async collect() {
+        this.set((await outboxLag(db)).waiting);
+      },
+    });
+    const age = new Gauge({
+      name: 'hub_outbox_lag_seconds',
+      help: 'Age of the oldest outbox message waiting to be published',
+      registers: [registry],
+      async collect() {
+        this.set((await outboxLag(db)).oldestSeconds);
+      },
+    });
+    void lag;
+    void age;
+  }
+  return {
+    registry,
+    httpRequests,
+    httpDuration,
+    messagesPublished,
+    messagesConsumed,
+    deadLetters,
+    commandBatch,
+    commandBatchSeconds,
+    relayBatch,
+    relayClaimSeconds,
+    eventsVerified,
+    sweepProgress,
+    sweepsCompleted,
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * The ledger's canonical JSON: object keys sorted (by UTF-16 code unit) at every depth, scalars as
+ * JSON.stringify writes them, undefined members left out — so that jsonb's own key order cannot change a
+ * hash. A value is serialised once: `entriesOf` writes each member of an object, and `joinEntries` makes
+ * objects of any selection of them (the ledger payload and the message `data` share their members' text).
+ */
+export function canonicalJson(value: unknown): string {
+  // A Date (anything with toJSON) hashes as the JSON it is stored as.
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as { toJSON?: unknown }).toJSON === 'function'
+  ) {
+    return canonicalJson((value as { toJSON: () => unknown }).toJSON());
+  }
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  return joinEntries(entriesOf(value as Record<string, unknown>));
+}
+
+/** An object's members as canonical text, keyed by member name; undefined members are left out. */
+export type Entries = ReadonlyMap<string, string>;
+
+export function entriesOf(value: Record<string, unknown>): Map<string, string> {
+  const entries = new Map<string, string>();
+  for (const [k, v] of Object.entries(value)) if (v !== undefined) entries.set(k, canonicalJson(v));
+  return entries;
+}
+
+/** The canonical object of several entry sets (later sets win on a shared name). */
+export function joinEntries(...sets: Entries[]): string {
+  const merged = new Map<string, string>();
+  for (const set of sets) for (const [k, v] of set) merged.set(k, v);
+  const keys = [...merged.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${merged.get(k)}`).join(',')}}`;
+}
+
+/** The genesis link of every chain. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** What a ledger event's hash covers. */
+export type LedgerLink = {
+  referralId: string;
+  seq: number;
+  event: string;
+  action: string;
+  actor: string;
+  occurredAt: string;
+  payload: unknown;
+  prevHash: string;
+};
+
+/**
+ * The text a link's SHA-256 is taken over: canonicalJson(link), built around a payload already written as
+ * canonical JSON (the keys below are in sorted order).
+ */
+export function linkText(link: Omit<LedgerLink, 'payload'>, payloadJson: string): string {
+  const s = JSON.stringify;
+  return (
+    `{"action":${s(link.action)},"actor":${s(link.actor)},"event":${s(link.event)},` +
+    `"occurredAt":${s(link.occurredAt)},"payload":${payloadJson},"prevHash":${s(link.prevHash)},` +
+    `"referralId":${s(link.referralId)},"seq":${s(link.seq)}}`
+  );
+}

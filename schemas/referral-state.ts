@@ -1,0 +1,101 @@
+import type { DurationUnit } from './calendar.js';
+import type { DutyStatus } from './deadlines.js';
+import type { PartyRole, State } from './lifecycle.js';
+import type { ReferralKind } from './referral.js';
+
+/** Who holds which role in a referral. */
+export type Parties = { sender: string; recipient: string; procuratorate: string | null; copies: string[] };
+
+/** A referral as the decision sees it and the database stores it: everything evolve() derives from the ledger. */
+export type Referral = {
+  id: string;
+  kind: ReferralKind;
+  state: State;
+  version: number;
+  parties: Parties;
+  /** Everyone who ever was a party (a forward adds the new recipient). */
+  participants: string[];
+  region: string;
+  late: boolean;
+  head: { seq: number; hash: string };
+  /** First time each event happened (statistics). */
+  milestones: Record<string, string>;
+  /** What the statistics group by (decline reason, handling outcome, …). */
+  facts: Record<string, unknown>;
+  submission: Record<string, unknown>;
+  approvedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
+/** A duty: who owes what to whom by when, opened and closed by ledger events. */
+export type Duty = {
+  id: string;
+  referralId: string;
+  ruleId: string;
+  region: string;
+  title: string;
+  source: string;
+  window: boolean;
+  responsible: string;
+  counterparty: string | null;
+  amount: number;
+  unit: DurationUnit;
+  startedAt: string;
+  warnAt: string;
+  dueAt: string;
+  status: DutyStatus;
+  openedSeq: number;
+  closedSeq: number | null;
+  closedAt: string | null;
+};
+
+/** A change of a duty's status a step makes: fulfilled (met, met_late), warned or overdue. */
+export type DutyChange = {
+  id: string;
+  status: DutyStatus;
+  closedAt?: string;
+  closedSeq?: number;
+  warnedAt?: string;
+  overdueAt?: string;
+};
+
+/** One event of a referral's chain. */
+export type LedgerEvent = {
+  referralId: string;
+  seq: number;
+  event: string;
+  action: string;
+  actor: string;
+  occurredAt: string;
+  payload: Record<string, unknown>;
+  messageId: string | null;
+  prevHash: string;
+  hash: string;
+};
+
+export function rolesOf(parties: Parties, agencyCode: string): PartyRole[] {
+  const roles: PartyRole[] = [];
+  if (parties.sender === agencyCode) roles.push('sender');
+  if (parties.recipient === agencyCode) roles.push('recipient');
+  if (parties.procuratorate === agencyCode) roles.push('procuratorate');
+  if (parties.copies.includes(agencyCode)) roles.push('copy');
+  return roles;
+}
+
+export function codesOf(parties: Parties, role: PartyRole): string[] {
+  switch (role) {
+    case 'sender':
+      return [parties.sender];
+    case 'recipient':
+      return [parties.recipient];
+    case 'procuratorate':
+      return parties.procuratorate ? [parties.procuratorate] : [];
+    case 'copy':
+      return parties.copies;
+    default: {
+      const never: never = role;
+      throw new Error(`unknown role ${String(never)}`);
+    }
+  }
+}

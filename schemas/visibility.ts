@@ -1,0 +1,38 @@
+import type { Agency } from './agency.js';
+import type { ReferralKind } from './referral.js';
+
+/**
+ * Who sees what (DESIGN.md): an agency sees referrals it sent, received or was copied on, and those of its
+ * subordinate units; a procuratorate sees the criminal transfers of its region; coordinators and justice
+ * bureaus see their region.
+ */
+export type Scope = { codes: string[]; region: string; regionKinds: ReferralKind[] };
+
+const ALL_KINDS: ReferralKind[] = ['criminal_transfer', 'reverse_transfer', 'duty_clue'];
+
+export function scopeOf(agencies: readonly Agency[], actor: Agency): Scope {
+  const children = new Map<string, string[]>();
+  for (const agency of agencies) {
+    if (agency.parent) children.set(agency.parent, [...(children.get(agency.parent) ?? []), agency.code]);
+  }
+  const codes: string[] = [];
+  const queue = [actor.code];
+  while (queue.length > 0) {
+    const code = queue.shift()!;
+    if (codes.includes(code)) continue;
+    codes.push(code);
+    queue.push(...(children.get(code) ?? []));
+  }
+  const regionKinds: ReferralKind[] =
+    actor.kind === 'procuratorate'
+      ? ['criminal_transfer']
+      : actor.kind === 'coordinator' || actor.kind === 'justice_bureau'
+        ? ALL_KINDS
+        : [];
+  return { codes, region: actor.region, regionKinds };
+}
+
+export function canSee(scope: Scope, row: { participants: string[]; region: string; kind: string }): boolean {
+  if (row.participants.some((c) => scope.codes.includes(c))) return true;
+  return row.region === scope.region && scope.regionKinds.includes(row.kind as ReferralKind);
+}

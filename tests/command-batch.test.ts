@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CommandPath, type CommandPathDeps } from '../db/command-path.js';
+import { ledgerEvents } from '../db/ledger.js';
+import type { Command } from '../schemas/commands.js';
+import { criminalTransfer } from './helpers/fixtures.js';
+import { createTestHub, type TestHub } from './helpers/test-hub.js';
+
+let hub: TestHub;
+beforeAll(async () => {
+  hub = await createTestHub();
+});
+afterAll(async () => {
+  await hub?.close();
+});
+
+async function referral(): Promise<string> {
+  const response = await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer());
+  expect(response.status).toBe(201);
+  return response.body.id;
+}
+
+const receipt = (referralId: string): Command => ({
+  type: 'action',
+  referralId,
+  action: { action: 'receipt' },
+});
+
+function path(extra: Partial<CommandPathDeps> = {}) {
+  const batches: { written: number; commands: number }[] = [];
+  const commands = new CommandPath({
+    db: hub.db,
+    directory: hub.directory,
+    policy: hub.policy,
+    clock: () => new Date(),
+    maxInFlight: 1,
+    onBatch: (written, held) => batches.push({ written, commands: held }),
+    ...extra,
+  });
+  return { commands, batches };
+}
+
+/** Lets the command path finish the batch it just answered (its bookkeeping runs after the answers). */
+const settled = () => new Promise((resolve) => setImmediate(resolve));
+
+const outcome = (r: PromiseSettledResult<{ status: string }>) =>
+  r.status === 'fulfilled' ? r.value.status : (r.reason as { code: string }).code;
+
+describe('a batch of commands decided and written together', () => {
+  it('gives each command its own answer: applied, refused, duplicate, and the second of two on one referral', async () => {
+    const [a, b, c, x] = [await referral(), await referral(), await referral(), await referral()];
+    const { commands, batches } = path();
+    const police = (await hub.directory.get('pol-a'))!;
+    const enf = (await hub.directory.get('enf-a'))!;
+    const seen = randomUUID();
+    const dedup = { via: 'amqp' as const, messageId: seen, sender: 'pol-a', type: 'command.action' };
+    expect((await commands.execute(police, receipt(x), { messageId: seen }, dedup)).status).toBe('applied');
+    await settled();
+    // Something in flight, so that the next five queue up and go as one batch.
+    const blocker = commands.execute(enf, {
+      type: 'brief',
+      briefing: { recipients: ['coord'], subject: '通报', body: '内容' },
+    });
+    const results = await Promise.allSettled([
+      commands.execute(police, receipt(a)),
+      commands.execute(police, { type: 'action', referralId: b, action: { action: 'file' } }),
+      commands.execute(police, receipt(x), { messageId: seen }, dedup),
+      commands.execute(police, receipt(c)),
+      commands.execute(police, receipt(c)),
+    ]);
+    await blocker;
+    expect(results.map(outcome)).toEqual([
+      'applied',
+      'TRANSITION_NOT_ALLOWED',
+      'duplicate',
+      'applied',
+      'TRANSITION_NOT_ALLOWED',
+    ]);
+    expect(batches.at(-1)).toEqual({ written: 2, commands: 5 });
+    for (const [id, expected] of [
+      [a, ['submitted', 'receipted']],
+      [b, ['submitted']],
+      [c, ['submitted', 'receipted']],
+      [x, ['submitted', 'receipted']],
+    ] as const) {
+      expect(
+        (await ledgerEvents(hub.db, id)).map((e) => e.event),
+        id,
+      ).toEqual(expected);
+    }
+  });
+
+  it('decides again only the command that lost a race with another process; the rest of the batch stands', async () => {
+    const [d, e] = [await referral(), await referral()];
+    const police = (await hub.directory.get('pol-a'))!;
+    const other = path();
+    let writes = 0;
+    // Between our decision on d and our write, another gateway receipts d (our second batch: the first
+    // is the blocker's).
+    const ours = path({
+      beforeWrite: async () => {
+        if (++writes === 2) await other.commands.execute(police, receipt(d));
+      },
+    });
+    await settled();
+    const blocker = ours.commands.execute(police, {
+      type: 'action',
+      referralId: e,
+      action: { action: 'brief', recipients: ['coord'], subject: '通报', body: '先行' },
+    });
+    const results = await Promise.allSettled([
+      ours.commands.execute(police, receipt(d)),
+      ours.commands.execute(police, receipt(e)),
+    ]);
+    await blocker;
+    expect(results.map(outcome)).toEqual(['TRANSITION_NOT_ALLOWED', 'applied']);
+    expect((await ledgerEvents(hub.db, d)).map((x) => x.event)).toEqual(['submitted', 'receipted']);
+    expect((await ledgerEvents(hub.db, e)).map((x) => x.event)).toEqual([
+      'submitted',
+      'briefed',
+      'receipted',
+    ]);
+    // The batch that lost the race on d wrote e's receipt; d was decided again alone and refused.
+    expect(writes).toBeGreaterThanOrEqual(2);
+    expect(ours.batches).toEqual([
+      { written: 1, commands: 1 },
+      { written: 1, commands: 2 },
+    ]);
+    expect(other.batches).toEqual([{ written: 1, commands: 1 }]);
+  });
+});

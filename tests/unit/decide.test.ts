@@ -1,0 +1,218 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { type ActionCommand, ActionCommandSchema } from '../../schemas/actions.js';
+import { HolidayYearSchema } from '../../schemas/calendar.js';
+import { decide } from '../../schemas/decide.js';
+import type { DecisionContext } from '../../schemas/decision-context.js';
+import { PARTY_ROLES, type PartyRole, permit, STATES, TRANSITIONS } from '../../schemas/lifecycle.js';
+import { directoryView } from '../../schemas/parties.js';
+import { policyView } from '../../schemas/policy.js';
+import { REFERRAL_KINDS, type ReferralKind } from '../../schemas/referral.js';
+import { codesOf, type Parties, type Referral } from '../../schemas/referral-state.js';
+import { scopeOf } from '../../schemas/visibility.js';
+import { TEST_AGENCIES } from '../helpers/fixtures.js';
+
+const calendarDir = new URL('../../schemas/calendar/', import.meta.url);
+const years = readdirSync(calendarDir)
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => HolidayYearSchema.parse(JSON.parse(readFileSync(new URL(f, calendarDir), 'utf8'))));
+const directory = directoryView(TEST_AGENCIES);
+const ctx: DecisionContext = {
+  now: new Date('2026-06-10T02:00:00Z'),
+  directory,
+  policy: policyView(years, [], new Set()),
+  scopeOf: (actor) => scopeOf(TEST_AGENCIES, actor),
+  newId: () => randomUUID(),
+  sha256: (text) => createHash('sha256').update(text).digest('hex'),
+};
+
+const PARTIES: Record<ReferralKind, Parties> = {
+  criminal_transfer: { sender: 'enf-a', recipient: 'pol-a', procuratorate: 'proc', copies: ['just'] },
+  reverse_transfer: { sender: 'pol-a', recipient: 'enf-a', procuratorate: null, copies: ['just'] },
+  duty_clue: { sender: 'enf-a', recipient: 'sup', procuratorate: null, copies: [] },
+};
+
+const BODIES: Record<string, (kind: ReferralKind) => unknown> = {
+  withdraw: () => ({ action: 'withdraw', reason: '撤回' }),
+  receipt: () => ({ action: 'receipt' }),
+  request_supplement: () => ({ action: 'request_supplement', items: ['现场照片'] }),
+  supplement: () => ({
+    action: 'supplement',
+    documents: [{ type: 'other', title: '现场照片', sha256: 'c'.repeat(64) }],
+  }),
+  forward: (kind) => ({ action: 'forward', to: kind === 'duty_clue' ? 'proc' : 'pol-b', reason: '管辖' }),
+  file: () => ({ action: 'file' }),
+  decline: () => ({ action: 'decline', reasonCode: 'no_crime_facts', reasons: '无犯罪事实' }),
+  hand_over_goods: () => ({ action: 'hand_over_goods', items: [{ description: '白酒' }] }),
+  request_reconsideration: () => ({ action: 'request_reconsideration', reasons: '理由' }),
+  uphold_decline: () => ({ action: 'uphold_decline', reasons: '维持' }),
+  request_supervision: () => ({ action: 'request_supervision', reasons: '请求' }),
+  demand_reasons: () => ({ action: 'demand_reasons' }),
+  give_reasons: () => ({ action: 'give_reasons', reasons: '理由' }),
+  close_supervision: () => ({ action: 'close_supervision', reasons: '成立' }),
+  order_filing: () => ({ action: 'order_filing', reasons: '不成立' }),
+  report_progress: () => ({ action: 'report_progress', stage: 'arrested' }),
+  report_handling: () => ({ action: 'report_handling', outcome: 'penalty', amountYuan: 100 }),
+  accept: () => ({ action: 'accept' }),
+  close: () => ({ action: 'close' }),
+  brief: () => ({ action: 'brief', recipients: ['coord'], subject: '通报', body: '内容' }),
+};
+
+function referralIn(kind: ReferralKind, state: Referral['state']): Referral {
+  const parties = PARTIES[kind];
+  return {
+    id: randomUUID(),
+    kind,
+    state,
+    version: 3,
+    parties,
+    participants: [parties.sender, parties.recipient, parties.procuratorate, ...parties.copies].filter(
+      (c): c is string => c !== null,
+    ),
+    region: '110101',
+    late: false,
+    head: { seq: 3, hash: 'a'.repeat(64) },
+    milestones: {},
+    facts: {},
+    submission: {},
+    approvedAt: null,
+    createdAt: ctx.now.toISOString(),
+    updatedAt: ctx.now.toISOString(),
+  };
+}
+
+const holder = (kind: ReferralKind, role: PartyRole) => codesOf(PARTIES[kind], role)[0];
+
+describe('the decision', () => {
+  it('takes every transition for its actor: the step moves the state, appends one event, opens its duties', () => {
+    let walked = 0;
+    for (const t of TRANSITIONS.filter((t) => t.from !== null)) {
+      const actor = holder(t.kind, t.actor);
+      if (!actor) continue;
+      const referral = referralIn(t.kind, t.from!);
+      const action = ActionCommandSchema.parse(BODIES[t.action]!(t.kind)) as ActionCommand;
+      const decision = decide(
+        ctx,
+        directory.get(actor)!,
+        { referral, duties: [] },
+        { type: 'action', referralId: referral.id, action },
+        {},
+      );
+      expect(decision.ok, `${t.kind} ${t.from} ${t.action} by ${t.actor}`).toBe(true);
+      if (!decision.ok || decision.step.kind !== 'referral') continue;
+      const step = decision.step;
+      expect(step.after.state).toBe(t.to);
+      expect(step.after.version).toBe(referral.version + 1);
+      expect(step.events.map((e) => [e.seq, e.event, e.prevHash])).toEqual([
+        [4, t.event, referral.head.hash],
+      ]);
+      expect(step.after.head).toEqual({ seq: 4, hash: step.events[0]!.hash });
+      expect(step.opens.map((d) => d.ruleId)).toEqual(t.opens);
+      const told = step.outgoing.filter((m) => m.type.startsWith('referral.')).map((m) => m.recipient);
+      expect(told).not.toContain(actor);
+      expect(new Set(told).size).toBe(told.length);
+      walked++;
+    }
+    expect(walked).toBeGreaterThan(TRANSITIONS.length / 2);
+  });
+
+  it('refuses every other (kind, state, action, role) with the code the table gives', () => {
+    let refused = 0;
+    for (const kind of REFERRAL_KINDS) {
+      for (const state of STATES) {
+        for (const role of PARTY_ROLES) {
+          const actor = holder(kind, role);
+          if (!actor) continue;
+          for (const name of Object.keys(BODIES)) {
+            const allowed = permit(kind, state, name as never, [role]);
+            if (allowed.ok) continue;
+            const referral = referralIn(kind, state);
+            const action = ActionCommandSchema.parse(BODIES[name]!(kind)) as ActionCommand;
+            const decision = decide(
+              ctx,
+              directory.get(actor)!,
+              { referral, duties: [] },
+              { type: 'action', referralId: referral.id, action },
+              {},
+            );
+            expect(decision.ok, `${kind} ${state} ${name} by ${role}`).toBe(false);
+            if (!decision.ok) expect(decision.error.code).toBe(allowed.code);
+            refused++;
+          }
+        }
+      }
+    }
+    expect(refused).toBeGreaterThan(1000);
+  });
+
+  it('tells a non-party that may not see the referral nothing, and one that may see it that it may not act', () => {
+    const referral = referralIn('criminal_transfer', 'submitted');
+    const action = { action: 'receipt' } as ActionCommand;
+    const as = (code: string) =>
+      decide(
+        ctx,
+        directory.get(code)!,
+        { referral, duties: [] },
+        { type: 'action', referralId: referral.id, action },
+        {},
+      );
+    const stranger = as('sup');
+    const coordinator = as('coord');
+    expect(stranger.ok || stranger.error.code).toBe('REFERRAL_NOT_FOUND');
+    expect(coordinator.ok || coordinator.error.code).toBe('ACTOR_NOT_PERMITTED');
+  });
+
+  it('lets only the kinds of agency the party rules name submit, to a recipient of the right kind', () => {
+    const submission = {
+      kind: 'duty_clue' as const,
+      recipient: 'sup',
+      caseSummary: { title: '线索', facts: '事实' },
+      suspectedConduct: 'dereliction' as const,
+      officials: [{ name: '赵某' }],
+      documents: [],
+    };
+    const submit = (as: string, recipient = 'sup') =>
+      decide(
+        ctx,
+        directory.get(as)!,
+        { referral: null, duties: [] },
+        { type: 'submit', submission: { ...submission, recipient } },
+        {},
+      );
+    const made = submit('enf-a');
+    expect(made.ok && made.step.kind === 'referral' && made.step.after.parties).toEqual({
+      sender: 'enf-a',
+      recipient: 'sup',
+      procuratorate: null,
+      copies: [],
+    });
+    const unknown = submit('enf-a', 'nobody');
+    expect(unknown.ok || [unknown.error.code, unknown.error.message]).toEqual([
+      'RECIPIENT_INVALID',
+      'no such agency: nobody',
+    ]);
+    const wrongKind = submit('enf-a', 'pol-a');
+    expect(wrongKind.ok || wrongKind.error.code).toBe('RECIPIENT_INVALID');
+    const transfer = decide(
+      ctx,
+      directory.get('pol-a')!,
+      { referral: null, duties: [] },
+      {
+        type: 'submit',
+        submission: {
+          kind: 'criminal_transfer',
+          recipient: 'pol-b',
+          caseSummary: { title: 't', facts: 'f' },
+          suspectedOffence: 'o',
+          documents: [],
+          caseTeam: [],
+          approvedAt: ctx.now.toISOString(),
+          priorPenalties: [],
+        },
+      },
+      {},
+    );
+    expect(transfer.ok || transfer.error.code).toBe('ACTOR_NOT_PERMITTED');
+  });
+});
