@@ -49,6 +49,8 @@ export class DeadlineWatcher {
         failures++;
         this.log.warn({ err: (error as Error).message, failures }, 'deadline tick failed');
       }
+      // Stopped while ticking: a sleep begun now would outlast the stop.
+      if (!this.running) return;
       await new Promise<void>((resolve) => {
         this.wake = resolve;
         this.timer = setTimeout(resolve, failures ? backoffMs(failures) : this.pollMs);

@@ -124,6 +124,8 @@ export class IntegrityWatch {
         failures++;
         this.log.warn({ err: (error as Error).message, failures }, 'integrity watch failed; backing off');
       }
+      // Stopped while working: a sleep registered after stop() woke the others would outlast it.
+      if (!this.running) return;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, failures ? backoffMs(failures) : everyMs);
         this.wake.push(() => {
