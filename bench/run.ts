@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { runCompare } from './compare.js';
+import { runFilesBench } from './files.js';
 import { runScaleBench } from './scale.js';
 import { runThroughput } from './throughput.js';
 
@@ -7,8 +8,9 @@ import { runThroughput } from './throughput.js';
  * `npm run bench -- --mode delivery|round-trip [--duration 15] [--warmup 3] [--c 32] [--rate n]`: the
  * referral pipeline under load (see bench/throughput.ts). `npm run bench -- --compare [--runs 3]`: the
  * reference pipeline and the delivery mode alternately, with medians and ratios. `npm run bench -- --mode
- * scale [--referrals 1000000]`: backlog and statistics over a seeded million referrals. Prints one JSON line
- * and writes it to bench-results/.
+ * scale [--referrals 1000000]`: backlog and statistics over a seeded million referrals. `npm run bench --
+ * --mode files [--small 200] [--c 4]`: case-file upload and download rates beside cat and COPY (bench/files.ts).
+ * Prints one JSON line and writes it to bench-results/.
  */
 const argv = process.argv.slice(2);
 const arg = (name: string, fallback: number) => {
@@ -31,13 +33,15 @@ async function run(): Promise<Record<string, unknown>> {
   switch (mode) {
     case 'scale':
       return runScaleBench(argv);
+    case 'files':
+      return runFilesBench(argv);
     case 'compare':
       return runCompare({ runs: arg('runs', 3), ...load });
     case 'delivery':
     case 'round-trip':
       return runThroughput({ mode, ...load });
     default:
-      throw new Error(`unknown mode ${mode}: delivery, round-trip, scale, or --compare`);
+      throw new Error(`unknown mode ${mode}: delivery, round-trip, scale, files, or --compare`);
   }
 }
 

@@ -13,6 +13,8 @@ import {
 } from '../db/agencies.js';
 import { createDb, ensureDatabase, migrateToLatest } from '../db/connection.js';
 import { AgencyDirectory } from '../db/directory.js';
+import { verifyStoredFiles } from '../db/file-verify.js';
+import { createPgFileStore } from '../db/pg-file-store.js';
 import { loadRegion } from '../db/region-file.js';
 import { RegionPolicy } from '../db/region-policy.js';
 import { listOverrides, loadCalendarYear, setOverride } from '../db/region-settings.js';
@@ -30,6 +32,7 @@ import { listDeadLetters, replayDeadLetters } from '../workers/dlq.js';
 import { agencyGrant, firstUrl, provisionAmqpUser, vhostOf } from '../workers/provision.js';
 import { composeHub, type Hub } from './compose.js';
 import { writeKeyPair } from './keygen.js';
+import { progressBar } from './progress-bar.js';
 import { printSeeded, seedDemoIfEmpty } from './seed.js';
 
 const program = new Command('hub').description('referral hub (两法衔接) operations');
@@ -271,6 +274,47 @@ report
         : `report ${id} does NOT match: figures ${check.figuresMatch ? 'match' : 'differ'}, heads digest ${check.headsDigestMatches ? 'matches' : 'differs'}, broken chains: ${check.brokenChains.join(', ') || 'none'}`,
     );
     process.exitCode = check.matches ? 0 : 1;
+  });
+
+const files = program.command('files').description('stored case files');
+files
+  .command('verify')
+  .description('re-hash every stored file and list those that no longer match (exit 1 if any)')
+  .action(async () => {
+    const config = loadConfigOrExit();
+    const started = Date.now();
+    const bar = progressBar();
+    const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+    const report = await withDb(async (db) => {
+      const store = createPgFileStore({
+        db,
+        databaseUrl: config.DATABASE_URL,
+        uploadSlots: 1,
+        downloadConnections: 1,
+      });
+      try {
+        return await verifyStoredFiles(db, store, (p) =>
+          bar.update(
+            p.bytes,
+            p.totalBytes,
+            `${p.files}/${p.totalFiles} files, ${mib(p.bytes)}/${mib(p.totalBytes)} MiB`,
+          ),
+        );
+      } finally {
+        await store.close();
+      }
+    });
+    bar.finish();
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    console.log(`verified ${report.files} files (${mib(report.bytes)} MiB) in ${seconds} s`);
+    if (report.broken.length === 0) return console.log('every file matches its SHA-256');
+    console.log(`${report.broken.length} file(s) no longer match:`);
+    for (const b of report.broken) {
+      console.log(
+        `  ${b.sha256}  stored ${b.size} bytes; read ${b.actualSize} bytes hashing to ${b.actualSha256}`,
+      );
+    }
+    process.exitCode = 1;
   });
 
 const key = program.command('key').description('agency API keys');

@@ -214,11 +214,46 @@ export interface ReferralReadsTable {
   what: string;
 }
 
+/** int8 columns come back as strings (pg's safe default). */
+type Int8 = ColumnType<string, number | string, never>;
+
+export interface FilesTable {
+  sha256: string;
+  size: Int8;
+  media_type: string;
+  blob_id: Int8;
+  chunk_size: number;
+  uploaded_by: string;
+  created_at: Generated<Date>;
+}
+
+export interface FileChunksTable {
+  blob_id: Int8;
+  n: number;
+  data: Buffer;
+}
+
+export interface FileUploadsTable {
+  sha256: string;
+  agency_code: string;
+  uploaded_at: Generated<Date>;
+}
+
+export interface ReferralFilesTable {
+  referral_id: string;
+  sha256: string;
+  linked_at: Generated<Date>;
+}
+
 export interface Database {
   deliveries: DeliveriesTable;
   integrity_breaks: IntegrityBreaksTable;
   integrity_cursors: IntegrityCursorsTable;
   command_failures: CommandFailuresTable;
+  files: FilesTable;
+  file_chunks: FileChunksTable;
+  file_uploads: FileUploadsTable;
+  referral_files: ReferralFilesTable;
   referral_reads: ReferralReadsTable;
   penalty_cases: PenaltyCasesTable;
   reports: ReportsTable;

@@ -5,6 +5,8 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { CommandPath } from '../db/command-path.js';
 import type { Db } from '../db/connection.js';
 import type { AgencyDirectory, DirectoryAgency } from '../db/directory.js';
+import type { FileStore } from '../db/file-store.js';
+import { createPgFileStore } from '../db/pg-file-store.js';
 import { RegionPolicy } from '../db/region-policy.js';
 import { createCommandPath } from '../runtime/commands.js';
 import type { Logger } from '../runtime/logger.js';
@@ -15,6 +17,7 @@ import { registerErrorHandling } from './errors.js';
 import { agencyRoutes } from './routes/agencies.js';
 import { briefingRoutes } from './routes/briefings.js';
 import { coordinationRoutes } from './routes/coordination.js';
+import { fileRoutes } from './routes/files.js';
 import { inboxRoutes } from './routes/inbox.js';
 import { opsRoutes } from './routes/ops.js';
 import { referralRoutes } from './routes/referrals.js';
@@ -32,19 +35,31 @@ export type GatewayDeps = {
   log: Logger;
   clock: () => Date;
   authenticate: Authenticate;
+  /** Where case files live (PostgreSQL unless another store is given). */
+  files: FileStore;
   brokerReady?: () => Promise<boolean>;
 };
 
-export type AppOptions = Omit<GatewayDeps, 'authenticate' | 'clock' | 'policy' | 'commands'> & {
+export type AppOptions = Omit<GatewayDeps, 'authenticate' | 'clock' | 'policy' | 'commands' | 'files'> & {
   clock?: () => Date;
   policy?: RegionPolicy;
   commands?: CommandPath;
+  files?: FileStore;
 };
 
 /** Builds the gateway without listening, so that tests inject requests and run many apps side by side. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const clock = options.clock ?? (() => new Date());
   const policy = options.policy ?? new RegionPolicy(options.db);
+  // The PostgreSQL file store has pools of its own for file traffic, closed with the app.
+  const ownStore = options.files
+    ? undefined
+    : createPgFileStore({
+        db: options.db,
+        databaseUrl: options.config.DATABASE_URL,
+        uploadSlots: options.config.FILE_UPLOAD_SLOTS,
+        downloadConnections: options.config.FILE_DOWNLOAD_CONNECTIONS,
+      });
   const deps: GatewayDeps = {
     ...options,
     clock,
@@ -63,6 +78,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         },
       }),
     authenticate: createAuthenticator(options.db, options.directory, options.config.RATE_LIMIT_PER_SECOND),
+    files: options.files ?? ownStore!,
   };
   const app = Fastify({
     loggerInstance: options.log as FastifyBaseLogger,
@@ -76,6 +92,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  if (ownStore) app.addHook('onClose', async () => ownStore.close());
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
@@ -105,6 +122,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(agencyRoutes(deps));
   await app.register(briefingRoutes(deps));
   await app.register(coordinationRoutes(deps));
+  await app.register(fileRoutes(deps));
   app.get('/dashboard', { schema: { hide: true } }, async (_request, reply) => {
     reply.header('content-type', 'text/html; charset=utf-8');
     return DASHBOARD_HTML;

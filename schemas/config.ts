@@ -66,6 +66,29 @@ export const ConfigSchema = z.object({
    * Docker's 10 s stop grace period, so the graceful path gets its chance before a SIGKILL.
    */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(8000),
+  /** Largest file one upload may carry (issue 13: 200 MB). */
+  FILE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(200 * 1024 * 1024),
+  /** The files of one referral together (issue 13: 1 GB); checked when they are attached. */
+  REFERRAL_FILES_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(1024 * 1024 * 1024),
+  /** How many files one referral may carry; checked when they are attached. */
+  REFERRAL_FILES_MAX_COUNT: z.coerce.number().int().min(1).max(100_000).default(500),
+  /** An upload that sends nothing for this long is refused (408) and nothing of it is stored. */
+  FILE_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  /**
+   * Uploads in progress at once per gateway; each holds a PostgreSQL connection of its own (outside
+   * DB_POOL_SIZE) until its last byte is stored, so the command path never waits behind a slow upload.
+   */
+  FILE_UPLOAD_SLOTS: z.coerce.number().int().min(1).max(100).default(4),
+  /** PostgreSQL connections per gateway that downloads share, one short statement per chunk. */
+  FILE_DOWNLOAD_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(4),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;

@@ -32,7 +32,36 @@ export const ERRORS = {
     status: 422,
     message: 'the database refused a value in the request; it will not be accepted on a retry either',
   },
+  FILE_NOT_FOUND: { status: 404, message: 'no such file on this referral' },
+  UPLOAD_TIMED_OUT: {
+    status: 408,
+    message: 'the upload stalled longer than the idle timeout; nothing was stored, send it again',
+  },
+  UPLOAD_INCOMPLETE: {
+    status: 400,
+    message: 'the upload ended before its declared length (or the connection closed); nothing was stored',
+  },
+  FILE_EMPTY: { status: 400, message: 'the file is empty (zero bytes); nothing was stored' },
+  FILE_HASH_MISMATCH: {
+    status: 422,
+    message: 'the bytes received do not have the SHA-256 declared in X-Content-SHA256; nothing was stored',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'the request body is too large' },
+  FILE_TOO_LARGE: { status: 413, message: 'the file is larger than one file may be; nothing was stored' },
+  REFERRAL_FILES_TOO_LARGE: {
+    status: 413,
+    message: "the referral's files together would be larger than one referral may carry",
+  },
+  REFERRAL_FILES_TOO_MANY: {
+    status: 413,
+    message: 'the referral would carry more files than one referral may',
+  },
+  FILE_TYPE_REFUSED: {
+    status: 415,
+    message:
+      'this kind of file is not accepted (PDF, OFD, JPEG, PNG, TIFF, plain text, CSV, XLSX and DOCX are)',
+  },
+  RANGE_NOT_SATISFIABLE: { status: 416, message: 'the requested byte range is outside the file' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'the request body must be application/json' },
   RATE_LIMITED: { status: 429, message: 'too many requests for this API key; retry after the time given' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'a backing service is unavailable; retry later' },

@@ -6,6 +6,7 @@ import * as coordination from './0004-coordination.js';
 import * as backlogIndexes from './0005-backlog-indexes.js';
 import * as readAudit from './0006-read-audit.js';
 import * as oneWriter from './0007-one-writer.js';
+import * as files from './0008-files.js';
 import * as law from './0009-law.js';
 
 /** An ordered record, not a folder scan: a migration is added here by hand. */
@@ -17,5 +18,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0005-backlog-indexes': backlogIndexes,
   '0006-read-audit': readAudit,
   '0007-one-writer': oneWriter,
+  '0008-files': files,
   '0009-law': law,
 };

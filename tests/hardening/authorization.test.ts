@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { linkFiles } from '../../db/files.js';
 import { deliveryRecord } from '../../db/outbox.js';
+import { fileDownloadPath } from '../../schemas/files.js';
 import { criminalTransfer, TEST_AGENCIES } from '../helpers/fixtures.js';
 import { createTestHub, type TestHub } from '../helpers/test-hub.js';
 
@@ -52,6 +54,7 @@ type Row = {
 let hub: TestHub;
 let referral = '';
 let messageForPolice = '';
+let fileHash = '';
 
 async function freshReferral() {
   return (await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer())).body.id as string;
@@ -148,6 +151,21 @@ const ROWS: Row[] = [
       }),
     expect: { 'enf-a': 201, 'enf-b': 201, null: 401, otherwise: 403 },
   },
+  {
+    name: 'POST /v1/files',
+    call: (as) =>
+      hub
+        .request(as, 'POST', '/v1/files', Buffer.from(`%PDF-1.7\n${as}`), {
+          'content-type': 'application/pdf',
+        })
+        .then((r) => r.status),
+    expect: { null: 401, otherwise: 201 },
+  },
+  {
+    name: 'GET /v1/referrals/:id/files/:sha256',
+    call: (as) => status(as, 'GET', fileDownloadPath(referral, fileHash)),
+    expect: { 'enf-a': 200, 'pol-a': 200, proc: 200, just: 200, coord: 200, null: 401, otherwise: 404 },
+  },
   { name: 'GET /healthz', call: (as) => status(as, 'GET', '/healthz'), expect: { otherwise: 200 } },
   { name: 'GET /docs/json', call: (as) => status(as, 'GET', '/docs/json'), expect: { otherwise: 200 } },
 ];
@@ -157,6 +175,11 @@ beforeAll(async () => {
   referral = await freshReferral();
   const record = await deliveryRecord(hub.db, { referralId: referral });
   messageForPolice = record.find((d) => d.recipient === 'pol-a')!.messageId;
+  const uploaded = await hub.request('enf-a', 'POST', '/v1/files', Buffer.from('%PDF-1.7\nmatrix'), {
+    'content-type': 'application/pdf',
+  });
+  fileHash = uploaded.body.sha256;
+  await linkFiles(hub.db, referral, [fileHash]);
 });
 afterAll(async () => {
   await hub?.close();
