@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sha256Hex } from '../crypto/ledger-hash.js';
 import type { Command, CommandMeta } from '../schemas/commands.js';
 import { referralIdOf } from '../schemas/commands.js';
+import { UNMET_STATUSES } from '../schemas/deadlines.js';
 import { decide } from '../schemas/decide.js';
 import type { Actor, DecisionContext, Loaded } from '../schemas/decision-context.js';
 import { HubError } from '../schemas/errors.js';
@@ -273,7 +274,15 @@ function dutiesAfter(duties: readonly Duty[], step: Step): Duty[] {
   const changed = new Map(step.changes.map((c) => [c.id, c]));
   const kept = duties.map((d) => {
     const c = changed.get(d.id);
-    return c ? { ...d, status: c.status } : d;
+    return c
+      ? {
+          ...d,
+          status: c.status,
+          dueAt: c.dueAt ?? d.dueAt,
+          warnAt: c.warnAt ?? d.warnAt,
+          amount: c.amount ?? d.amount,
+        }
+      : d;
   });
-  return [...kept, ...step.opens].filter((d) => ['open', 'warned', 'overdue', 'lapsed'].includes(d.status));
+  return [...kept, ...step.opens].filter((d) => (UNMET_STATUSES as readonly string[]).includes(d.status));
 }

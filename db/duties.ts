@@ -19,7 +19,7 @@ export const DUTY_INPUTS = {
   changed: {
     name: 'in_duty_changes',
     columns: `id uuid, referral_id uuid, status text, closed_at timestamptz, closed_seq int,
-      warned_at timestamptz, overdue_at timestamptz`,
+      warned_at timestamptz, overdue_at timestamptz, due_at timestamptz, warn_at timestamptz, amount int`,
   },
 } as const;
 
@@ -36,7 +36,8 @@ export const DUTY_WRITES = `
   changed_duties AS (
     UPDATE duties t SET status = c.status, closed_at = coalesce(c.closed_at, t.closed_at),
       closed_seq = coalesce(c.closed_seq, t.closed_seq), warned_at = coalesce(c.warned_at, t.warned_at),
-      overdue_at = coalesce(c.overdue_at, t.overdue_at)
+      overdue_at = coalesce(c.overdue_at, t.overdue_at), due_at = coalesce(c.due_at, t.due_at),
+      warn_at = coalesce(c.warn_at, t.warn_at), amount = coalesce(c.amount, t.amount)
     FROM in_duty_changes c
     WHERE t.id = c.id AND c.referral_id IN (SELECT id FROM referral_guards)
     RETURNING t.id
@@ -74,6 +75,9 @@ export function changedRow(referralId: string, c: DutyChange) {
     closed_seq: c.closedSeq ?? null,
     warned_at: c.warnedAt ?? null,
     overdue_at: c.overdueAt ?? null,
+    due_at: c.dueAt ?? null,
+    warn_at: c.warnAt ?? null,
+    amount: c.amount ?? null,
   };
 }
 

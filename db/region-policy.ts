@@ -47,7 +47,10 @@ export class RegionPolicy {
     const [overrides, years, settings] = await Promise.all([
       this.db.selectFrom('deadline_overrides').selectAll().execute(),
       this.db.selectFrom('holiday_calendars').select('data').execute(),
-      this.db.selectFrom('region_settings').select(['region', 'justice_copy', 'restart_review_on_supplement']).execute(),
+      this.db
+        .selectFrom('region_settings')
+        .select(['region', 'justice_copy', 'restart_review_on_supplement'])
+        .execute(),
     ]);
     const rows: RuleOverrideRow[] = overrides.map((o) => ({
       region: o.region,

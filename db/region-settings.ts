@@ -35,3 +35,22 @@ export async function loadCalendarYear(db: Db, year: HolidayYear): Promise<void>
     .onConflict((oc) => oc.column('year').doUpdateSet({ data: JSON.stringify(year), loaded_at: new Date() }))
     .execute();
 }
+
+/** A region's settings (the ones the CLI and tests set; a region file sets them all). */
+export async function setRegionSettings(
+  db: Db,
+  region: string,
+  settings: { justiceCopy?: boolean; restartReviewOnSupplement?: boolean },
+): Promise<void> {
+  const values = {
+    ...(settings.justiceCopy === undefined ? {} : { justice_copy: settings.justiceCopy }),
+    ...(settings.restartReviewOnSupplement === undefined
+      ? {}
+      : { restart_review_on_supplement: settings.restartReviewOnSupplement }),
+  };
+  await db
+    .insertInto('region_settings')
+    .values({ region, justice_copy: false, ...values })
+    .onConflict((oc) => oc.column('region').doUpdateSet({ ...values, updated_at: new Date() }))
+    .execute();
+}

@@ -106,7 +106,7 @@ export async function writeSteps(db: Db, steps: readonly StepToWrite[]): Promise
     jsonRows(messages),
     jsonRows(briefings),
   ];
-  const rows = await prepared<{ id: string }>(db, 'hub_write_steps_v1', WRITE_STEPS, values);
+  const rows = await prepared<{ id: string }>(db, 'hub_write_steps_v2', WRITE_STEPS, values);
   return new Set(rows.map((r) => r.id));
 }
 
@@ -120,6 +120,9 @@ function changedDuty(duty: Duty, change: DutyChange): Duty {
     status: change.status,
     closedAt: change.closedAt ?? duty.closedAt,
     closedSeq: change.closedSeq ?? duty.closedSeq,
+    dueAt: change.dueAt ?? duty.dueAt,
+    warnAt: change.warnAt ?? duty.warnAt,
+    amount: change.amount ?? duty.amount,
   };
 }
 

@@ -12,6 +12,7 @@ import { createCommandPath } from '../runtime/commands.js';
 import type { Logger } from '../runtime/logger.js';
 import type { HubMetrics } from '../runtime/metrics.js';
 import type { Config } from '../schemas/config.js';
+import { LABELS } from '../schemas/labels.js';
 import { type Authenticate, createAuthenticator } from './auth.js';
 import { registerErrorHandling } from './errors.js';
 import { agencyRoutes } from './routes/agencies.js';
@@ -22,7 +23,11 @@ import { inboxRoutes } from './routes/inbox.js';
 import { opsRoutes } from './routes/ops.js';
 import { referralRoutes } from './routes/referrals.js';
 
-const DASHBOARD_HTML = readFileSync(new URL('./pages/dashboard.html', import.meta.url), 'utf8');
+const DASHBOARD_HTML = readFileSync(new URL('./pages/dashboard.html', import.meta.url), 'utf8').replace(
+  '/*LABELS*/{}',
+  // `<` escaped so that no label can close the script element.
+  JSON.stringify(LABELS).replaceAll('<', '\\u003c'),
+);
 
 export type GatewayDeps = {
   config: Config;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { type Calendar, DURATION_UNITS, type DurationUnit, dueAt } from './calendar.js';
 import type { AgencyKind } from './agency.js';
+import { type Calendar, DURATION_UNITS, type DurationUnit, dueAt } from './calendar.js';
 import { type PartyRole, TRANSITIONS } from './lifecycle.js';
 import type { ReferralKind } from './referral.js';
 
@@ -103,7 +103,15 @@ export const RuleOverrideSchema = z.strictObject({
 export type RuleOverride = z.infer<typeof RuleOverrideSchema>;
 
 /** `superseded`: a period started again (a region that restarts the review on a supplement). */
-export const DUTY_STATUSES = ['open', 'warned', 'overdue', 'met', 'met_late', 'lapsed', 'superseded'] as const;
+export const DUTY_STATUSES = [
+  'open',
+  'warned',
+  'overdue',
+  'met',
+  'met_late',
+  'lapsed',
+  'superseded',
+] as const;
 export type DutyStatus = (typeof DUTY_STATUSES)[number];
 /** Statuses of a duty that an event can still fulfil (a lapsed window used late is met_late). */
 export const UNMET_STATUSES = [

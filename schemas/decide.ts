@@ -184,11 +184,15 @@ function requireOverdue(
     (d) => rules.includes(d.ruleId) && !d.window && Date.parse(d.dueAt) < now && d.closedAt === null,
   );
   if (!overdue) {
-    throw new HubError('TRANSITION_NOT_ALLOWED', `${action} is open only once ${rules.join(' or ')} is overdue`, {
-      referralId,
-      action,
-      requires: rules,
-    });
+    throw new HubError(
+      'TRANSITION_NOT_ALLOWED',
+      `${action} is open only once ${rules.join(' or ')} is overdue`,
+      {
+        referralId,
+        action,
+        requires: rules,
+      },
+    );
   }
 }
 
@@ -218,9 +222,13 @@ function notInFuture(ctx: DecisionContext, at: string, path: string): void {
  */
 function extendedReview(ctx: DecisionContext, referral: Referral, loaded: Loaded, days: number) {
   if (referral.facts.economicCrime !== true) {
-    throw new HubError('TRANSITION_NOT_ALLOWED', 'only the review of an economic-crime transfer may be extended', {
-      referralId: referral.id,
-    });
+    throw new HubError(
+      'TRANSITION_NOT_ALLOWED',
+      'only the review of an economic-crime transfer may be extended',
+      {
+        referralId: referral.id,
+      },
+    );
   }
   const duty = loaded.duties.find((d) => d.ruleId === 'filing_decision_due' && d.closedAt === null);
   if (!duty) {
@@ -230,11 +238,10 @@ function extendedReview(ctx: DecisionContext, referral: Referral, loaded: Loaded
     throw new HubError('VALIDATION_FAILED', `the review already runs ${duty.amount} days`, { path: 'days' });
   }
   const rule = ctx.policy.rule(referral.region, duty.ruleId);
-  const scheduled = ctx.policy.schedule(
-    referral.region,
-    duty.ruleId,
-    new Date(duty.startedAt),
-    { ...rule, amount: days, unit: 'calendar_day' },
-  );
+  const scheduled = ctx.policy.schedule(referral.region, duty.ruleId, new Date(duty.startedAt), {
+    ...rule,
+    amount: days,
+    unit: 'calendar_day',
+  });
   return { duty, amount: days, dueAt: scheduled.dueAt, warnAt: scheduled.warnAt };
 }

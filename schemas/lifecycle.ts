@@ -139,10 +139,11 @@ const TRANSFER_OPINION = [
  */
 export const OPEN_ENDED: Partial<Record<ReferralKind, Partial<Record<string, string>>>> = {
   criminal_transfer: {
-    declined: 'the agency may ask reconsideration or supervision within their windows, or handle the case itself',
+    declined:
+      'the agency may ask reconsideration or supervision within their windows, or handle the case itself',
     decline_upheld: 'the agency may ask supervision within its window, or handle the case itself',
     supervision_closed: 'the agency handles the case itself (Decree 310 Art 10); no period',
-    goods_handed_over: "the police investigate; the hub watches no period of the investigation",
+    goods_handed_over: 'the police investigate; the hub watches no period of the investigation',
     administratively_handled: 'the agency closes the case when its handling is done',
     outside_remit: 'the agency sends the case on to the competent organ; no period',
     case_withdrawn: 'the police return the case for handling or close it; no period',

@@ -179,7 +179,12 @@ function told(notify: readonly PartyRole[], parties: Parties, actor: string): Ma
  * The duties the transition's row opens. A rule the same event fulfils (the 24 h from the head's approval
  * to the transfer, Decree 310 Art 5) is opened and closed at once, met or met late.
  */
-function openedDuties(ctx: DecisionContext, input: StepInput, seq: number, ruleIds: readonly string[]): Duty[] {
+function openedDuties(
+  ctx: DecisionContext,
+  input: StepInput,
+  seq: number,
+  ruleIds: readonly string[],
+): Duty[] {
   const now = ctx.now;
   const senderKind = ctx.directory.get(input.parties.sender)?.kind;
   // A rule for some senders only (a procuratorate's opinion, a police return) applies to them.

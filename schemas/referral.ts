@@ -2,7 +2,12 @@ import { z } from 'zod';
 import { AgencyCodeSchema } from './agency.js';
 import { freeText, lineText, optionalFreeText, optionalLineText } from './text.js';
 
-export const REFERRAL_KINDS = ['criminal_transfer', 'reverse_transfer', 'duty_clue', 'transfer_opinion'] as const;
+export const REFERRAL_KINDS = [
+  'criminal_transfer',
+  'reverse_transfer',
+  'duty_clue',
+  'transfer_opinion',
+] as const;
 export const ReferralKindSchema = z.enum(REFERRAL_KINDS);
 export type ReferralKind = z.infer<typeof ReferralKindSchema>;
 

@@ -93,9 +93,11 @@ describe('the duty ledger', () => {
     now = new Date('2026-11-27T17:00:00Z');
     expect(await hub.workers.deadlines.tick()).toMatchObject({ overdue: 1 });
 
-    // supplement_due: 3 calendar days for the agency, opened by the (late) supplement request.
+    // supplement_due: 3 calendar days for the agency, opened by the (late) supplement request; the filing
+    // review keeps running meanwhile (MPS Art 180(2)): the request neither closes nor restarts it.
     await act('pol-a', id, { action: 'request_supplement', items: ['鉴定意见'] });
-    expect(await duty(id, 'filing_decision_due')).toMatchObject({ status: 'met_late' });
+    expect(await duty(id, 'filing_decision_due')).toMatchObject({ status: 'overdue' });
+    expect(await duty(id, 'supplement_request_window')).toMatchObject({ status: 'met_late' });
     const supplement = await duty(id, 'supplement_due');
     expect(supplement).toMatchObject({
       status: 'open',

@@ -2,10 +2,29 @@ import { type Kysely, sql } from 'kysely';
 
 // Frozen in time: the lists as of this migration, copied in.
 const STATES = [
-  'submitted', 'withdrawn', 'receipted', 'supplement_requested', 'forwarded', 'outside_remit', 'filed',
-  'declined', 'goods_handed_over', 'case_withdrawn', 'case_transferred', 'returned_for_handling',
-  'reconsideration_requested', 'decline_upheld', 'supervision_requested', 'reasons_demanded', 'reasons_given',
-  'supervision_closed', 'filing_ordered', 'administratively_handled', 'handled', 'accepted', 'opinion_answered',
+  'submitted',
+  'withdrawn',
+  'receipted',
+  'supplement_requested',
+  'forwarded',
+  'outside_remit',
+  'filed',
+  'declined',
+  'goods_handed_over',
+  'case_withdrawn',
+  'case_transferred',
+  'returned_for_handling',
+  'reconsideration_requested',
+  'decline_upheld',
+  'supervision_requested',
+  'reasons_demanded',
+  'reasons_given',
+  'supervision_closed',
+  'filing_ordered',
+  'administratively_handled',
+  'handled',
+  'accepted',
+  'opinion_answered',
   'closed',
 ];
 const KINDS = ['criminal_transfer', 'reverse_transfer', 'duty_clue', 'transfer_opinion'];

@@ -1,5 +1,6 @@
 import type { BacklogDuty } from '../../db/backlog.js';
 import type { Figures, OnTime, PenaltyRisk, Period } from '../../db/statistics.js';
+import { DECLINE_REASON_LABELS, KIND_LABELS, RULE_LABELS } from '../../schemas/labels.js';
 import { cstDateTime, esc } from './html.js';
 
 export type BriefingPackInput = {
@@ -13,11 +14,11 @@ export type BriefingPackInput = {
   names: Map<string, string>;
 };
 
-const KIND = {
-  criminal_transfer: '涉嫌犯罪案件移送',
-  reverse_transfer: '反向移送',
-  duty_clue: '职务犯罪线索',
-} as Record<string, string>;
+const KIND: Record<string, string> = KIND_LABELS;
+const REASON: Record<string, string> = DECLINE_REASON_LABELS;
+/** A Chinese name with its code beside it, for a reader who knows one or the other. */
+const named = (labels: Record<string, string>, code: string) =>
+  labels[code] ? `${esc(labels[code])} <small>(${esc(code)})</small>` : esc(code);
 
 /** 联席会议通报材料: the figures, the overdue list and the cases each body should explain. Printable. */
 export function renderBriefingPack(input: BriefingPackInput): string {
@@ -40,12 +41,12 @@ export function renderBriefingPack(input: BriefingPackInput): string {
     .join('');
   const reasons =
     Object.entries(input.figures.declineReasons)
-      .map(([r, n]) => `<li>${esc(r)}: ${n}</li>`)
+      .map(([r, n]) => `<li>${named(REASON, r)}: ${n}</li>`)
       .join('') || '<li>—</li>';
   const onTime = input.onTime
     .map(
       (r) =>
-        `<tr><td>${esc(r.rule)}</td><td>${r.met}</td><td>${r.metLate}</td><td>${r.overdue}</td><td>${r.rate === null ? '—' : `${Math.round(r.rate * 100)}%`}</td></tr>`,
+        `<tr><td>${named(RULE_LABELS, r.rule)}</td><td>${r.met}</td><td>${r.metLate}</td><td>${r.overdue}</td><td>${r.rate === null ? '—' : `${Math.round(r.rate * 100)}%`}</td></tr>`,
     )
     .join('');
   const explain = [...byBody.entries()]
