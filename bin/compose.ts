@@ -37,7 +37,7 @@ export async function composeHub(config: Config, options: HubOptions = {}): Prom
   let workers: Workers | undefined;
   const commands = createCommandPath({
     db,
-    limits: { maxBatch: config.COMMAND_BATCH_MAX, maxInFlight: config.COMMAND_BATCHES_IN_FLIGHT },
+    config,
     directory,
     policy,
     clock,

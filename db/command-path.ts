@@ -6,7 +6,7 @@ import { UNMET_STATUSES } from '../schemas/deadlines.js';
 import { decide } from '../schemas/decide.js';
 import type { Actor, DecisionContext, Loaded } from '../schemas/decision-context.js';
 import { HubError } from '../schemas/errors.js';
-import type { Duty } from '../schemas/referral-state.js';
+import type { Duty, LinkedFile, StoredFileRef } from '../schemas/referral-state.js';
 import { type BriefingResult, guardOf, type ReferralResult, type Step } from '../schemas/step.js';
 import type { Db } from './connection.js';
 import { type Dedup, derivedId } from './dedup.js';
@@ -34,6 +34,8 @@ export type CommandPathDeps = {
   onCommitted?: () => void;
   /** Each batch written: how many steps it wrote, how many commands it held, the time from load to commit. */
   onBatch?: (written: number, commands: number, ms: number) => void;
+  /** What the files of one referral may add up to. */
+  fileLimits?: { maxBytes: number; maxCount: number };
   /** Between deciding and writing a batch (a seam for tests that lose a race on purpose). */
   beforeWrite?: () => Promise<void>;
 };
@@ -53,6 +55,7 @@ type Item = {
 };
 
 const MAX_ATTEMPTS = 5;
+const DEFAULT_FILE_LIMITS = { maxBytes: 1024 ** 3, maxCount: 500 };
 
 /**
  * The one command path: HTTP actions, AMQP commands, the deadline watcher and dead-letter replay all come
@@ -185,9 +188,18 @@ export class CommandPath {
         continue;
       }
       const id = item.referralId;
+      const actorCode = item.actor === 'hub' ? 'hub' : item.actor.code;
+      const uploads = state.uploads.get(actorCode) ?? new Map();
       const loaded: Loaded = id
-        ? (local.get(id) ?? { referral: state.referrals.get(id) ?? null, duties: state.duties.get(id) ?? [] })
-        : { referral: null, duties: [] };
+        ? {
+            ...(local.get(id) ?? {
+              referral: state.referrals.get(id) ?? null,
+              duties: state.duties.get(id) ?? [],
+              files: state.linked.get(id) ?? [],
+            }),
+            uploads,
+          }
+        : { referral: null, duties: [], files: [], uploads };
       const derived = item.dedup ? derivedId(item.dedup) : undefined;
       const ctx: DecisionContext = {
         now: this.deps.clock(),
@@ -196,6 +208,7 @@ export class CommandPath {
         scopeOf: (agency) => this.deps.directory.scopeOf(agency),
         newId: (purpose) => ((purpose === 'referral' || purpose === 'briefing') && derived) || randomUUID(),
         sha256: sha256Hex,
+        fileLimits: this.deps.fileLimits ?? DEFAULT_FILE_LIMITS,
       };
       const decision = decide(ctx, item.actor, loaded, item.command, item.meta);
       if (!decision.ok) {
@@ -204,7 +217,11 @@ export class CommandPath {
       }
       const step = decision.step;
       if (step.kind === 'referral') {
-        local.set(step.after.id, { referral: step.after, duties: dutiesAfter(loaded.duties, step) });
+        local.set(step.after.id, {
+          referral: step.after,
+          duties: dutiesAfter(loaded.duties, step),
+          files: filesAfter(loaded.files ?? [], step, uploads),
+        });
       }
       const outcome = step.kind === 'briefing' || step.before === null ? 'created' : 'applied';
       decided.push({ item, write: { step, outcome, ...(item.dedup ? { dedup: item.dedup } : {}) } });
@@ -247,12 +264,41 @@ function needOf(batch: Item[]) {
   const referralIds = new Set<string>();
   const messageIds = new Set<string>();
   const keys: { agency: string; key: string }[] = [];
+  const files: { agency: string; sha256: string }[] = [];
   for (const item of batch) {
+    if (item.actor !== 'hub') {
+      for (const doc of documentsOf(item.command)) {
+        if (doc.paper !== true) files.push({ agency: item.actor.code, sha256: doc.sha256 });
+      }
+    }
     if (item.referralId) referralIds.add(item.referralId);
     if (item.dedup?.via === 'amqp') messageIds.add(item.dedup.messageId);
     if (item.dedup?.via === 'http') keys.push({ agency: item.dedup.agency, key: item.dedup.key });
   }
-  return { referralIds: [...referralIds], messageIds: [...messageIds], keys };
+  return { referralIds: [...referralIds], messageIds: [...messageIds], keys, files };
+}
+
+/** The documents a command attaches (a submission's package, a supplement). */
+function documentsOf(command: Command): { sha256: string; paper?: boolean | undefined }[] {
+  if (command.type === 'submit') return command.submission.documents;
+  if (command.type === 'action' && command.action.action === 'supplement') return command.action.documents;
+  return [];
+}
+
+/** The files a referral carries after a step that attached some. */
+function filesAfter(files: readonly LinkedFile[], step: Step, uploads: ReadonlyMap<string, StoredFileRef>) {
+  if (step.kind !== 'referral' || !step.links?.length) return [...files];
+  const known = new Set(files.map((f) => f.sha256));
+  const added = step.links
+    .filter((l) => !known.has(l.sha256))
+    .map((l) => ({
+      sha256: l.sha256,
+      size: uploads.get(l.sha256)?.size ?? 0,
+      mediaType: uploads.get(l.sha256)?.mediaType ?? 'application/octet-stream',
+      documentType: l.documentType,
+      title: l.title,
+    }));
+  return [...files, ...added];
 }
 
 /** Agency codes the batch's decisions will look up, so that the directory knows them all first. */

@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { MediaType, StoredFile } from '../schemas/files.js';
 import type { Db } from './connection.js';
 import type { Database } from './types.js';
@@ -77,20 +77,53 @@ export async function linkFiles(
   return Number(result.numInsertedOrUpdatedRows ?? 0);
 }
 
+/** Links written with the step that attaches them (only when the referral's write succeeded). */
+export const FILE_LINK_INPUT = {
+  name: 'in_file_links',
+  columns: 'referral_id uuid, sha256 text, document_type text, title text',
+} as const;
+
+export const FILE_LINKS = `
+  linked_files AS (
+    INSERT INTO referral_files (referral_id, sha256, document_type, title)
+    SELECT l.referral_id, l.sha256, l.document_type, l.title
+    FROM in_file_links l WHERE l.referral_id IN (SELECT id FROM referral_guards)
+    ON CONFLICT (referral_id, sha256) DO NOTHING
+    RETURNING sha256
+  )`;
+
+/** What the command path loads for a batch: the uploads its agencies name ($5 agencies, $6 hashes, pairwise). */
+export const UPLOADS_QUERY = `(SELECT coalesce(json_agg(u), '[]'::json) FROM (
+    SELECT x.agency_code, f.sha256, f.size, f.media_type
+    FROM file_uploads x JOIN files f ON f.sha256 = x.sha256
+    JOIN unnest($5::text[], $6::text[]) AS q(agency_code, sha256)
+      ON x.agency_code = q.agency_code AND x.sha256 = q.sha256) u)`;
+
+/** …and the files the batch's referrals already carry ($1 referral ids). */
+export const LINKED_QUERY = `(SELECT coalesce(json_agg(l), '[]'::json) FROM (
+    SELECT r.referral_id, f.sha256, f.size, f.media_type, r.document_type, r.title
+    FROM referral_files r JOIN files f ON f.sha256 = r.sha256
+    WHERE r.referral_id = ANY($1::uuid[]) ORDER BY r.linked_at, r.sha256) l)`;
+
 /** The files a referral carries, in the order they were attached. */
 export async function filesOf(
   db: Db | Transaction<Database>,
   referralId: string,
-): Promise<(StoredFile & { linkedAt: Date })[]> {
+): Promise<(StoredFile & { linkedAt: Date; documentType: string | null; title: string | null })[]> {
   const rows = await db
     .selectFrom('referral_files as l')
     .innerJoin('files as f', 'f.sha256', 'l.sha256')
-    .select(['f.sha256', 'f.size', 'f.media_type', 'l.linked_at'])
+    .select(['f.sha256', 'f.size', 'f.media_type', 'l.linked_at', 'l.document_type', 'l.title'])
     .where('l.referral_id', '=', referralId)
     .orderBy('l.linked_at')
     .orderBy('f.sha256')
     .execute();
-  return rows.map((row) => ({ ...toStored(row), linkedAt: row.linked_at }));
+  return rows.map((row) => ({
+    ...toStored(row),
+    linkedAt: row.linked_at,
+    documentType: row.document_type,
+    title: row.title,
+  }));
 }
 
 export type ReferralFile = {
@@ -136,4 +169,23 @@ export async function storedTotals(db: Db): Promise<{ files: number; bytes: numb
     .select((eb) => [eb.fn.countAll<string>().as('files'), eb.fn.sum<string | null>('size').as('bytes')])
     .executeTakeFirstOrThrow();
   return { files: Number(row.files), bytes: Number(row.bytes ?? 0) };
+}
+
+/** A region's case files for a period: documents carried as files (and their bytes), and paper-only ones. */
+export async function regionDocumentTotals(
+  db: Db,
+  region: string,
+  period: { from: Date; to: Date },
+): Promise<{ files: number; bytes: number; paper: number }> {
+  const { rows } = await sql<{ files: number; bytes: string | null; paper: number }>`
+    SELECT
+      (SELECT count(*)::int FROM referral_files l JOIN referrals r ON r.id = l.referral_id
+        WHERE r.region = ${region} AND r.created_at >= ${period.from} AND r.created_at < ${period.to}) AS files,
+      (SELECT sum(f.size) FROM referral_files l JOIN referrals r ON r.id = l.referral_id JOIN files f ON f.sha256 = l.sha256
+        WHERE r.region = ${region} AND r.created_at >= ${period.from} AND r.created_at < ${period.to}) AS bytes,
+      (SELECT count(*)::int FROM referrals r, jsonb_array_elements(coalesce(r.submission->'documents', '[]')) d
+        WHERE r.region = ${region} AND r.created_at >= ${period.from} AND r.created_at < ${period.to}
+          AND (d->>'paper')::boolean IS TRUE) AS paper`.execute(db);
+  const row = rows[0];
+  return { files: row?.files ?? 0, bytes: Number(row?.bytes ?? 0), paper: row?.paper ?? 0 };
 }

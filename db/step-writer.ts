@@ -4,6 +4,7 @@ import { BRIEFING_INPUT, BRIEFING_WRITES, briefingRow } from './briefings.js';
 import { type Db, prepared } from './connection.js';
 import { DEDUP_INPUTS, DEDUP_RECORDS, type Dedup } from './dedup.js';
 import { changedRow, DUTY_INPUTS, DUTY_WRITES, openedRow } from './duties.js';
+import { FILE_LINK_INPUT, FILE_LINKS } from './files.js';
 import { eventRow, LEDGER_APPEND, LEDGER_INPUT } from './ledger.js';
 import { OUTBOX_ENQUEUE, OUTBOX_INPUT, outboxRow } from './outbox.js';
 import { createdRow, movedRow, REFERRAL_INPUTS, REFERRAL_WRITES } from './referrals.js';
@@ -21,6 +22,7 @@ const INPUTS = [
   DEDUP_INPUTS.keys,
   DEDUP_INPUTS.messages,
   BRIEFING_INPUT,
+  FILE_LINK_INPUT,
 ] as const;
 
 /**
@@ -38,7 +40,8 @@ const WRITE_STEPS = `WITH
   ${LEDGER_APPEND},
   ${DUTY_WRITES},
   ${OUTBOX_ENQUEUE},
-  ${DEDUP_RECORDS}
+  ${DEDUP_RECORDS},
+  ${FILE_LINKS}
 SELECT id FROM guards`;
 
 type InputRow = { row: Record<string, unknown>; raw?: Record<string, string> };
@@ -64,6 +67,7 @@ export async function writeSteps(db: Db, steps: readonly StepToWrite[]): Promise
   const keys: InputRow[] = [];
   const messages: InputRow[] = [];
   const briefings: InputRow[] = [];
+  const links: InputRow[] = [];
   for (const { step, dedup, outcome } of steps) {
     const guard = guardOf(step);
     if (step.kind === 'referral') {
@@ -82,6 +86,11 @@ export async function writeSteps(db: Db, steps: readonly StepToWrite[]): Promise
         else changes.set(c.id, { referralId: guard, change: merged(changes.get(c.id)?.change, c) });
       }
       if (step.briefing) briefings.push({ row: briefingRow(step.briefing) });
+      for (const l of step.links ?? []) {
+        links.push({
+          row: { referral_id: guard, sha256: l.sha256, document_type: l.documentType, title: l.title },
+        });
+      }
     } else briefings.push({ row: briefingRow(step.briefing) });
     for (const m of step.outgoing) outbox.push(outboxRow(m, guard));
     if (dedup?.via === 'http') {
@@ -105,8 +114,9 @@ export async function writeSteps(db: Db, steps: readonly StepToWrite[]): Promise
     jsonRows(keys),
     jsonRows(messages),
     jsonRows(briefings),
+    jsonRows(links),
   ];
-  const rows = await prepared<{ id: string }>(db, 'hub_write_steps_v2', WRITE_STEPS, values);
+  const rows = await prepared<{ id: string }>(db, 'hub_write_steps_v3', WRITE_STEPS, values);
   return new Set(rows.map((r) => r.id));
 }
 

@@ -243,6 +243,8 @@ export interface ReferralFilesTable {
   referral_id: string;
   sha256: string;
   linked_at: Generated<Date>;
+  document_type: string | null;
+  title: string | null;
 }
 
 export interface Database {

@@ -77,10 +77,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         policy,
         clock,
         metrics: options.metrics,
-        limits: {
-          maxBatch: options.config.COMMAND_BATCH_MAX,
-          maxInFlight: options.config.COMMAND_BATCHES_IN_FLIGHT,
-        },
+        config: options.config,
       }),
     authenticate: createAuthenticator(options.db, options.directory, options.config.RATE_LIMIT_PER_SECOND),
     files: options.files ?? ownStore!,

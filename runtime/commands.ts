@@ -2,21 +2,32 @@ import { CommandPath } from '../db/command-path.js';
 import type { Db } from '../db/connection.js';
 import type { AgencyDirectory } from '../db/directory.js';
 import type { RegionPolicy } from '../db/region-policy.js';
+import type { Config } from '../schemas/config.js';
 import type { HubMetrics } from './metrics.js';
 
-/** A process's command path, reporting its batches to the process's metrics. */
+/** A process's command path, sized by its configuration and reporting its batches to its metrics. */
 export function createCommandPath(deps: {
   db: Db;
-  limits?: { maxBatch: number; maxInFlight: number };
   directory: AgencyDirectory;
   policy: RegionPolicy;
   clock: () => Date;
   metrics: HubMetrics;
+  config?: Config;
   onCommitted?: () => void;
 }): CommandPath {
+  const { config } = deps;
   return new CommandPath({
     ...deps,
-    ...(deps.limits ?? {}),
+    ...(config
+      ? {
+          maxBatch: config.COMMAND_BATCH_MAX,
+          maxInFlight: config.COMMAND_BATCHES_IN_FLIGHT,
+          fileLimits: {
+            maxBytes: config.REFERRAL_FILES_MAX_BYTES,
+            maxCount: config.REFERRAL_FILES_MAX_COUNT,
+          },
+        }
+      : {}),
     onBatch: (written, _commands, ms) => {
       deps.metrics.commandBatch.observe(written);
       deps.metrics.commandBatchSeconds.observe(ms / 1000);

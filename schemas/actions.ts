@@ -6,6 +6,7 @@ import { freeText, lineText, optionalFreeText, optionalLineText } from './text.j
 const note = optionalFreeText(2000);
 const reasons = freeText(5000);
 const at = z.iso.datetime({ offset: true }).optional();
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'lower-case hex SHA-256 digest');
 
 /** Why the police declined to file (不予立案), grouped for the statistics. */
 export const DECLINE_REASONS = [
@@ -26,7 +27,18 @@ export const REVIEW_EXTENSIONS = [10, 30, 60] as const;
 export const ACTION_SCHEMAS = {
   withdraw: z.strictObject({ action: z.literal('withdraw'), reason: reasons }),
   /** `receivedAt`: when the case was accepted (no earlier than its delivery, no later than now). */
-  receipt: z.strictObject({ action: z.literal('receipt'), receivedAt: at, note }),
+  receipt: z.strictObject({
+    action: z.literal('receipt'),
+    receivedAt: at,
+    /** The files the police received and found to match their hashes. */
+    filesChecked: z.array(sha256).max(500).optional(),
+    note,
+  }),
+  report_file_mismatch: z.strictObject({
+    action: z.literal('report_file_mismatch'),
+    sha256s: z.array(sha256).min(1).max(500),
+    note,
+  }),
   extend_review: z.strictObject({
     action: z.literal('extend_review'),
     days: z.union(REVIEW_EXTENSIONS.map((d) => z.literal(d))),
@@ -127,6 +139,7 @@ export type Briefing = z.infer<typeof BriefingSchema>;
 export const ActionCommandSchema = z.discriminatedUnion('action', [
   ACTION_SCHEMAS.withdraw,
   ACTION_SCHEMAS.receipt,
+  ACTION_SCHEMAS.report_file_mismatch,
   ACTION_SCHEMAS.extend_review,
   ACTION_SCHEMAS.answer_outside_remit,
   ACTION_SCHEMAS.withdraw_case,

@@ -1,6 +1,7 @@
 import { type ActionCommand, assertNever } from './actions.js';
 import type { Agency } from './agency.js';
 import { decideAlarm } from './alarms.js';
+import { attachDocuments, carriedFiles, type FileLink } from './attachments.js';
 import { decideBriefing, newBriefing } from './briefings.js';
 import type { Command, CommandMeta } from './commands.js';
 import type { Actor, Decision, DecisionContext, Loaded } from './decision-context.js';
@@ -50,7 +51,7 @@ function decideOrThrow(
   if (actor === 'hub') throw new HubError('ACTOR_NOT_PERMITTED', 'the hub takes no lifecycle actions');
   switch (command.type) {
     case 'submit':
-      return decideSubmission(ctx, actor, command.submission, meta);
+      return decideSubmission(ctx, actor, loaded, command.submission, meta);
     case 'action':
       return decideAction(ctx, actor, loaded, command.referralId, command.action, meta);
     case 'brief':
@@ -60,7 +61,13 @@ function decideOrThrow(
   }
 }
 
-function decideSubmission(ctx: DecisionContext, actor: Agency, submission: Submission, meta: CommandMeta) {
+function decideSubmission(
+  ctx: DecisionContext,
+  actor: Agency,
+  loaded: Loaded,
+  submission: Submission,
+  meta: CommandMeta,
+) {
   const allowed = permit(submission.kind, null, 'submit', ['sender']);
   if (!allowed.ok) throw new HubError(allowed.code);
   const parties = partiesOfSubmission(
@@ -70,7 +77,9 @@ function decideSubmission(ctx: DecisionContext, actor: Agency, submission: Submi
     ctx.directory,
     ctx.policy.regionCopies(actor.region),
   );
-  let data: Record<string, unknown> = submission;
+  const referralId = ctx.newId('referral');
+  const attached = attachDocuments(ctx, referralId, submission.documents, loaded);
+  let data: Record<string, unknown> = { ...submission, documents: attached.documents };
   if (submission.kind === 'criminal_transfer') {
     const approvedAt = Date.parse(submission.approvedAt);
     if (approvedAt > ctx.now.getTime() + CLOCK_SKEW_MS) {
@@ -78,9 +87,8 @@ function decideSubmission(ctx: DecisionContext, actor: Agency, submission: Submi
     }
     // Decree 310 Art 5: transferred more than the region's period after the head's approval is late.
     const { dueAt } = ctx.policy.schedule(actor.region, 'send_after_approval', new Date(approvedAt));
-    data = { ...submission, late: ctx.now.getTime() > dueAt.getTime() };
+    data = { ...data, late: ctx.now.getTime() > dueAt.getTime() };
   }
-  const referralId = ctx.newId('referral');
   return buildReferralStep(ctx, {
     transition: allowed.transition,
     actor: actor.code,
@@ -91,6 +99,7 @@ function decideSubmission(ctx: DecisionContext, actor: Agency, submission: Submi
     referralId,
     data,
     meta,
+    links: attached.links,
   });
 }
 
@@ -124,7 +133,14 @@ function decideAction(
   let parties = referral.parties;
   let briefing: ReturnType<typeof newBriefing> | undefined;
   let moves: StepInput['moves'];
+  let links: FileLink[] = [];
   switch (command.action) {
+    case 'supplement': {
+      const attached = attachDocuments(ctx, referral.id, command.documents, loaded);
+      data = { ...given, documents: attached.documents };
+      links = attached.links;
+      break;
+    }
     case 'receipt':
       checkReceivedAt(ctx, referral, command.receivedAt);
       break;
@@ -137,9 +153,11 @@ function decideAction(
       break;
     case 'decline':
       // Decree 310 Art 8, MPS Art 180(1): a decline returns the case files with it.
-      data = { ...given, documentsReturned: true };
+      data = { ...given, documentsReturned: true, ...carried(referral.id, loaded) };
       break;
     case 'forward':
+      // The competent organ gets the package: the file references go with the forward.
+      data = { ...given, ...carried(referral.id, loaded) };
       parties = {
         ...parties,
         recipient: forwardTarget(referral.kind, command.to, referral.participants, ctx.directory).code,
@@ -164,7 +182,14 @@ function decideAction(
     meta,
     ...(briefing ? { briefing } : {}),
     ...(moves ? { moves } : {}),
+    links,
   });
+}
+
+/** The referral's files as references, when it carries any. */
+function carried(referralId: string, loaded: Loaded): { documents?: unknown[] } {
+  const documents = carriedFiles(referralId, loaded);
+  return documents.length > 0 ? { documents } : {};
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Agency } from './agency.js';
 import type { EffectiveRule } from './deadlines.js';
 import type { HubError } from './errors.js';
 import type { DirectoryView } from './parties.js';
-import type { Duty, Referral } from './referral-state.js';
+import type { Duty, LinkedFile, Referral, StoredFileRef } from './referral-state.js';
 import type { Step } from './step.js';
 import type { Scope } from './visibility.js';
 
@@ -33,10 +33,20 @@ export type DecisionContext = {
   newId(purpose: IdPurpose): string;
   /** SHA-256 as hex (node:crypto lives outside schemas/; the function is passed in). */
   sha256(text: string): string;
+  /** What the files of one referral may add up to (issue 13: 1 GB, 500 files by default). */
+  fileLimits: { maxBytes: number; maxCount: number };
 };
 
-/** What the command path loaded for one command: the referral it names and its unmet duties. */
-export type Loaded = { referral: Referral | null; duties: Duty[] };
+/**
+ * What the command path loaded for one command: the referral it names, its unmet duties, the files it
+ * carries, and the files the acting agency uploaded among those its documents name.
+ */
+export type Loaded = {
+  referral: Referral | null;
+  duties: Duty[];
+  files?: LinkedFile[];
+  uploads?: ReadonlyMap<string, StoredFileRef>;
+};
 
 /** The actor of a command: an agency, or the hub itself (the deadline watcher). */
 export type Actor = Agency | 'hub';

@@ -24,6 +24,11 @@ export const ERRORS = {
     status: 422,
     message: 'this Idempotency-Key was already used with a different request',
   },
+  DOCUMENT_NOT_UPLOADED: {
+    status: 422,
+    message:
+      'a document names a file this agency has not uploaded (upload it, or mark the document paper: true)',
+  },
   RECIPIENT_INVALID: {
     status: 422,
     message: 'the recipient is not an agency that may receive this referral',

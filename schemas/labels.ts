@@ -22,6 +22,7 @@ export const EVENT_LABELS: Record<string, string> = {
   supplement_requested: '要求补正',
   supplemented: '补正',
   review_extended: '延长立案审查',
+  file_mismatch_reported: '报告文件不符',
   forwarded: '转送',
   answered_outside_remit: '告知不属公安职责',
   outside_remit: '不属公安职责',

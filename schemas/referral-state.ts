@@ -64,6 +64,12 @@ export type DutyChange = {
   amount?: number;
 };
 
+/** A stored case file (its bytes in the hub, addressed by their SHA-256). */
+export type StoredFileRef = { sha256: string; size: number; mediaType: string };
+
+/** A file a referral carries, as a document of its package. */
+export type LinkedFile = StoredFileRef & { documentType: string | null; title: string | null };
+
 /** One event of a referral's chain. */
 export type LedgerEvent = {
   referralId: string;

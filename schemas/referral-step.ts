@@ -1,3 +1,4 @@
+import type { FileLink } from './attachments.js';
 import { entriesOf, joinEntries, linkText } from './canonical-json.js';
 import type { CommandMeta } from './commands.js';
 import { DEADLINE_RULES, UNMET_STATUSES } from './deadlines.js';
@@ -30,6 +31,7 @@ export type StepInput = {
   data: Record<string, unknown>;
   meta: CommandMeta;
   briefing?: { record: BriefingRecord; outgoing: Outgoing[] };
+  links?: FileLink[];
   /** Duties whose due time the step moves (an extended review), with the new period. */
   moves?: { duty: Duty; amount: number; dueAt: Date; warnAt: Date }[];
 };
@@ -162,6 +164,7 @@ export function buildReferralStep(ctx: DecisionContext, input: StepInput): Refer
     opens,
     changes,
     ...(input.briefing ? { briefing: input.briefing.record } : {}),
+    ...(input.links?.length ? { links: input.links } : {}),
     result: resultOf(after),
   };
 }

@@ -22,10 +22,15 @@ export const DOCUMENT_TYPES = [
 ] as const;
 export const DocumentTypeSchema = z.enum(DOCUMENT_TYPES);
 
+/**
+ * One document of a package. Its file is uploaded first (POST /v1/files) and referred to by its SHA-256;
+ * `paper: true` marks a document delivered physically, whose hash the agency states without a file.
+ */
 export const DocumentSchema = z.strictObject({
   type: DocumentTypeSchema,
   title: lineText(300),
   sha256: z.string().regex(/^[0-9a-f]{64}$/, 'lower-case hex SHA-256 digest'),
+  paper: z.boolean().optional(),
 });
 export type Document = z.infer<typeof DocumentSchema>;
 

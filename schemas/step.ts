@@ -1,4 +1,5 @@
 import type { DeliveryChannel } from './agency.js';
+import type { FileLink } from './attachments.js';
 import type { State } from './lifecycle.js';
 import type { ReferralKind } from './referral.js';
 import type { Duty, DutyChange, LedgerEvent, Referral } from './referral-state.js';
@@ -64,6 +65,8 @@ export type ReferralStep = {
   opens: Duty[];
   changes: DutyChange[];
   briefing?: BriefingRecord;
+  /** Files the step attaches to the referral (Decree 310 Art 6: the package travels with it). */
+  links?: FileLink[];
   result: ReferralResult;
 };
 

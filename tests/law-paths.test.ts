@@ -61,7 +61,7 @@ describe('supplement, forward and the answer outside the remit (MPS Art 175, 180
     advance(HOUR);
     await act('enf-a', id, {
       action: 'supplement',
-      documents: [{ type: 'other', title: '照片', sha256: 'b'.repeat(64) }],
+      documents: [{ type: 'other', title: '照片', sha256: 'b'.repeat(64), paper: true }],
     });
     expect(
       (await view(id)).duties.filter((d: { rule: string }) => d.rule === 'filing_decision_due'),
@@ -74,7 +74,7 @@ describe('supplement, forward and the answer outside the remit (MPS Art 175, 180
     advance(HOUR);
     await act('enf-a', again, {
       action: 'supplement',
-      documents: [{ type: 'other', title: '照片', sha256: 'b'.repeat(64) }],
+      documents: [{ type: 'other', title: '照片', sha256: 'b'.repeat(64), paper: true }],
     });
     const reviews = (await view(again)).duties.filter(
       (d: { rule: string }) => d.rule === 'filing_decision_due',

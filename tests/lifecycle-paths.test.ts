@@ -67,7 +67,10 @@ describe('criminal transfer paths', () => {
       ['pol-a', { action: 'request_supplement', items: ['现场照片'] }, 'supplement_requested'],
       [
         'enf-a',
-        { action: 'supplement', documents: [{ type: 'other', title: '现场照片', sha256: 'c'.repeat(64) }] },
+        {
+          action: 'supplement',
+          documents: [{ type: 'other', title: '现场照片', sha256: 'c'.repeat(64), paper: true }],
+        },
         'receipted',
       ],
       ['pol-a', { action: 'file', caseNo: '立字〔2026〕1号' }, 'filed'],

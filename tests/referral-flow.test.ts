@@ -253,13 +253,16 @@ describe('bad input', () => {
   const cases: [string, Record<string, unknown>][] = [
     ['an unknown field', { surprise: true }],
     ['a case team of one', { caseTeam: [{ name: '王执法', certificateNo: 'ZF-0001' }] }],
-    ['a digest that is not SHA-256', { documents: [{ type: 'transfer_letter', title: 'x', sha256: 'abc' }] }],
+    [
+      'a digest that is not SHA-256',
+      { documents: [{ type: 'transfer_letter', title: 'x', sha256: 'abc', paper: true }] },
+    ],
     [
       'a package without the investigation report',
       {
         documents: [
-          { type: 'transfer_letter', title: '移送书', sha256: 'a'.repeat(64) },
-          { type: 'item_inventory', title: '清单', sha256: 'b'.repeat(64) },
+          { type: 'transfer_letter', title: '移送书', sha256: 'a'.repeat(64), paper: true },
+          { type: 'item_inventory', title: '清单', sha256: 'b'.repeat(64), paper: true },
         ],
       },
     ],

@@ -41,7 +41,7 @@ export async function startWorkers(config: Config, deps: WorkerDeps): Promise<Wo
     deps.commands ??
     createCommandPath({
       db: deps.db,
-      limits: { maxBatch: config.COMMAND_BATCH_MAX, maxInFlight: config.COMMAND_BATCHES_IN_FLIGHT },
+      config,
       directory: deps.directory,
       policy: deps.policy ?? new RegionPolicy(deps.db),
       clock,

@@ -8,6 +8,7 @@ import * as readAudit from './0006-read-audit.js';
 import * as oneWriter from './0007-one-writer.js';
 import * as files from './0008-files.js';
 import * as law from './0009-law.js';
+import * as fileDocuments from './0010-file-documents.js';
 
 /** An ordered record, not a folder scan: a migration is added here by hand. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0007-one-writer': oneWriter,
   '0008-files': files,
   '0009-law': law,
+  '0010-file-documents': fileDocuments,
 };

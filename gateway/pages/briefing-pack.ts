@@ -11,6 +11,8 @@ export type BriefingPackInput = {
   onTime: OnTime[];
   penalties: { thresholdYuan: number | null; cases: PenaltyRisk[] };
   overdue: BacklogDuty[];
+  /** The region's case documents for the period: files carried (and their bytes), paper-only ones. */
+  documents: { files: number; bytes: number; paper: number };
   names: Map<string, string>;
 };
 
@@ -78,6 +80,7 @@ export function renderBriefingPack(input: BriefingPackInput): string {
 <h1>两法衔接工作联席会议通报材料<br><small>Joint-meeting briefing pack — region ${esc(input.region)}</small></h1>
 <p class="meta">统计期间 Period: ${cstDateTime(input.period.from).slice(0, 10)} 至 ${cstDateTime(new Date(input.period.to.getTime() - 1)).slice(0, 10)}；生成时间 Generated: ${cstDateTime(input.now)}</p>
 <h2>一、总体情况 Overview</h2>
+<p>案卷材料 Case documents: ${input.documents.files} 份电子材料 files (${(input.documents.bytes / 1048576).toFixed(1)} MB)，${input.documents.paper} 份纸质材料 paper-only；页数未统计 pages are not counted (the hub does not open the files).</p>
 <table><tr><th>类型 kind</th><th>数量 count</th><th>已回执 receipted</th><th>立案 filed</th><th>不予立案 declined</th><th>结案 closed</th></tr>${kinds || '<tr><td colspan="6">—</td></tr>'}</table>
 <p>回执用时 Time to receipt (h): 中位数 median ${input.figures.hoursToReceipt.median ?? '—'}, P90 ${input.figures.hoursToReceipt.p90 ?? '—'}；
 立案决定用时 Time to decision (h): 中位数 median ${input.figures.hoursToDecision.median ?? '—'}, P90 ${input.figures.hoursToDecision.p90 ?? '—'}</p>

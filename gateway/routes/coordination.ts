@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { backlog } from '../../db/backlog.js';
 import type { DirectoryAgency } from '../../db/directory.js';
+import { regionDocumentTotals } from '../../db/files.js';
 import { knownBreaks } from '../../db/integrity.js';
 import { recordPenaltyCase } from '../../db/penalty-cases.js';
 import { onTimeRates, type Period, penaltyRisks, regionFigures } from '../../db/statistics.js';
@@ -209,11 +210,12 @@ export function coordinationRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
         const scope = await regionWide(request.agency);
         const period = periodOf(request.query);
         const now = deps.clock();
-        const [figures, onTime, penalties, overdue] = await Promise.all([
+        const [figures, onTime, penalties, overdue, documents] = await Promise.all([
           regionFigures(deps.db, scope.region, period),
           onTimeRates(deps.db, scope.region, period),
           penaltyRisks(deps.db, scope.region, period),
           backlog(deps.db, scope, { overdue: true, limit: 200 }, now),
+          regionDocumentTotals(deps.db, scope.region, period),
         ]);
         const names = new Map((await deps.directory.list()).map((a) => [a.code, a.name]));
         reply.header('content-type', 'text/html; charset=utf-8');
@@ -225,6 +227,7 @@ export function coordinationRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
           onTime,
           penalties,
           overdue: overdue.duties,
+          documents,
           names,
         });
       },

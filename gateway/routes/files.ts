@@ -13,7 +13,6 @@ import {
   StoredFileSchema,
   UploadHeadersSchema,
 } from '../../schemas/files.js';
-import { canSee } from '../../schemas/visibility.js';
 import type { GatewayDeps } from '../app.js';
 import { requireAgency } from '../auth.js';
 import { createTextCheck, sniffMediaType } from '../file-sniff.js';
@@ -98,7 +97,11 @@ export function fileRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
         const { agency } = request;
         const { id, sha256 } = request.params;
         const found = await fileOnReferral(deps.db, id, sha256);
-        if (!found.referral || !canSee(await deps.directory.scope(agency), found.referral)) {
+        // The files go to the referral's parties (a forwarded recipient included) and their superiors, not
+        // to every body that may read the referral's record for its region.
+        const scope = await deps.directory.scope(agency);
+        const party = found.referral?.participants.some((code) => scope.codes.includes(code)) === true;
+        if (!found.referral || !party) {
           throw new HubError('REFERRAL_NOT_FOUND', undefined, { referralId: id });
         }
         if (!found.file) throw new HubError('FILE_NOT_FOUND', undefined, { referralId: id, sha256 });

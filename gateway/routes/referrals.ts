@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { DirectoryAgency } from '../../db/directory.js';
+import { filesOf } from '../../db/files.js';
 import { verifyChain } from '../../db/ledger.js';
 import { deliveryRecord } from '../../db/outbox.js';
 import { readsOf, recordRead } from '../../db/read-audit.js';
@@ -9,6 +10,7 @@ import { readReferral } from '../../db/referrals.js';
 import { ActionCommandSchema } from '../../schemas/actions.js';
 import { AgencyCodeSchema } from '../../schemas/agency.js';
 import { HubError } from '../../schemas/errors.js';
+import { fileDownloadPath } from '../../schemas/files.js';
 import { allowedActions, StateSchema } from '../../schemas/lifecycle.js';
 import { ReferralKindSchema, SubmissionSchema } from '../../schemas/referral.js';
 import { rolesOf } from '../../schemas/referral-state.js';
@@ -107,10 +109,25 @@ export function referralRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
       async (request) => {
         const view = await visibleReferral(request.agency, request.params.id, 'view');
         const roles = rolesOf(view.parties, request.agency.code);
-        const deliveries = await deliveryRecord(deps.db, { referralId: view.id });
+        const [deliveries, files] = await Promise.all([
+          deliveryRecord(deps.db, { referralId: view.id }),
+          filesOf(deps.db, view.id),
+        ]);
+        const scope = await deps.directory.scope(request.agency);
+        const party = view.participants.some((code) => scope.codes.includes(code));
         return {
           ...view,
           deliveries,
+          // The case files: what each is; the download URL for a party only.
+          files: files.map((f) => ({
+            sha256: f.sha256,
+            size: f.size,
+            mediaType: f.mediaType,
+            documentType: f.documentType,
+            title: f.title,
+            attachedAt: f.linkedAt.toISOString(),
+            ...(party ? { url: fileDownloadPath(view.id, f.sha256) } : {}),
+          })),
           yourRoles: roles,
           allowedActions: allowedActions(view.kind, view.state, roles),
         };

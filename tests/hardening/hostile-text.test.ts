@@ -33,7 +33,7 @@ type Body = {
 };
 
 const sha = 'a'.repeat(64);
-const document = { type: 'other', title: '现场照片', sha256: sha };
+const document = { type: 'other', title: '现场照片', sha256: sha, paper: true };
 const fullTransfer = {
   ...criminalTransfer(),
   caseSummary: { title: '标题', facts: '事实', agencyCaseNo: '案号1' },

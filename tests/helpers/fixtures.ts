@@ -85,9 +85,14 @@ export function criminalTransfer(overrides: Record<string, unknown> = {}, now = 
     },
     suspectedOffence: '销售假冒注册商标的商品罪',
     documents: [
-      { type: 'transfer_letter', title: '涉嫌犯罪案件移送书', sha256: digest('letter') },
-      { type: 'investigation_report', title: '涉嫌犯罪案件情况的调查报告', sha256: digest('report') },
-      { type: 'item_inventory', title: '涉案物品清单', sha256: digest('inventory') },
+      { type: 'transfer_letter', title: '涉嫌犯罪案件移送书', sha256: digest('letter'), paper: true },
+      {
+        type: 'investigation_report',
+        title: '涉嫌犯罪案件情况的调查报告',
+        sha256: digest('report'),
+        paper: true,
+      },
+      { type: 'item_inventory', title: '涉案物品清单', sha256: digest('inventory'), paper: true },
     ],
     caseTeam: [
       { name: '王执法', certificateNo: 'ZF-0001' },

@@ -77,6 +77,7 @@ function contextAt(at: string, ids: Partial<Record<IdPurpose, string>>): Decisio
     scopeOf: (actor) => scopeOf(TEST_AGENCIES, actor),
     newId: (purpose) => ids[purpose] ?? randomUUID(),
     sha256: (text) => createHash('sha256').update(text).digest('hex'),
+    fileLimits: { maxBytes: 1024 ** 3, maxCount: 500 },
   };
 }
 

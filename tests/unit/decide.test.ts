@@ -26,6 +26,7 @@ const ctx: DecisionContext = {
   scopeOf: (actor) => scopeOf(TEST_AGENCIES, actor),
   newId: () => randomUUID(),
   sha256: (text) => createHash('sha256').update(text).digest('hex'),
+  fileLimits: { maxBytes: 1024 ** 3, maxCount: 500 },
 };
 
 const PARTIES: Record<ReferralKind, Parties> = {
@@ -41,7 +42,7 @@ const BODIES: Record<string, (kind: ReferralKind) => unknown> = {
   request_supplement: () => ({ action: 'request_supplement', items: ['现场照片'] }),
   supplement: () => ({
     action: 'supplement',
-    documents: [{ type: 'other', title: '现场照片', sha256: 'c'.repeat(64) }],
+    documents: [{ type: 'other', title: '现场照片', sha256: 'c'.repeat(64), paper: true }],
   }),
   forward: (kind) => ({ action: 'forward', to: kind === 'duty_clue' ? 'proc' : 'pol-b', reason: '管辖' }),
   file: () => ({ action: 'file' }),
