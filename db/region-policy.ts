@@ -1,17 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { type DurationUnit, type HolidayYear, HolidayYearSchema } from '../schemas/calendar.js';
+import type { DurationUnit } from '../schemas/calendar.js';
 import type { PolicyView } from '../schemas/decision-context.js';
 import { policyView, type RuleOverrideRow } from '../schemas/policy.js';
+import { holidayYears, shippedYears } from './calendar-years.js';
 import type { Db } from './connection.js';
-
-const SHIPPED_DIR = new URL('../schemas/calendar/', import.meta.url);
-
-/** The holiday calendars shipped with the hub (schemas/calendar/cn-YYYY.json). */
-export function shippedYears(): HolidayYear[] {
-  return readdirSync(SHIPPED_DIR)
-    .filter((f) => /^cn-\d{4}\.json$/.test(f))
-    .map((f) => HolidayYearSchema.parse(JSON.parse(readFileSync(new URL(f, SHIPPED_DIR), 'utf8'))));
-}
 
 /**
  * The regions' rules (their overrides over the defaults), the holiday calendar (shipped years plus years
@@ -46,7 +37,7 @@ export class RegionPolicy {
   private async load(): Promise<void> {
     const [overrides, years, settings] = await Promise.all([
       this.db.selectFrom('deadline_overrides').selectAll().execute(),
-      this.db.selectFrom('holiday_calendars').select('data').execute(),
+      holidayYears(this.db),
       this.db.selectFrom('region_settings').select('region').where('justice_copy', '=', true).execute(),
     ]);
     const rows: RuleOverrideRow[] = overrides.map((o) => ({
@@ -56,9 +47,7 @@ export class RegionPolicy {
       unit: o.unit as DurationUnit,
       leadFraction: o.lead_fraction,
     }));
-    const loaded = years.map((y) => HolidayYearSchema.parse(y.data));
-    const shipped = shippedYears().filter((s) => !loaded.some((l) => l.year === s.year));
-    this.current = policyView([...shipped, ...loaded], rows, new Set(settings.map((s) => s.region)));
+    this.current = policyView(years, rows, new Set(settings.map((s) => s.region)));
     this.loadedAt = Date.now();
   }
 }

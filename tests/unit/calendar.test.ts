@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shippedYears } from '../../db/region-policy.js';
+import { shippedYears } from '../../db/calendar-years.js';
 import { Calendar, cstDate, dueAt } from '../../schemas/calendar.js';
 
 const calendar = new Calendar(shippedYears());
