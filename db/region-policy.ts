@@ -1,4 +1,4 @@
-import type { DurationUnit } from '../schemas/calendar.js';
+import { Calendar, type DurationUnit } from '../schemas/calendar.js';
 import type { PolicyView } from '../schemas/decision-context.js';
 import { policyView, type RuleOverrideRow } from '../schemas/policy.js';
 import { holidayYears, shippedYears } from './calendar-years.js';
@@ -6,11 +6,12 @@ import type { Db } from './connection.js';
 
 /**
  * The regions' rules (their overrides over the defaults), the holiday calendar (shipped years plus years
- * loaded into the database) and the regions' copy settings, cached for a few seconds: a change needs no
+ * loaded into the database; every other year synthesised from the law, or unknown) and the regions' copy settings, cached for a few seconds: a change needs no
  * deploy, and the command path no extra round trip.
  */
 export class RegionPolicy {
-  private current: PolicyView = policyView(shippedYears(), [], new Set());
+  private holidays = new Calendar(shippedYears());
+  private current: PolicyView = policyView(this.holidays, [], new Set());
   private loadedAt = 0;
   private loading: Promise<void> | undefined;
 
@@ -30,6 +31,20 @@ export class RegionPolicy {
     return this.current;
   }
 
+  /**
+   * The holiday calendar of the same snapshot: which years are official, provisional (a file so marked, or
+   * synthesised from the law) or unknown (`calendar.status(year)`).
+   */
+  async calendar(): Promise<Calendar> {
+    await this.view();
+    return this.holidays;
+  }
+
+  /** The calendar as last loaded, without I/O (the shipped and synthesised years before the first load). */
+  lastCalendar(): Calendar {
+    return this.holidays;
+  }
+
   invalidate(): void {
     this.loadedAt = 0;
   }
@@ -47,7 +62,8 @@ export class RegionPolicy {
       unit: o.unit as DurationUnit,
       leadFraction: o.lead_fraction,
     }));
-    this.current = policyView(years, rows, new Set(settings.map((s) => s.region)));
+    this.holidays = new Calendar(years);
+    this.current = policyView(this.holidays, rows, new Set(settings.map((s) => s.region)));
     this.loadedAt = Date.now();
   }
 }

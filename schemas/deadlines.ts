@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { type Calendar, DURATION_UNITS, type DurationUnit, dueAt } from './calendar.js';
+import {
+  type Calendar,
+  DURATION_UNITS,
+  type DurationUnit,
+  type HourCounting,
+  type ScheduledPeriod,
+  schedulePeriod,
+} from './calendar.js';
 import { type PartyRole, TRANSITIONS } from './lifecycle.js';
 import type { ReferralKind } from './referral.js';
 
@@ -18,6 +25,11 @@ export type DeadlineRule = {
   readonly fulfilledBy: readonly string[];
   readonly amount: number;
   readonly unit: DurationUnit;
+  /**
+   * How an `hour` period counts: exactly, or from the next full hour (刑诉法 Art 105, where the law's
+   * period is in hours). Ignored for the other units.
+   */
+  readonly hourCounting: HourCounting;
   /** Warn when this share of the period is left (0.25: at 75 % of the period). */
   readonly leadFraction: number;
   readonly window: boolean;
@@ -29,9 +41,12 @@ export type DeadlineRule = {
   readonly startsFrom?: 'approvedAt';
 };
 
-const rule = (r: Omit<DeadlineRule, 'leadFraction' | 'window'> & Partial<DeadlineRule>): DeadlineRule => ({
+const rule = (
+  r: Omit<DeadlineRule, 'leadFraction' | 'window' | 'hourCounting'> & Partial<DeadlineRule>,
+): DeadlineRule => ({
   leadFraction: 0.25,
   window: false,
+  hourCounting: 'exact',
   ...r,
 });
 
@@ -206,15 +221,19 @@ export function startingEvents(ruleId: string): string[] {
 /** A rule as a region applies it: its own amount, unit and warning share where it overrides them. */
 export type EffectiveRule = DeadlineRule;
 
-/** Due time and warning time of a rule started at `start`. */
+/**
+ * Due time and warning time of a rule started at `start`, and whether the due time rests on a year that is
+ * not official (it may move when that year's notice is loaded).
+ */
 export function scheduleRule(
   calendar: Calendar,
   rule: EffectiveRule,
   start: Date,
-): { dueAt: Date; warnAt: Date } {
-  const due = dueAt(calendar, start, rule.amount, rule.unit);
-  const warnAt = new Date(due.getTime() - (due.getTime() - start.getTime()) * rule.leadFraction);
-  return { dueAt: due, warnAt };
+): ScheduledPeriod & { warnAt: Date } {
+  const period = schedulePeriod(calendar, start, rule.amount, rule.unit, { hourCounting: rule.hourCounting });
+  const due = period.dueAt.getTime();
+  const warnAt = new Date(due - (due - start.getTime()) * rule.leadFraction);
+  return { ...period, warnAt };
 }
 
 /** A region's override of one rule, stored in the database. */

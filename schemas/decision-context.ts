@@ -9,7 +9,12 @@ import type { Scope } from './visibility.js';
 /** A region's rules and settings as the decision reads them (a snapshot; no I/O). */
 export type PolicyView = {
   rule(region: string, ruleId: string): EffectiveRule;
-  schedule(region: string, ruleId: string, start: Date): { rule: EffectiveRule; dueAt: Date; warnAt: Date };
+  /** `provisional`: the due time rests on a year without the State Council's notice (`provisionalYears`). */
+  schedule(
+    region: string,
+    ruleId: string,
+    start: Date,
+  ): { rule: EffectiveRule; dueAt: Date; warnAt: Date; provisional: boolean; provisionalYears: number[] };
   /** Whether the region asks for its extra copy recipients (e.g. the justice bureau). */
   regionCopies(region: string): boolean;
 };
