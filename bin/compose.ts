@@ -32,7 +32,7 @@ export async function composeHub(config: Config, options: HubOptions = {}): Prom
   const log = options.log ?? createLogger(config.LOG_LEVEL);
   const clock = options.clock ?? (() => new Date());
   const directory = new AgencyDirectory(db);
-  const metrics = createMetrics(db);
+  const metrics = createMetrics(db, clock);
   const policy = new RegionPolicy(db);
   let workers: Workers | undefined;
   const commands = createCommandPath({

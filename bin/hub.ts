@@ -30,6 +30,7 @@ import { DEADLINE_RULES, RULES_BY_ID, RuleOverrideSchema } from '../schemas/dead
 import { SIGNATURE_ALGS, type SignatureAlg } from '../schemas/signature.js';
 import { listDeadLetters, replayDeadLetters } from '../workers/dlq.js';
 import { agencyGrant, firstUrl, provisionAmqpUser, vhostOf } from '../workers/provision.js';
+import { calendarStatus } from './calendar-status.js';
 import { composeHub, type Hub } from './compose.js';
 import { writeKeyPair } from './keygen.js';
 import { progressBar } from './progress-bar.js';
@@ -174,6 +175,17 @@ program
     console.log(
       `calendar ${year.year} loaded: ${year.holidays.length} holidays, ${year.workdays.length} make-up days`,
     );
+  });
+
+program
+  .command('calendar')
+  .description('the holiday calendar')
+  .command('status')
+  .description(
+    'each year to the latest an owed duty reaches: official, provisional (file), provisional (synthesised) or no data',
+  )
+  .action(async () => {
+    for (const line of await withDb((db) => calendarStatus(db, new Date()))) console.log(line);
   });
 
 const dlq = program.command('dlq').description('the dead-letter queue');

@@ -1,25 +1,17 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { type DurationUnit, type HolidayYear, HolidayYearSchema } from '../schemas/calendar.js';
+import { Calendar, type DurationUnit } from '../schemas/calendar.js';
 import type { PolicyView } from '../schemas/decision-context.js';
 import { policyView, type RuleOverrideRow } from '../schemas/policy.js';
+import { holidayYears, shippedYears } from './calendar-years.js';
 import type { Db } from './connection.js';
-
-const SHIPPED_DIR = new URL('../schemas/calendar/', import.meta.url);
-
-/** The holiday calendars shipped with the hub (schemas/calendar/cn-YYYY.json). */
-export function shippedYears(): HolidayYear[] {
-  return readdirSync(SHIPPED_DIR)
-    .filter((f) => /^cn-\d{4}\.json$/.test(f))
-    .map((f) => HolidayYearSchema.parse(JSON.parse(readFileSync(new URL(f, SHIPPED_DIR), 'utf8'))));
-}
 
 /**
  * The regions' rules (their overrides over the defaults), the holiday calendar (shipped years plus years
- * loaded into the database) and the regions' copy settings, cached for a few seconds: a change needs no
+ * loaded into the database; every other year synthesised from the law, or unknown) and the regions' copy settings, cached for a few seconds: a change needs no
  * deploy, and the command path no extra round trip.
  */
 export class RegionPolicy {
-  private current: PolicyView = policyView(shippedYears(), [], new Set());
+  private holidays = new Calendar(shippedYears());
+  private current: PolicyView = policyView(this.holidays, [], new Set());
   private loadedAt = 0;
   private loading: Promise<void> | undefined;
 
@@ -39,6 +31,20 @@ export class RegionPolicy {
     return this.current;
   }
 
+  /**
+   * The holiday calendar of the same snapshot: which years are official, provisional (a file so marked, or
+   * synthesised from the law) or unknown (`calendar.status(year)`).
+   */
+  async calendar(): Promise<Calendar> {
+    await this.view();
+    return this.holidays;
+  }
+
+  /** The calendar as last loaded, without I/O (the shipped and synthesised years before the first load). */
+  lastCalendar(): Calendar {
+    return this.holidays;
+  }
+
   invalidate(): void {
     this.loadedAt = 0;
   }
@@ -46,7 +52,7 @@ export class RegionPolicy {
   private async load(): Promise<void> {
     const [overrides, years, settings] = await Promise.all([
       this.db.selectFrom('deadline_overrides').selectAll().execute(),
-      this.db.selectFrom('holiday_calendars').select('data').execute(),
+      holidayYears(this.db),
       this.db
         .selectFrom('region_settings')
         .select(['region', 'justice_copy', 'restart_review_on_supplement'])
@@ -59,10 +65,9 @@ export class RegionPolicy {
       unit: o.unit as DurationUnit,
       leadFraction: o.lead_fraction,
     }));
-    const loaded = years.map((y) => HolidayYearSchema.parse(y.data));
-    const shipped = shippedYears().filter((s) => !loaded.some((l) => l.year === s.year));
+    this.holidays = new Calendar(years);
     this.current = policyView(
-      [...shipped, ...loaded],
+      this.holidays,
       rows,
       new Set(settings.filter((s) => s.justice_copy).map((s) => s.region)),
       new Set(settings.filter((s) => s.restart_review_on_supplement).map((s) => s.region)),

@@ -1,12 +1,14 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { loadCalendar } from '../db/calendar-years.js';
 import type { Db } from '../db/connection.js';
 import { countBreaks } from '../db/integrity.js';
 import { outboxLag } from '../db/outbox.js';
+import { provisionalYearsAhead } from '../schemas/calendar.js';
 
 /** One registry per process (not prom-client's global one), so that tests can build many hubs side by side. */
 export type HubMetrics = ReturnType<typeof createMetrics>;
 
-export function createMetrics(db?: Db) {
+export function createMetrics(db?: Db, clock: () => Date = () => new Date()) {
   const registry = new Registry();
   const httpRequests = new Counter({
     name: 'hub_http_requests_total',
@@ -105,6 +107,15 @@ export function createMetrics(db?: Db) {
     });
     void lag;
     void age;
+    const provisionalYears = new Gauge({
+      name: 'hub_calendar_provisional_years',
+      help: 'Years from this one to the year after next without the State Council notice (synthesised, provisional or unknown): due times there may move',
+      registers: [registry],
+      async collect() {
+        this.set(provisionalYearsAhead(await loadCalendar(db), clock()).length);
+      },
+    });
+    void provisionalYears;
   }
   return {
     registry,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { synthesiseYear } from './provisional-year.js';
 import { lineText } from './text.js';
 
 /** One year of the national holiday calendar: days off, and weekend days that are working days (调休). */
@@ -14,29 +15,53 @@ export type HolidayYear = z.infer<typeof HolidayYearSchema>;
 export const DURATION_UNITS = ['hour', 'calendar_day', 'working_day', 'month'] as const;
 export type DurationUnit = (typeof DURATION_UNITS)[number];
 
+/**
+ * How an `hour` period is counted: `exact` (that many hours after the event), or `article_105` (刑诉法
+ * Art 105: "期间开始的时和日不算在期间以内", so the hour in which the event happens does not count).
+ */
+export const HOUR_COUNTINGS = ['exact', 'article_105'] as const;
+export type HourCounting = (typeof HOUR_COUNTINGS)[number];
+
+/**
+ * What the calendar knows of a year: a loaded or shipped file from the State Council's notice
+ * (`official`), a file marked provisional, a year synthesised from the law (schemas/provisional-year.ts),
+ * or nothing (a year past the table of lunar dates: weekends only).
+ */
+export const YEAR_STATUSES = ['official', 'provisional_file', 'provisional_synthesised', 'no_data'] as const;
+export type YearStatus = (typeof YEAR_STATUSES)[number];
+
 /** China Standard Time has no daylight saving: a day runs from 16:00 UTC to 16:00 UTC. */
 const CST_OFFSET_MS = 8 * 3600_000;
 const DAY_MS = 24 * 3600_000;
+const HOUR_MS = 3600_000;
 
 export class Calendar {
   private readonly holidays = new Set<string>();
   private readonly workdays = new Set<string>();
-  private readonly years = new Set<number>();
+  private readonly statuses = new Map<number, YearStatus>();
 
+  /** Years given here are files (shipped or loaded); every other year is synthesised when first asked. */
   constructor(years: readonly HolidayYear[]) {
-    for (const y of years) {
-      this.years.add(y.year);
-      for (const d of y.holidays) this.holidays.add(d);
-      for (const d of y.workdays) this.workdays.add(d);
-    }
+    for (const y of years) this.add(y, y.provisional ? 'provisional_file' : 'official');
   }
 
+  status(year: number): YearStatus {
+    const known = this.statuses.get(year);
+    if (known) return known;
+    const synthesised = synthesiseYear(year);
+    if (synthesised) this.add(synthesised, 'provisional_synthesised');
+    else this.statuses.set(year, 'no_data');
+    return this.statuses.get(year) ?? 'no_data';
+  }
+
+  /** Whether the year's days off are known at all (official or provisional). */
   covers(year: number): boolean {
-    return this.years.has(year);
+    return this.status(year) !== 'no_data';
   }
 
   /** A working day: a make-up day (调休), or a weekday that is not a public holiday. */
   isWorkingDay(day: string): boolean {
+    this.status(Number(day.slice(0, 4)));
     if (this.workdays.has(day)) return true;
     if (this.holidays.has(day)) return false;
     const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
@@ -47,6 +72,21 @@ export class Calendar {
   isRestDay(day: string): boolean {
     return !this.isWorkingDay(day);
   }
+
+  private add(y: HolidayYear, status: YearStatus): void {
+    this.statuses.set(y.year, status);
+    for (const d of y.holidays) this.holidays.add(d);
+    for (const d of y.workdays) this.workdays.add(d);
+  }
+}
+
+/**
+ * The years from `now`'s (CST) year to the year after next that are not official: a period opened late next
+ * year can end in the one after it. What /metrics and /readyz report.
+ */
+export function provisionalYearsAhead(calendar: Calendar, now: Date): number[] {
+  const year = Number(cstDate(now).slice(0, 4));
+  return [year, year + 1, year + 2].filter((y) => calendar.status(y) !== 'official');
 }
 
 /** The CST calendar date (YYYY-MM-DD) of an instant. */
@@ -73,26 +113,79 @@ function addMonths(day: string, n: number): string {
   return `${year}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
 }
 
+export type PeriodOptions = { readonly hourCounting?: HourCounting };
+
+/**
+ * A period's end, and whether a year the count consulted is not official (`provisionalYears`): the due
+ * time may move when the State Council's notice for that year is loaded.
+ */
+export type ScheduledPeriod = { dueAt: Date; provisional: boolean; provisionalYears: number[] };
+
 /**
  * When a period of `amount` `unit`s starting at `start` ends (the rule is stated in the README):
- * - hour: exactly `amount` hours later;
+ * - hour: `amount` hours later (`exact`), or from the next full hour (`article_105`: 24 h from 15:20 ends at
+ *   16:00 the next day); never moved by a holiday, so never provisional;
  * - calendar_day / month: the start day does not count; the period ends at 24:00 CST of the last day, and a
  *   last day that is a rest day moves to the end of the next working day (刑诉法 Art 105);
  * - working_day: the start day does not count; the period ends at 24:00 CST of the `amount`-th working day
  *   after it (weekends and holidays skipped, make-up days counted).
+ * A day period is provisional when a day whose rest or work it looked up lies in a year that is not
+ * official; the days of a calendar-day period before its last day are not looked up.
  */
+export function schedulePeriod(
+  calendar: Calendar,
+  start: Date,
+  amount: number,
+  unit: DurationUnit,
+  options: PeriodOptions = {},
+): ScheduledPeriod {
+  if (unit === 'hour') {
+    return {
+      dueAt: hourPeriodEnd(start, amount, options.hourCounting ?? 'exact'),
+      provisional: false,
+      provisionalYears: [],
+    };
+  }
+  const consulted = new Set<number>();
+  const isWorkingDay = (day: string) => {
+    consulted.add(Number(day.slice(0, 4)));
+    return calendar.isWorkingDay(day);
+  };
+  const last = lastDay(isWorkingDay, cstDate(start), amount, unit);
+  const provisionalYears = [...consulted]
+    .filter((y) => calendar.status(y) !== 'official')
+    .sort((a, b) => a - b);
+  return { dueAt: endOfCstDay(last), provisional: provisionalYears.length > 0, provisionalYears };
+}
+
+/** The end of a period as `schedulePeriod` counts it, hours counted exactly. */
 export function dueAt(calendar: Calendar, start: Date, amount: number, unit: DurationUnit): Date {
-  if (unit === 'hour') return new Date(start.getTime() + amount * 3600_000);
-  const first = cstDate(start);
+  return schedulePeriod(calendar, start, amount, unit).dueAt;
+}
+
+function hourPeriodEnd(start: Date, amount: number, counting: HourCounting): Date {
+  if (counting === 'exact') return new Date(start.getTime() + amount * HOUR_MS);
+  // 刑诉法 Art 105: the hour the event falls in does not count, even at 15:00:00 sharp (it happened in the
+  // hour 15:00–16:00). CST is a whole number of hours from UTC, so a UTC hour boundary is a CST one.
+  const nextFullHour = (Math.floor(start.getTime() / HOUR_MS) + 1) * HOUR_MS;
+  return new Date(nextFullHour + amount * HOUR_MS);
+}
+
+function lastDay(
+  isWorkingDay: (day: string) => boolean,
+  first: string,
+  amount: number,
+  unit: Exclude<DurationUnit, 'hour'>,
+): string {
   if (unit === 'working_day') {
     let day = first;
     for (let counted = 0; counted < amount; ) {
       day = addDays(day, 1);
-      if (calendar.isWorkingDay(day)) counted++;
+      if (isWorkingDay(day)) counted++;
     }
-    return endOfCstDay(day);
+    return day;
   }
   let last = unit === 'month' ? addMonths(first, amount) : addDays(first, amount);
-  while (calendar.isRestDay(last)) last = addDays(last, 1);
-  return endOfCstDay(last);
+  while (!isWorkingDay(last)) last = addDays(last, 1);
+  return last;
 }

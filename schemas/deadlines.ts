@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import type { AgencyKind } from './agency.js';
-import { type Calendar, DURATION_UNITS, type DurationUnit, dueAt } from './calendar.js';
+import {
+  type Calendar,
+  DURATION_UNITS,
+  type DurationUnit,
+  type HourCounting,
+  type ScheduledPeriod,
+  schedulePeriod,
+} from './calendar.js';
 import { type PartyRole, TRANSITIONS } from './lifecycle.js';
 import type { ReferralKind } from './referral.js';
 
@@ -33,11 +40,11 @@ export type DeadlineRule = {
   /** Events that start the period again where the region asks for it (`restart_review_on_supplement`). */
   readonly restartedBy?: readonly string[];
   /** Hours counted exactly, or as 刑诉法 Art 105 counts them (the starting hour does not count). */
-  readonly hourCounting?: 'exact' | 'article_105';
+  readonly hourCounting: HourCounting;
 };
 
-type RuleRow = Omit<DeadlineRule, 'leadFraction' | 'window'> & Partial<DeadlineRule>;
-const rule = (r: RuleRow): DeadlineRule => ({ leadFraction: 0.25, window: false, ...r });
+type RuleRow = Omit<DeadlineRule, 'leadFraction' | 'window' | 'hourCounting'> & Partial<DeadlineRule>;
+const rule = (r: RuleRow): DeadlineRule => ({ leadFraction: 0.25, window: false, hourCounting: 'exact', ...r });
 
 // biome-ignore format: one rule a line
 const CRIMINAL_TRANSFER: RuleRow[] = [
@@ -83,15 +90,19 @@ export function startingEvents(ruleId: string): string[] {
 /** A rule as a region applies it: its own amount, unit and warning share where it overrides them. */
 export type EffectiveRule = DeadlineRule;
 
-/** Due time and warning time of a rule started at `start`. */
+/**
+ * Due time and warning time of a rule started at `start`, and whether the due time rests on a year that is
+ * not official (it may move when that year's notice is loaded).
+ */
 export function scheduleRule(
   calendar: Calendar,
   rule: EffectiveRule,
   start: Date,
-): { dueAt: Date; warnAt: Date } {
-  const due = dueAt(calendar, start, rule.amount, rule.unit);
-  const warnAt = new Date(due.getTime() - (due.getTime() - start.getTime()) * rule.leadFraction);
-  return { dueAt: due, warnAt };
+): ScheduledPeriod & { warnAt: Date } {
+  const period = schedulePeriod(calendar, start, rule.amount, rule.unit, { hourCounting: rule.hourCounting });
+  const due = period.dueAt.getTime();
+  const warnAt = new Date(due - (due - start.getTime()) * rule.leadFraction);
+  return { ...period, warnAt };
 }
 
 /** A region's override of one rule, stored in the database. */

@@ -9,13 +9,16 @@ import type { Scope } from './visibility.js';
 /** A region's rules and settings as the decision reads them (a snapshot; no I/O). */
 export type PolicyView = {
   rule(region: string, ruleId: string): EffectiveRule;
-  /** When a rule started at `start` is due (with `as`, a rule changed for this count, e.g. extended). */
+  /**
+   * When a rule started at `start` is due (with `as`, a rule changed for this count, e.g. extended);
+   * `provisional`: the due time rests on a year without the State Council's notice (`provisionalYears`).
+   */
   schedule(
     region: string,
     ruleId: string,
     start: Date,
     as?: EffectiveRule,
-  ): { rule: EffectiveRule; dueAt: Date; warnAt: Date };
+  ): { rule: EffectiveRule; dueAt: Date; warnAt: Date; provisional: boolean; provisionalYears: number[] };
   /** Whether the region asks for its extra copy recipients (e.g. the justice bureau). */
   regionCopies(region: string): boolean;
   /** Whether the region starts a rule's period again on this event (`restartedBy` in the rule). */

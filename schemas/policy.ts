@@ -11,14 +11,17 @@ export type RuleOverrideRow = {
   leadFraction: number | null;
 };
 
-/** The rules as each region applies them, over a holiday calendar: what the decision consults. */
+/**
+ * The rules as each region applies them, over a holiday calendar (given, or built from years of it):
+ * what the decision consults.
+ */
 export function policyView(
-  years: readonly HolidayYear[],
+  calendar: Calendar | readonly HolidayYear[],
   overrides: readonly RuleOverrideRow[],
   copyRegions: ReadonlySet<string>,
   restartRegions: ReadonlySet<string> = new Set(),
 ): PolicyView {
-  const calendar = new Calendar(years);
+  const holidays = calendar instanceof Calendar ? calendar : new Calendar(calendar);
   const byKey = new Map(overrides.map((o) => [`${o.region}/${o.ruleId}`, o]));
   const rule = (region: string, ruleId: string) => {
     const base = RULES_BY_ID.get(ruleId);
@@ -31,7 +34,7 @@ export function policyView(
     rule,
     schedule(region, ruleId, start, as) {
       const effective = as ?? rule(region, ruleId);
-      return { rule: effective, ...scheduleRule(calendar, effective, start) };
+      return { rule: effective, ...scheduleRule(holidays, effective, start) };
     },
     regionCopies: (region) => copyRegions.has(region),
     // One region setting today: restart the filing review on a supplement (off by default, MPS Art 180(2)).

@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { latestOwedDueAt } from '../db/calendar-years.js';
 import { CommandPath } from '../db/command-path.js';
 import { deliveryRecord } from '../db/outbox.js';
 import { setOverride } from '../db/region-settings.js';
@@ -195,5 +197,25 @@ describe('the duty ledger', () => {
       window: true,
     });
     expect((await alarms(id)).filter((a) => a.includes('reconsideration_request_window'))).toEqual([]);
+  });
+});
+
+describe('duties in a year without the State Council notice', () => {
+  it('counts over the synthesised 2027 and says so in hub calendar status', async () => {
+    now = new Date('2027-04-30T02:00:00Z'); // Friday 10:00 in Beijing
+    const submitted = await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer({}, now));
+    const id = submitted.body.id as string;
+    await act('pol-a', id, { action: 'receipt' });
+    // 04-30 + 3 days is Monday 05-03, given back with 05-04 for 劳动节's weekend (放假办法 Art 6): the
+    // filing decision is due at 24:00 on Wednesday 05-05.
+    expect(await duty(id, 'filing_decision_due')).toMatchObject({ dueAt: '2027-05-05T16:00:00.000Z' });
+    expect(await latestOwedDueAt(hub.db)).toEqual(new Date('2027-05-05T16:00:00.000Z'));
+    const out = execFileSync(process.execPath, ['--import', 'tsx', 'bin/hub.ts', 'calendar', 'status'], {
+      cwd: new URL('..', import.meta.url).pathname,
+      env: { ...process.env, DATABASE_URL: hub.config.DATABASE_URL },
+      encoding: 'utf8',
+    });
+    expect(out).toContain('2025  official\n2026  official\n2027  provisional (synthesised)\n');
+    expect(out).toContain('the latest owed duty is due 2027-05-05T16:00:00.000Z (reaches 2027)');
   });
 });

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shippedYears } from '../db/calendar-years.js';
 import { deliveryRecord } from '../db/outbox.js';
+import { loadCalendarYear } from '../db/region-settings.js';
+import { Calendar, provisionalYearsAhead } from '../schemas/calendar.js';
 import { criminalTransfer } from './helpers/fixtures.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
 
@@ -58,10 +61,44 @@ describe('the HTTP inbox of an agency without AMQP', () => {
 });
 
 describe('operations endpoints', () => {
-  it('reports ready when the database and the broker answer', async () => {
+  it('reports ready when the database and the broker answer, naming the years ahead without a notice', async () => {
     const ready = await hub.request(null, 'GET', '/readyz');
     expect(ready.status).toBe(200);
-    expect(ready.body).toEqual({ status: 'ready', database: true, broker: true });
+    // In 2026: 2027 and 2028 are synthesised from the law until their notices are shipped or loaded.
+    const provisionalYears = provisionalYearsAhead(new Calendar(shippedYears()), new Date());
+    expect(provisionalYears.length).toBeGreaterThan(0);
+    expect(ready.body).toEqual({
+      status: 'ready',
+      database: true,
+      broker: true,
+      calendar: { provisionalYears },
+    });
+  });
+
+  it('counts a year loaded with the State Council notice as official in /readyz and /metrics', async () => {
+    const before = await hub.request(null, 'GET', '/readyz');
+    const [year] = before.body.calendar.provisionalYears as number[];
+    const metric = async () =>
+      Number(
+        (await hub.request(null, 'GET', '/metrics')).body.match(
+          /^hub_calendar_provisional_years (\d+)$/m,
+        )?.[1],
+      );
+    expect(await metric()).toBe(before.body.calendar.provisionalYears.length);
+    await loadCalendarYear(hub.db, {
+      year: year as number,
+      source: 'a notice',
+      provisional: false,
+      holidays: [],
+      workdays: [],
+    });
+    hub.policy.invalidate();
+    const after = await hub.request(null, 'GET', '/readyz');
+    expect(after.body.calendar.provisionalYears).not.toContain(year);
+    expect(after.body.calendar.provisionalYears).toHaveLength(
+      before.body.calendar.provisionalYears.length - 1,
+    );
+    expect(await metric()).toBe(after.body.calendar.provisionalYears.length);
   });
 
   it('exposes Prometheus metrics for requests, messages, outbox lag and dead letters', async () => {
@@ -75,6 +112,7 @@ describe('operations endpoints', () => {
       'hub_outbox_lag_messages',
       'hub_outbox_lag_seconds',
       'hub_dead_letters_total',
+      'hub_calendar_provisional_years',
     ]) {
       expect(metrics.body).toContain(`# TYPE ${name}`);
     }

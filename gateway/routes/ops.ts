@@ -1,9 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { databaseAnswers } from '../../db/connection.js';
 import { buildAsyncApi } from '../../schemas/asyncapi.js';
+import { provisionalYearsAhead } from '../../schemas/calendar.js';
 import type { GatewayDeps } from '../app.js';
 
-/** Liveness, readiness (database and broker) and Prometheus metrics; no authentication. */
+/**
+ * Liveness, readiness (database and broker) and Prometheus metrics; no authentication. Readiness also
+ * names the years ahead without the State Council's notice, as a detail: the hub counts them provisionally
+ * and stays ready.
+ */
 export function opsRoutes(deps: GatewayDeps): FastifyPluginAsync {
   return async (app) => {
     app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
@@ -15,7 +20,12 @@ export function opsRoutes(deps: GatewayDeps): FastifyPluginAsync {
       ]);
       const ready = database && broker;
       if (!ready) reply.status(503).header('retry-after', '2');
-      return { status: ready ? 'ready' : 'unavailable', database, broker };
+      // Loaded years come from the database: without it, the calendar last loaded (or the shipped one).
+      const calendar = database
+        ? await deps.policy.calendar().catch(() => deps.policy.lastCalendar())
+        : deps.policy.lastCalendar();
+      const provisionalYears = provisionalYearsAhead(calendar, deps.clock());
+      return { status: ready ? 'ready' : 'unavailable', database, broker, calendar: { provisionalYears } };
     });
 
     const asyncApi = buildAsyncApi(deps.config);

@@ -1,17 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { shippedYears } from '../../db/region-policy.js';
-import { Calendar, cstDate, dueAt } from '../../schemas/calendar.js';
+import { shippedYears } from '../../db/calendar-years.js';
+import { Calendar, cstDate, dueAt, schedulePeriod } from '../../schemas/calendar.js';
 
 const calendar = new Calendar(shippedYears());
 /** An instant given in China Standard Time. */
 const cst = (local: string) => new Date(`${local}+08:00`);
 
 describe('the holiday calendar', () => {
-  it('ships 2025 to 2027 and marks 2027 provisional until the State Council notice', () => {
+  it('ships 2025 and 2026 from the State Council notices and synthesises 2027 until its notice', () => {
     const years = shippedYears();
-    expect(years.map((y) => y.year).sort()).toEqual([2025, 2026, 2027]);
-    expect(years.find((y) => y.year === 2027)?.provisional).toBe(true);
-    expect(years.find((y) => y.year === 2026)?.provisional).toBe(false);
+    expect(years.map((y) => y.year).sort()).toEqual([2025, 2026]);
+    expect(years.every((y) => !y.provisional)).toBe(true);
+    expect(calendar.status(2026)).toBe('official');
+    expect(calendar.status(2027)).toBe('provisional_synthesised');
   });
 
   it('counts weekends and public holidays as rest days and make-up days (调休) as working days', () => {
@@ -32,6 +33,28 @@ describe('when a period ends', () => {
   it('adds hours exactly, across midnight and into a holiday without rolling over', () => {
     expect(dueAt(calendar, cst('2026-11-27T22:30:00'), 24, 'hour')).toEqual(cst('2026-11-28T22:30:00'));
     expect(dueAt(calendar, cst('2026-09-30T10:00:00'), 24, 'hour')).toEqual(cst('2026-10-01T10:00:00'));
+  });
+
+  it('starts an Article 105 hour period at the next full hour (the starting hour does not count)', () => {
+    const article105 = { hourCounting: 'article_105' } as const;
+    // 24 h from 15:20 ends at 16:00 the next day; an event at 15:00 sharp happened in the hour 15:00–16:00.
+    expect(schedulePeriod(calendar, cst('2026-11-27T15:20:00'), 24, 'hour', article105)).toEqual({
+      dueAt: cst('2026-11-28T16:00:00'),
+      provisional: false,
+      provisionalYears: [],
+    });
+    expect(schedulePeriod(calendar, cst('2026-11-27T15:00:00'), 24, 'hour', article105).dueAt).toEqual(
+      cst('2026-11-28T16:00:00'),
+    );
+    // Exact counting stays the default; neither moves for the synthesised 2027 New Year's Day.
+    expect(schedulePeriod(calendar, cst('2026-12-31T15:20:00'), 24, 'hour').dueAt).toEqual(
+      cst('2027-01-01T15:20:00'),
+    );
+    expect(schedulePeriod(calendar, cst('2026-12-31T15:20:00'), 24, 'hour', article105)).toEqual({
+      dueAt: cst('2027-01-01T16:00:00'),
+      provisional: false,
+      provisionalYears: [],
+    });
   });
 
   it('does not count the start day and ends calendar days at 24:00 of the last day', () => {
