@@ -13,6 +13,7 @@ import {
 } from '../db/agencies.js';
 import { createDb, ensureDatabase, migrateToLatest } from '../db/connection.js';
 import { AgencyDirectory } from '../db/directory.js';
+import { countProvisionalDuties } from '../db/duties.js';
 import { verifyStoredFiles } from '../db/file-verify.js';
 import { createPgFileStore } from '../db/pg-file-store.js';
 import { loadRegion } from '../db/region-file.js';
@@ -171,9 +172,13 @@ program
       process.exit(2);
     }
     const year = parsed.data;
-    await withDb((db) => loadCalendarYear(db, year));
+    const provisional = await withDb(async (db) => {
+      await loadCalendarYear(db, year);
+      return countProvisionalDuties(db);
+    });
     console.log(
-      `calendar ${year.year} loaded: ${year.holidays.length} holidays, ${year.workdays.length} make-up days`,
+      `calendar ${year.year} loaded: ${year.holidays.length} holidays, ${year.workdays.length} make-up days; ` +
+        `the workers recount ${provisional} provisional due time(s) within a poll`,
     );
   });
 

@@ -14,21 +14,22 @@ export const DUTY_INPUTS = {
     name: 'in_duties',
     columns: `id uuid, referral_id uuid, rule_id text, region text, title text, source text, is_window boolean,
       responsible_code text, counterparty_code text, amount int, unit text, started_at timestamptz,
-      warn_at timestamptz, due_at timestamptz, status text, opened_seq int, closed_seq int, closed_at timestamptz`,
+      warn_at timestamptz, due_at timestamptz, provisional boolean, status text, opened_seq int, closed_seq int, closed_at timestamptz`,
   },
   changed: {
     name: 'in_duty_changes',
     columns: `id uuid, referral_id uuid, status text, closed_at timestamptz, closed_seq int,
-      warned_at timestamptz, overdue_at timestamptz, due_at timestamptz, warn_at timestamptz, amount int`,
+      warned_at timestamptz, overdue_at timestamptz, due_at timestamptz, warn_at timestamptz, amount int, provisional boolean`,
   },
 } as const;
 
 export const DUTY_WRITES = `
   opened_duties AS (
     INSERT INTO duties (id, referral_id, rule_id, region, title, source, is_window, responsible_code,
-      counterparty_code, amount, unit, started_at, warn_at, due_at, status, opened_seq, closed_seq, closed_at)
+      counterparty_code, amount, unit, started_at, warn_at, due_at, provisional, status, opened_seq, closed_seq,
+      closed_at)
     SELECT d.id, d.referral_id, d.rule_id, d.region, d.title, d.source, d.is_window, d.responsible_code,
-      d.counterparty_code, d.amount, d.unit, d.started_at, d.warn_at, d.due_at, d.status, d.opened_seq,
+      d.counterparty_code, d.amount, d.unit, d.started_at, d.warn_at, d.due_at, d.provisional, d.status, d.opened_seq,
       d.closed_seq, d.closed_at
     FROM in_duties d WHERE d.referral_id IN (SELECT id FROM referral_guards)
     RETURNING id
@@ -37,7 +38,8 @@ export const DUTY_WRITES = `
     UPDATE duties t SET status = c.status, closed_at = coalesce(c.closed_at, t.closed_at),
       closed_seq = coalesce(c.closed_seq, t.closed_seq), warned_at = coalesce(c.warned_at, t.warned_at),
       overdue_at = coalesce(c.overdue_at, t.overdue_at), due_at = coalesce(c.due_at, t.due_at),
-      warn_at = coalesce(c.warn_at, t.warn_at), amount = coalesce(c.amount, t.amount)
+      warn_at = coalesce(c.warn_at, t.warn_at), amount = coalesce(c.amount, t.amount),
+      provisional = coalesce(c.provisional, t.provisional)
     FROM in_duty_changes c
     WHERE t.id = c.id AND c.referral_id IN (SELECT id FROM referral_guards)
     RETURNING t.id
@@ -59,6 +61,7 @@ export function openedRow(d: Duty) {
     started_at: d.startedAt,
     warn_at: d.warnAt,
     due_at: d.dueAt,
+    provisional: d.provisional,
     status: d.status,
     opened_seq: d.openedSeq,
     closed_seq: d.closedSeq,
@@ -78,11 +81,12 @@ export function changedRow(referralId: string, c: DutyChange) {
     due_at: c.dueAt ?? null,
     warn_at: c.warnAt ?? null,
     amount: c.amount ?? null,
+    provisional: c.provisional ?? null,
   };
 }
 
 export const LOADED_DUTY_COLUMNS = `id, referral_id, rule_id, region, title, source, is_window, responsible_code,
-  counterparty_code, amount, unit, started_at, warn_at, due_at, status, opened_seq, closed_seq, closed_at`;
+  counterparty_code, amount, unit, started_at, warn_at, due_at, provisional, status, opened_seq, closed_seq, closed_at`;
 
 export type LoadedDutyRow = {
   id: string;
@@ -99,6 +103,7 @@ export type LoadedDutyRow = {
   started_at: string;
   warn_at: string;
   due_at: string;
+  provisional: boolean;
   status: string;
   opened_seq: number;
   closed_seq: number | null;
@@ -123,6 +128,7 @@ export function dutyOf(r: LoadedDutyRow): Duty {
     startedAt: iso(r.started_at),
     warnAt: iso(r.warn_at),
     dueAt: iso(r.due_at),
+    provisional: r.provisional,
     status: r.status as DutyStatus,
     openedSeq: r.opened_seq,
     closedSeq: r.closed_seq,
@@ -141,6 +147,8 @@ export type DutyView = {
   startedAt: string;
   warnAt: string;
   dueAt: string;
+  /** The due time counts days of a year without the State Council's notice: it may still move. */
+  provisional: boolean;
   status: string;
   window: boolean;
   closedAt: string | null;
@@ -165,6 +173,7 @@ export async function loadDuties(db: Db, referralId: string): Promise<DutyView[]
     startedAt: iso(r.started_at),
     warnAt: iso(r.warn_at),
     dueAt: iso(r.due_at),
+    provisional: r.provisional,
     status: r.status,
     window: r.is_window,
     closedAt: r.closed_at === null ? null : iso(r.closed_at),
@@ -187,6 +196,29 @@ export async function dueForAlarm(
           AND due_at > ${now}
         ORDER BY warn_at LIMIT ${limit}`
   ).execute(db);
+  return rows;
+}
+
+/** How many unmet duties have a provisional due time. */
+export async function countProvisionalDuties(db: Db): Promise<number> {
+  const { rows } = await sql<{ n: string }>`
+    SELECT count(*) AS n FROM duties WHERE provisional AND status IN ('open', 'warned', 'overdue')`.execute(
+    db,
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** Unmet duties whose due time is provisional, after `afterId` in id order (the watcher recounts them). */
+export async function provisionalDuties(
+  db: Db,
+  afterId: string | null,
+  limit: number,
+): Promise<{ id: string; referral_id: string }[]> {
+  const { rows } = await sql<{ id: string; referral_id: string }>`
+    SELECT id, referral_id FROM duties
+    WHERE provisional AND status IN ('open', 'warned', 'overdue')
+      AND (${afterId}::uuid IS NULL OR id > ${afterId}::uuid)
+    ORDER BY id LIMIT ${limit}`.execute(db);
   return rows;
 }
 

@@ -116,7 +116,7 @@ export async function writeSteps(db: Db, steps: readonly StepToWrite[]): Promise
     jsonRows(briefings),
     jsonRows(links),
   ];
-  const rows = await prepared<{ id: string }>(db, 'hub_write_steps_v3', WRITE_STEPS, values);
+  const rows = await prepared<{ id: string }>(db, 'hub_write_steps_v4', WRITE_STEPS, values);
   return new Set(rows.map((r) => r.id));
 }
 
@@ -133,6 +133,7 @@ function changedDuty(duty: Duty, change: DutyChange): Duty {
     dueAt: change.dueAt ?? duty.dueAt,
     warnAt: change.warnAt ?? duty.warnAt,
     amount: change.amount ?? duty.amount,
+    provisional: change.provisional ?? duty.provisional,
   };
 }
 

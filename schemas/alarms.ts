@@ -1,10 +1,12 @@
 import { canonicalJson, linkText } from './canonical-json.js';
 import type { Alarm } from './commands.js';
+import { UNMET_STATUSES } from './deadlines.js';
 import type { DecisionContext, Loaded } from './decision-context.js';
 import { envelopeText } from './envelopes.js';
 import { HubError } from './errors.js';
 import { evolve, WATCH_ACTION } from './evolve.js';
 import { HUB } from './messages.js';
+import type { Duty, DutyChange, Referral } from './referral-state.js';
 import type { Outgoing, ReferralStep, SealedEvent } from './step.js';
 import { resultOf } from './step.js';
 
@@ -32,7 +34,6 @@ export function decideAlarm(
   if (!referral || !duty || !due) {
     throw new HubError('TRANSITION_NOT_ALLOWED', 'the duty is no longer due for this alarm', { dutyId });
   }
-  const occurredAt = ctx.now.toISOString();
   const payload = {
     dutyId: duty.id,
     rule: duty.ruleId,
@@ -42,11 +43,107 @@ export function decideAlarm(
     counterparty: duty.counterparty,
     dueAt: duty.dueAt,
   };
-  const payloadJson = canonicalJson(payload);
+  const status = alarm === 'overdue' ? 'overdue' : 'warned';
+  const at = ctx.now.toISOString();
+  return watchStep(ctx, referral, duty, {
+    event: `deadline_${alarm}`,
+    payload,
+    message: { type: `deadline.${alarm}`, payload: { ...payload, referralId: referral.id, status } },
+    change: { id: duty.id, status, ...(alarm === 'overdue' ? { overdueAt: at } : { warnedAt: at }) },
+  });
+}
+
+/**
+ * A provisional due time counted again over the calendar as it now stands (a year's notice loaded): the
+ * same rule, amount and start. A due time that moves is `deadline_moved` on the ledger and `deadline.moved`
+ * to those an alarm goes to; one that stays but no longer rests on a provisional year is
+ * `deadline_confirmed` (ledger only). An alarm raised too early for the new due time is taken back (the
+ * duty is open or warned again, and the watcher raises it when it is due). Nothing to change is refused,
+ * so that two watchers never recount a duty twice.
+ */
+export function decideRecheck(ctx: DecisionContext, loaded: Loaded, dutyId: string): ReferralStep {
+  const referral = loaded.referral;
+  const duty = loaded.duties.find((d) => d.id === dutyId);
+  if (
+    !referral ||
+    !duty ||
+    !duty.provisional ||
+    !(UNMET_STATUSES as readonly string[]).includes(duty.status)
+  ) {
+    throw new HubError('TRANSITION_NOT_ALLOWED', 'the duty has no provisional due time to recount', {
+      dutyId,
+    });
+  }
+  const rule = ctx.policy.rule(duty.region, duty.ruleId);
+  const counted = ctx.policy.schedule(duty.region, duty.ruleId, new Date(duty.startedAt), {
+    ...rule,
+    amount: duty.amount,
+    unit: duty.unit,
+  });
+  const dueAt = counted.dueAt.toISOString();
+  const warnAt = counted.warnAt.toISOString();
+  const moved = dueAt !== duty.dueAt;
+  if (!moved && counted.provisional) {
+    throw new HubError('TRANSITION_NOT_ALLOWED', 'the due time is unchanged and still provisional', {
+      dutyId,
+    });
+  }
+  const now = ctx.now.getTime();
+  const status =
+    duty.status === 'overdue' && counted.dueAt.getTime() > now
+      ? counted.warnAt.getTime() <= now
+        ? 'warned'
+        : 'open'
+      : duty.status === 'warned' && counted.warnAt.getTime() > now
+        ? 'open'
+        : duty.status;
+  const change = { id: duty.id, status, dueAt, warnAt, provisional: counted.provisional };
+  if (!moved) {
+    const payload = { dutyId: duty.id, rule: duty.ruleId, dueAt };
+    return watchStep(ctx, referral, duty, { event: 'deadline_confirmed', payload, change });
+  }
+  const payload = {
+    dutyId: duty.id,
+    rule: duty.ruleId,
+    title: duty.title,
+    source: duty.source,
+    responsible: duty.responsible,
+    counterparty: duty.counterparty,
+    dueAt,
+    previousDueAt: duty.dueAt,
+    provisional: counted.provisional,
+    provisionalYears: counted.provisionalYears,
+  };
+  return watchStep(ctx, referral, duty, {
+    event: 'deadline_moved',
+    payload,
+    message: { type: 'deadline.moved', payload: { ...payload, referralId: referral.id, status } },
+    change,
+  });
+}
+
+/**
+ * The hub's own step about a duty: one ledger event under the watcher's action (it moves no state), the
+ * duty's change, and (if any) one message (its payload as given) to the responsible body, the counterparty, the region's
+ * procuratorate and coordinator.
+ */
+function watchStep(
+  ctx: DecisionContext,
+  referral: Referral,
+  duty: Duty,
+  what: {
+    event: string;
+    payload: Record<string, unknown>;
+    message?: { type: string; payload: Record<string, unknown> };
+    change: DutyChange;
+  },
+): ReferralStep {
+  const occurredAt = ctx.now.toISOString();
+  const payloadJson = canonicalJson(what.payload);
   const link = {
     referralId: referral.id,
     seq: referral.head.seq + 1,
-    event: `deadline_${alarm}`,
+    event: what.event,
     action: WATCH_ACTION,
     actor: HUB,
     occurredAt,
@@ -54,26 +151,29 @@ export function decideAlarm(
   };
   const event: SealedEvent = {
     ...link,
-    payload,
+    payload: what.payload,
     payloadJson,
     messageId: null,
     hash: ctx.sha256(linkText(link, payloadJson)),
   };
   const after = evolve(referral, event);
-  const status = alarm === 'overdue' ? 'overdue' : 'warned';
-  const messagePayload = JSON.stringify({ ...payload, referralId: referral.id, status });
-  const recipients = [
-    duty.responsible,
-    duty.counterparty,
-    ctx.directory.inRegion(duty.region, 'procuratorate')?.code,
-    ctx.directory.inRegion(duty.region, 'coordinator')?.code,
-  ];
+  const message = what.message;
+  const recipients = message
+    ? [
+        duty.responsible,
+        duty.counterparty,
+        ctx.directory.inRegion(duty.region, 'procuratorate')?.code,
+        ctx.directory.inRegion(duty.region, 'coordinator')?.code,
+      ]
+    : [];
+  const body = message ? JSON.stringify(message.payload) : '';
   const outgoing = [...new Set(recipients.filter((c): c is string => typeof c === 'string'))].map(
     (code): Outgoing => {
       const messageId = ctx.newId('message');
+      const type = message?.type ?? '';
       const head = {
         messageId,
-        type: `deadline.${alarm}`,
+        type,
         referralId: referral.id,
         sender: HUB,
         recipient: code,
@@ -85,10 +185,10 @@ export function decideAlarm(
         messageId,
         recipient: code,
         channel: ctx.directory.get(code)?.delivery ?? 'amqp',
-        type: head.type,
+        type,
         referralId: referral.id,
         correlationId: head.correlationId,
-        body: envelopeText(head, messagePayload),
+        body: envelopeText(head, body),
       };
     },
   );
@@ -99,13 +199,7 @@ export function decideAlarm(
     events: [event],
     outgoing,
     opens: [],
-    changes: [
-      {
-        id: duty.id,
-        status,
-        ...(alarm === 'overdue' ? { overdueAt: occurredAt } : { warnedAt: occurredAt }),
-      },
-    ],
+    changes: [what.change],
     result: resultOf(after),
   };
 }

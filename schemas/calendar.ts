@@ -40,9 +40,16 @@ export class Calendar {
   private readonly workdays = new Set<string>();
   private readonly statuses = new Map<number, YearStatus>();
 
+  /** The files it was built from, as one string: two calendars with the same files count alike. */
+  readonly files: string;
+
   /** Years given here are files (shipped or loaded); every other year is synthesised when first asked. */
   constructor(years: readonly HolidayYear[]) {
     for (const y of years) this.add(y, y.provisional ? 'provisional_file' : 'official');
+    this.files = [...years]
+      .sort((a, b) => a.year - b.year)
+      .map((y) => `${y.year}${y.provisional ? '?' : ''}:${y.holidays.join(',')}/${y.workdays.join(',')}`)
+      .join(';');
   }
 
   status(year: number): YearStatus {

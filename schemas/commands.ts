@@ -9,7 +9,9 @@ export type Command =
   | { type: 'submit'; submission: Submission }
   | { type: 'action'; referralId: string; action: ActionCommand }
   | { type: 'brief'; briefing: Briefing }
-  | { type: 'watch_deadline'; referralId: string; dutyId: string; alarm: Alarm };
+  | { type: 'watch_deadline'; referralId: string; dutyId: string; alarm: Alarm }
+  /** A provisional due time counted again over the calendar as it now stands. */
+  | { type: 'recheck_deadline'; referralId: string; dutyId: string };
 
 /** Where a command came from, for the ledger and the messages it causes. */
 export type CommandMeta = {
@@ -52,5 +54,7 @@ export function commandOf(envelope: CommandEnvelope): EnvelopeMeaning {
 
 /** Which referral a command reads (for loading a batch in one query). */
 export function referralIdOf(command: Command): string | null {
-  return command.type === 'action' || command.type === 'watch_deadline' ? command.referralId : null;
+  return command.type === 'action' || command.type === 'watch_deadline' || command.type === 'recheck_deadline'
+    ? command.referralId
+    : null;
 }

@@ -44,7 +44,12 @@ export type DeadlineRule = {
 };
 
 type RuleRow = Omit<DeadlineRule, 'leadFraction' | 'window' | 'hourCounting'> & Partial<DeadlineRule>;
-const rule = (r: RuleRow): DeadlineRule => ({ leadFraction: 0.25, window: false, hourCounting: 'exact', ...r });
+const rule = (r: RuleRow): DeadlineRule => ({
+  leadFraction: 0.25,
+  window: false,
+  hourCounting: 'exact',
+  ...r,
+});
 
 // biome-ignore format: one rule a line
 const CRIMINAL_TRANSFER: RuleRow[] = [

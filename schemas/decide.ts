@@ -1,6 +1,6 @@
 import { type ActionCommand, assertNever } from './actions.js';
 import type { Agency } from './agency.js';
-import { decideAlarm } from './alarms.js';
+import { decideAlarm, decideRecheck } from './alarms.js';
 import { attachDocuments, carriedFiles, type FileLink } from './attachments.js';
 import { decideBriefing, newBriefing } from './briefings.js';
 import type { Command, CommandMeta } from './commands.js';
@@ -47,6 +47,10 @@ function decideOrThrow(
   if (command.type === 'watch_deadline') {
     if (actor !== 'hub') throw new HubError('ACTOR_NOT_PERMITTED', 'only the hub raises deadline alarms');
     return decideAlarm(ctx, loaded, command.dutyId, command.alarm);
+  }
+  if (command.type === 'recheck_deadline') {
+    if (actor !== 'hub') throw new HubError('ACTOR_NOT_PERMITTED', 'only the hub recounts due times');
+    return decideRecheck(ctx, loaded, command.dutyId);
   }
   if (actor === 'hub') throw new HubError('ACTOR_NOT_PERMITTED', 'the hub takes no lifecycle actions');
   switch (command.type) {
@@ -268,5 +272,11 @@ function extendedReview(ctx: DecisionContext, referral: Referral, loaded: Loaded
     amount: days,
     unit: 'calendar_day',
   });
-  return { duty, amount: days, dueAt: scheduled.dueAt, warnAt: scheduled.warnAt };
+  return {
+    duty,
+    amount: days,
+    dueAt: scheduled.dueAt,
+    warnAt: scheduled.warnAt,
+    provisional: scheduled.provisional,
+  };
 }

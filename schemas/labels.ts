@@ -49,6 +49,8 @@ export const EVENT_LABELS: Record<string, string> = {
   briefed: '案情通报',
   deadline_approaching: '期限预警',
   deadline_overdue: '期限逾期',
+  deadline_moved: '期限调整',
+  deadline_confirmed: '期限确认',
 };
 
 export const DUTY_STATUS_LABELS: Record<(typeof DUTY_STATUSES)[number], string> = {

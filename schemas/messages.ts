@@ -65,6 +65,21 @@ export const NOTIFICATION_TYPES: Record<string, z.ZodType> = {
       }),
     ]),
   ),
+  'deadline.moved': z.object({
+    referralId: z.uuid(),
+    dutyId: z.uuid(),
+    rule: z.string(),
+    title: z.string(),
+    source: z.string(),
+    responsible: AgencyCodeSchema,
+    counterparty: AgencyCodeSchema.nullable(),
+    dueAt: z.iso.datetime(),
+    previousDueAt: z.iso.datetime(),
+    /** Still counted over a year without the State Council's notice (`provisionalYears`). */
+    provisional: z.boolean(),
+    provisionalYears: z.array(z.number().int()),
+    status: z.enum(['open', 'warned', 'overdue']),
+  }),
   'briefing.sent': z.object({
     briefingId: z.uuid(),
     referralId: z.uuid().nullable(),

@@ -44,6 +44,8 @@ export type Duty = {
   startedAt: string;
   warnAt: string;
   dueAt: string;
+  /** The due time rests on a year without the State Council's notice: it may move when the year is loaded. */
+  provisional: boolean;
   status: DutyStatus;
   openedSeq: number;
   closedSeq: number | null;
@@ -62,6 +64,7 @@ export type DutyChange = {
   dueAt?: string;
   warnAt?: string;
   amount?: number;
+  provisional?: boolean;
 };
 
 /** A stored case file (its bytes in the hub, addressed by their SHA-256). */

@@ -33,7 +33,7 @@ export type StepInput = {
   briefing?: { record: BriefingRecord; outgoing: Outgoing[] };
   links?: FileLink[];
   /** Duties whose due time the step moves (an extended review), with the new period. */
-  moves?: { duty: Duty; amount: number; dueAt: Date; warnAt: Date }[];
+  moves?: { duty: Duty; amount: number; dueAt: Date; warnAt: Date; provisional: boolean }[];
 };
 
 /**
@@ -80,6 +80,7 @@ export function buildReferralStep(ctx: DecisionContext, input: StepInput): Refer
       dueAt: m.dueAt.toISOString(),
       warnAt: m.warnAt.toISOString(),
       amount: m.amount,
+      provisional: m.provisional,
     });
   }
 
@@ -87,9 +88,19 @@ export function buildReferralStep(ctx: DecisionContext, input: StepInput): Refer
   const data = entriesOf(input.data);
   const added: Record<string, unknown> = {};
   if (input.meta.replayOf) added.replayOf = input.meta.replayOf;
-  const moved = (input.moves ?? []).map((m) => ({ rule: m.duty.ruleId, dueAt: m.dueAt.toISOString() }));
+  // `provisional` is listed only where it holds, so that chains recorded before it read the same.
+  const moved = (input.moves ?? []).map((m) => ({
+    rule: m.duty.ruleId,
+    dueAt: m.dueAt.toISOString(),
+    ...(m.provisional ? { provisional: true } : {}),
+  }));
   if (opens.length + fulfils.length + moved.length + restarted.length > 0) {
-    const listed = opens.map((d) => ({ rule: d.ruleId, dueAt: d.dueAt, status: d.status }));
+    const listed = opens.map((d) => ({
+      rule: d.ruleId,
+      dueAt: d.dueAt,
+      status: d.status,
+      ...(d.provisional ? { provisional: true } : {}),
+    }));
     added.duties = {
       opens: listed,
       fulfils,
@@ -199,7 +210,7 @@ function openedDuties(
     const base = ctx.policy.rule(input.region, ruleId);
     const from = base.startsFrom ? input.data[base.startsFrom] : undefined;
     const start = typeof from === 'string' ? new Date(from) : now;
-    const { rule, dueAt, warnAt } = ctx.policy.schedule(input.region, ruleId, start);
+    const { rule, dueAt, warnAt, provisional } = ctx.policy.schedule(input.region, ruleId, start);
     const closed = rule.fulfilledBy.includes(input.transition.event);
     const met = now.getTime() <= dueAt.getTime();
     return {
@@ -217,6 +228,7 @@ function openedDuties(
       startedAt: start.toISOString(),
       warnAt: warnAt.toISOString(),
       dueAt: dueAt.toISOString(),
+      provisional: provisional && !closed,
       status: closed ? (met ? 'met' : 'met_late') : 'open',
       openedSeq: seq,
       closedSeq: closed ? seq : null,

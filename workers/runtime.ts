@@ -37,13 +37,14 @@ export type WorkerDeps = {
 export async function startWorkers(config: Config, deps: WorkerDeps): Promise<Workers> {
   const clock = deps.clock ?? (() => new Date());
   let relay: Relay | undefined;
+  const policy = deps.policy ?? new RegionPolicy(deps.db);
   const commands =
     deps.commands ??
     createCommandPath({
       db: deps.db,
       config,
       directory: deps.directory,
-      policy: deps.policy ?? new RegionPolicy(deps.db),
+      policy,
       clock,
       metrics: deps.metrics,
       onCommitted: () => relay?.nudge(),
@@ -61,7 +62,7 @@ export async function startWorkers(config: Config, deps: WorkerDeps): Promise<Wo
     await intake.attach(connection);
   });
   const deadlines = new DeadlineWatcher(
-    { db: deps.db, commands, clock },
+    { db: deps.db, commands, clock, policy },
     config.DEADLINES_POLL_MS,
     deps.log.child({ worker: 'deadlines' }),
   );

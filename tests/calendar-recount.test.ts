@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliveryRecord } from '../db/outbox.js';
+import { loadCalendarYear } from '../db/region-settings.js';
+import type { HolidayYear } from '../schemas/calendar.js';
+import { createTestHub, type TestHub } from './helpers/test-hub.js';
+import { waitFor } from './helpers/wait.js';
+
+// Thursday 2027-02-04 10:00 in Beijing: the day before 春节's days off, in a year without a notice yet.
+let now = new Date('2027-02-04T02:00:00Z');
+const clock = () => now;
+
+let hub: TestHub;
+beforeAll(async () => {
+  // Only explicit ticks: the background watcher sleeps for an hour after its first pass.
+  hub = await createTestHub({ clock, env: { DEADLINES_POLL_MS: '3600000' } });
+});
+afterAll(async () => {
+  await hub?.close();
+});
+
+const clue = {
+  kind: 'duty_clue',
+  recipient: 'sup',
+  caseSummary: { title: '执法人员涉嫌受贿线索', facts: '检查中发现执法人员收受当事人财物。' },
+  suspectedConduct: 'embezzlement_bribery',
+  officials: [{ name: '赵某', position: '科员' }],
+};
+
+/** The State Council's notice as loaded (a test's: rest on 02-05..02-08 only, none given back). */
+const NOTICE: HolidayYear = {
+  year: 2027,
+  source: 'test notice',
+  provisional: false,
+  holidays: ['2027-02-05', '2027-02-06', '2027-02-07', '2027-02-08'],
+  workdays: [],
+};
+
+async function receiptDuty(id: string) {
+  const view = await hub.request('enf-a', 'GET', `/v1/referrals/${id}`);
+  return view.body.duties.find((d: { rule: string }) => d.rule === 'clue_receipt_due');
+}
+
+describe('due times over a year without a notice', () => {
+  it('are provisional until the year is loaded, then recounted: moved with a ledger event and a notice, or confirmed', async () => {
+    // By hand: 3 calendar days from 02-04 end on Sunday 02-07; synthesised 2027 rests 02-05..02-10
+    // (放假办法 Art 2, and Art 6 gives back 初一 and 初二, which fell on the weekend), so 24:00 on 02-11.
+    const moving = (await hub.request('enf-a', 'POST', '/v1/referrals', clue)).body.id as string;
+    now = new Date('2027-03-01T02:00:00Z'); // Monday: 3 days end on Thursday 03-04, a working day either way
+    const staying = (await hub.request('enf-a', 'POST', '/v1/referrals', clue)).body.id as string;
+    now = new Date('2027-02-04T03:00:00Z');
+    expect(await receiptDuty(moving)).toMatchObject({
+      dueAt: '2027-02-11T16:00:00.000Z',
+      provisional: true,
+      status: 'open',
+    });
+    expect(await receiptDuty(staying)).toMatchObject({
+      dueAt: '2027-03-04T16:00:00.000Z',
+      provisional: true,
+    });
+    // Nothing loaded: nothing to recount.
+    expect((await hub.workers.deadlines.tick()).recounted).toBe(0);
+
+    await loadCalendarYear(hub.db, NOTICE);
+    hub.policy.invalidate();
+    expect((await hub.workers.deadlines.tick()).recounted).toBe(2);
+    // 02-07 rests, 02-08 too: the first working day is Tuesday 02-09.
+    expect(await receiptDuty(moving)).toMatchObject({
+      dueAt: '2027-02-09T16:00:00.000Z',
+      provisional: false,
+    });
+    expect(await receiptDuty(staying)).toMatchObject({
+      dueAt: '2027-03-04T16:00:00.000Z',
+      provisional: false,
+    });
+
+    const ledger = async (id: string) =>
+      (await hub.request('enf-a', 'GET', `/v1/referrals/${id}`)).body.ledger as {
+        event: string;
+        payload: Record<string, unknown>;
+      }[];
+    const moved = (await ledger(moving)).at(-1)!;
+    expect(moved.event).toBe('deadline_moved');
+    expect(moved.payload).toMatchObject({
+      rule: 'clue_receipt_due',
+      previousDueAt: '2027-02-11T16:00:00.000Z',
+      dueAt: '2027-02-09T16:00:00.000Z',
+      provisional: false,
+    });
+    expect((await ledger(staying)).at(-1)!.event).toBe('deadline_confirmed');
+    for (const id of [moving, staying]) {
+      expect((await hub.request('enf-a', 'GET', `/v1/referrals/${id}/verify`)).body.valid).toBe(true);
+    }
+
+    // Told: the responsible commission, the agency, the procuratorate and the coordinator; once each.
+    const record = await deliveryRecord(hub.db, { referralId: moving });
+    expect(
+      record
+        .filter((d) => d.type === 'deadline.moved')
+        .map((d) => d.recipient)
+        .sort(),
+    ).toEqual(['coord', 'enf-a', 'proc', 'sup']);
+    expect(
+      (await deliveryRecord(hub.db, { referralId: staying })).some((d) => d.type.startsWith('deadline.')),
+    ).toBe(false);
+    const inbox = await hub.inbox('enf-a');
+    const got = await waitFor(
+      () =>
+        inbox.received.find((r) => r.envelope.type === 'deadline.moved' && r.envelope.referralId === moving),
+      'deadline.moved reaches the agency',
+    );
+    expect(got.envelope.payload).toMatchObject({ dueAt: '2027-02-09T16:00:00.000Z', status: 'open' });
+
+    // Recounted once: the same calendar again recounts nothing.
+    hub.policy.invalidate();
+    expect((await hub.workers.deadlines.tick()).recounted).toBe(0);
+  });
+});
