@@ -40,7 +40,14 @@ describe('GET /v1/referrals/:id/files/:sha256', () => {
       'content-disposition': `attachment; filename="${hash}.pdf"`,
     });
     expect(await filesOf(hub.db, referral)).toEqual([
-      { sha256: hash, size: bytes.length, mediaType: 'application/pdf', linkedAt: expect.any(Date) },
+      {
+        sha256: hash,
+        size: bytes.length,
+        mediaType: 'application/pdf',
+        documentType: null,
+        title: null,
+        linkedAt: expect.any(Date),
+      },
     ]);
   });
 

@@ -115,7 +115,7 @@ function normalised(row: Record<string, any>) {
   };
 }
 
-describe('chains recorded before the redesign', () => {
+describe("chains recorded with today's rules", () => {
   it('are reproduced event by event, hash by hash, by the pure decision', () => {
     const state = new Map<string, { referral: Referral; duties: Duty[] }>();
     const next = new Map<string, number>();

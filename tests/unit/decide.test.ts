@@ -39,6 +39,7 @@ const PARTIES: Record<ReferralKind, Parties> = {
 const BODIES: Record<string, (kind: ReferralKind) => unknown> = {
   withdraw: () => ({ action: 'withdraw', reason: '撤回' }),
   receipt: () => ({ action: 'receipt' }),
+  report_file_mismatch: () => ({ action: 'report_file_mismatch', sha256s: ['d'.repeat(64)], note: '缺页' }),
   request_supplement: () => ({ action: 'request_supplement', items: ['现场照片'] }),
   supplement: () => ({
     action: 'supplement',
