@@ -1,5 +1,6 @@
 import type { DecisionContext, Loaded } from './decision-context.js';
 import { HubError } from './errors.js';
+import { fileDownloadPath } from './files.js';
 import type { Document } from './referral.js';
 
 /** A document as the ledger lists it and every message carries it: its file's hash, size, type and URL. */
@@ -7,10 +8,6 @@ export type AttachedDocument = Document & { size?: number; mediaType?: string; u
 
 /** A file linked to a referral by the step that attaches it. */
 export type FileLink = { sha256: string; documentType: string; title: string };
-
-/** Where a party downloads a referral's file (the claim check a message carries; bytes never go by AMQP). */
-export const downloadPath = (referralId: string, sha256: string) =>
-  `/v1/referrals/${referralId}/files/${sha256}`;
 
 /**
  * Decree 310 Art 6: the package travels with the referral. Each document names a file the acting agency
@@ -46,7 +43,7 @@ export function attachDocuments(
       ...doc,
       size: file.size,
       mediaType: file.mediaType,
-      url: downloadPath(referralId, doc.sha256),
+      url: fileDownloadPath(referralId, doc.sha256),
     });
     links.push({ sha256: doc.sha256, documentType: doc.type, title: doc.title });
   });
@@ -83,6 +80,6 @@ export function carriedFiles(referralId: string, loaded: Loaded): AttachedDocume
     sha256: f.sha256,
     size: f.size,
     mediaType: f.mediaType,
-    url: downloadPath(referralId, f.sha256),
+    url: fileDownloadPath(referralId, f.sha256),
   }));
 }

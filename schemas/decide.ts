@@ -147,6 +147,10 @@ function decideAction(
     }
     case 'receipt':
       checkReceivedAt(ctx, referral, command.receivedAt);
+      filesOfReferral(loaded, command.filesChecked ?? [], 'filesChecked');
+      break;
+    case 'report_file_mismatch':
+      filesOfReferral(loaded, command.sha256s, 'sha256s');
       break;
     case 'withdraw_case':
     case 'transfer_case':
@@ -187,6 +191,19 @@ function decideAction(
     ...(briefing ? { briefing } : {}),
     ...(moves ? { moves } : {}),
     links,
+  });
+}
+
+/** Hashes a party says it checked (or found wrong) must be files the referral carries. */
+function filesOfReferral(loaded: Loaded, hashes: readonly string[], path: string): void {
+  const carried = new Set((loaded.files ?? []).map((f) => f.sha256));
+  hashes.forEach((sha256, index) => {
+    if (!carried.has(sha256)) {
+      throw new HubError('VALIDATION_FAILED', `${path}.${index}: ${sha256} is not a file of this referral`, {
+        path: `${path}.${index}`,
+        sha256,
+      });
+    }
   });
 }
 

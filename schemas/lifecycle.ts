@@ -42,8 +42,8 @@ const CRIMINAL_TRANSFER = [
   { from: 'supplement_requested', action: 'file', actor: 'recipient', to: 'filed', notify: ['sender', 'procuratorate', 'copy'], opens: ['goods_handover_due'], source: 'Decree 310 Art 8; MPS Art 180(2)' },
   { from: 'supplement_requested', action: 'decline', actor: 'recipient', to: 'declined', notify: ['sender', 'procuratorate', 'copy'], opens: ['reconsideration_request_window'], source: 'Decree 310 Art 8; MPS Art 180(2)' },
   // The police state what files they received and checked; a file that does not match is reported.
-  { from: 'receipted', action: 'report_file_mismatch', actor: 'recipient', to: 'receipted', event: 'file_mismatch_reported', notify: ['sender', 'procuratorate'], source: 'Decree 310 Art 6; issue 13 (files travel with the referral)' },
-  { from: 'supplement_requested', action: 'report_file_mismatch', actor: 'recipient', to: 'supplement_requested', event: 'file_mismatch_reported', notify: ['sender', 'procuratorate'], source: 'Decree 310 Art 6; issue 13 (files travel with the referral)' },
+  { from: 'receipted', action: 'report_file_mismatch', actor: 'recipient', to: 'receipted', event: 'file_mismatch_reported', notify: ['sender', 'procuratorate'], source: 'Decree 310 Art 6 (the package complete); MPS Art 180(2)' },
+  { from: 'supplement_requested', action: 'report_file_mismatch', actor: 'recipient', to: 'supplement_requested', event: 'file_mismatch_reported', notify: ['sender', 'procuratorate'], source: 'Decree 310 Art 6 (the package complete); MPS Art 180(2)' },
   // 经济犯罪: the review extended with approval, 3 → 10 → 30 (+30) days; the duty moves.
   { from: 'receipted', action: 'extend_review', actor: 'recipient', to: 'receipted', event: 'review_extended', notify: ['sender', 'procuratorate'], source: 'SPP/MPS 经济犯罪案件若干规定 (2017) Art 16' },
   { from: 'supplement_requested', action: 'extend_review', actor: 'recipient', to: 'supplement_requested', event: 'review_extended', notify: ['sender', 'procuratorate'], source: 'SPP/MPS 经济犯罪案件若干规定 (2017) Art 16' },

@@ -14,11 +14,13 @@ let url = '';
 
 beforeAll(async () => {
   hub = await createTestHub({ env: { RATE_LIMIT_PER_SECOND: '100000' } });
-  referral = (await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer())).body.id;
-  other = (await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer())).body.id;
   expect((await upload(hub, 'enf-a', bytes)).status).toBe(201);
-  // Attach is wired into the command path later; until then the link is made directly.
-  expect(await linkFiles(hub.db, referral, [hash, hash])).toBe(1);
+  // The investigation report as an uploaded file; the other documents on paper.
+  const transfer = criminalTransfer();
+  transfer.documents[1] = { type: 'investigation_report', title: '调查报告', sha256: hash } as never;
+  referral = (await hub.request('enf-a', 'POST', '/v1/referrals', transfer)).body.id;
+  other = (await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer())).body.id;
+  // Linking again links nothing new.
   expect(await linkFiles(hub.db, referral, [hash])).toBe(0);
   url = fileDownloadPath(referral, hash);
 });
@@ -44,8 +46,8 @@ describe('GET /v1/referrals/:id/files/:sha256', () => {
         sha256: hash,
         size: bytes.length,
         mediaType: 'application/pdf',
-        documentType: null,
-        title: null,
+        documentType: 'investigation_report',
+        title: '调查报告',
         linkedAt: expect.any(Date),
       },
     ]);

@@ -140,10 +140,20 @@ describe('the decision', () => {
         duties.push(duty(referral, 'filing_decision_due', 3600_000));
       }
       const action = ActionCommandSchema.parse(BODIES[t.action]!(t.kind)) as ActionCommand;
+      // The referral carries one file (a mismatch is reported about a file it carries).
+      const files = [
+        {
+          sha256: 'd'.repeat(64),
+          size: 10,
+          mediaType: 'application/pdf',
+          documentType: 'other',
+          title: '照片',
+        },
+      ];
       const decision = decide(
         ctx,
         directory.get(actor)!,
-        { referral, duties },
+        { referral, duties, files },
         { type: 'action', referralId: referral.id, action },
         {},
       );
