@@ -30,6 +30,8 @@ export type LoadResult = {
   copies: number;
   duplicates: number;
   failedSubmits: number;
+  /** The first refused submission's status and body (a bench that submits nothing says why). */
+  firstFailure?: string;
 };
 
 const now = () => performance.timeOrigin + performance.now();
@@ -43,9 +45,9 @@ function transfer(i: number) {
     caseSummary: { title: `基准测试案件 ${i}`, facts: '当事人销售假冒注册商标的商品，货值金额较大。' },
     suspectedOffence: '销售假冒注册商标的商品罪',
     documents: [
-      { type: 'transfer_letter', title: '涉嫌犯罪案件移送书', sha256: digest(`l${i}`) },
-      { type: 'investigation_report', title: '调查报告', sha256: digest(`r${i}`) },
-      { type: 'item_inventory', title: '涉案物品清单', sha256: digest(`i${i}`) },
+      { type: 'transfer_letter', title: '涉嫌犯罪案件移送书', sha256: digest(`l${i}`), paper: true },
+      { type: 'investigation_report', title: '调查报告', sha256: digest(`r${i}`), paper: true },
+      { type: 'item_inventory', title: '涉案物品清单', sha256: digest(`i${i}`), paper: true },
     ],
     caseTeam: [
       { name: '王执法', certificateNo: `ZF-${i}-1` },
@@ -161,13 +163,17 @@ function submit(i: number): Promise<void> {
           if (response.statusCode === 201) {
             const id = (JSON.parse(Buffer.concat(chunks).toString()) as { id: string }).id;
             result.submitted[id] = t0;
-          } else result.failedSubmits++;
+          } else {
+            result.failedSubmits++;
+            result.firstFailure ??= `${response.statusCode} ${Buffer.concat(chunks).toString().slice(0, 300)}`;
+          }
           resolve();
         });
       },
     );
-    request.on('error', () => {
+    request.on('error', (error) => {
       result.failedSubmits++;
+      result.firstFailure ??= error.message;
       resolve();
     });
     request.end(body);

@@ -85,6 +85,11 @@ export async function runThroughput(args: ThroughputArgs): Promise<ThroughputRes
     const latency = (arrived: Record<string, number>) =>
       percentiles(submittedInWindow.flatMap(([id, t]) => (arrived[id] ? [arrived[id] - t] : [])));
     const submitted = Object.keys(result.submitted);
+    if (submitted.length === 0) {
+      throw new Error(
+        `no submission was accepted (${result.failedSubmits} refused; first: ${result.firstFailure})`,
+      );
+    }
     const perReferral = (seconds: number) =>
       Math.round((seconds * 1000 * 1000) / Math.max(1, inWindow)) / 1000;
     const stored = await countEvents(bench.hub.db, { event: 'submitted' });
