@@ -36,6 +36,28 @@ describe('the rules added for the law, counted by hand across the 2026 holidays'
     expect(due('handling_report_due', '2026-07-01T10:00:00')).toBe('2026-09-29T16:00:00.000Z');
   });
 
+  it('asks a supplement and forwards within 24 h counted per 刑诉法 Art 105, never moved by a holiday', () => {
+    // 15:20 on 30 Sep: the hour does not count, so from 16:00 to 16:00 on 1 Oct (国庆, still due).
+    expect(due('supplement_request_window', '2026-09-30T15:20:00')).toBe('2026-10-01T08:00:00.000Z');
+    expect(due('forward_window', '2026-09-30T15:20:00')).toBe('2026-10-01T08:00:00.000Z');
+  });
+
+  it('receipts an opinion, a return and a clue in the hub default 3 days: 18 Jun → 21 Jun, 端午 → 22 Jun', () => {
+    for (const rule of ['opinion_receipt_due', 'reverse_receipt_due', 'clue_receipt_due']) {
+      expect(due(rule, '2026-06-18T10:00:00'), rule).toBe('2026-06-22T16:00:00.000Z');
+    }
+  });
+
+  it('reports a police return in the hub default 90 days: 9 Jul → 7 Oct, National Day → 8 Oct', () => {
+    expect(due('reverse_report_due', '2026-07-09T10:00:00')).toBe('2026-10-08T16:00:00.000Z');
+  });
+
+  it('counts the supervision periods across holidays: 7 days over 中秋, 10 over Labour Day, 15 over 国庆', () => {
+    expect(due('reasons_due', '2026-09-20T10:00:00')).toBe('2026-09-28T16:00:00.000Z');
+    expect(due('supervision_notice_due', '2026-04-24T10:00:00')).toBe('2026-05-06T16:00:00.000Z');
+    expect(due('ordered_filing_due', '2026-09-16T10:00:00')).toBe('2026-10-08T16:00:00.000Z');
+  });
+
   it('gives a police or court return the hub default, and only a procuratorate opinion the 2 months', () => {
     expect(RULES_BY_ID.get('reverse_reply_due')?.appliesTo).toEqual(['procuratorate']);
     expect(RULES_BY_ID.get('reverse_report_due')?.appliesTo).toEqual(['police', 'court']);
