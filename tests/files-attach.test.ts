@@ -86,6 +86,18 @@ describe('files attached to a referral', () => {
     ]);
   });
 
+  it('never uses a title as a path: a traversal title is text, and the download is named by its hash', async () => {
+    const file = await uploaded('enf-a');
+    const transfer = withLetter(file.hash);
+    transfer.documents[0] = { ...transfer.documents[0]!, title: '../../etc/passwd' };
+    const id = (await hub.request('enf-a', 'POST', '/v1/referrals', transfer)).body.id as string;
+    const got = await download(hub, 'pol-a', `/v1/referrals/${id}/files/${file.hash}`);
+    expect(got.status).toBe(200);
+    expect(got.headers['content-disposition']).toBe(`attachment; filename="${file.hash}.pdf"`);
+    const view = await hub.request('pol-a', 'GET', `/v1/referrals/${id}`);
+    expect(view.body.files[0]).toMatchObject({ title: '../../etc/passwd', sha256: file.hash });
+  });
+
   it('refuses a document whose file the agency did not upload, naming it, over HTTP and AMQP', async () => {
     const others = await uploaded('enf-b');
     const refused = await hub.request('enf-a', 'POST', '/v1/referrals', withLetter(others.hash));
