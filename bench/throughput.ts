@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import pg from 'pg';
 import { countEvents } from '../db/ledger.js';
 import { startBenchHub } from './bench-hub.js';
 import { type CpuReport, cpuWindow } from './cpu.js';
@@ -31,7 +32,21 @@ export type ThroughputResult = {
   failedSubmits: number;
   meanCommandBatch: number;
   meanRelayBatch: number;
+  /** Round trips to PostgreSQL (client query calls: command path, relay, intake, watchers) per referral. */
+  databaseRoundTripsPerReferral: number;
 };
+
+/** Counts the hub's PostgreSQL round trips (it runs in this process): every pg client query call. */
+function countRoundTrips(): { read(): number } {
+  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const original = proto.query;
+  let calls = 0;
+  proto.query = function query(this: unknown, ...args: unknown[]) {
+    calls++;
+    return original.apply(this, args);
+  };
+  return { read: () => calls };
+}
 
 /**
  * `--mode delivery`: the same work as the reference pipeline — C clients submit criminal transfers for a
@@ -61,6 +76,9 @@ export async function runThroughput(args: ThroughputArgs): Promise<ThroughputRes
       ['--import', 'tsx', new URL('./load.ts', import.meta.url).pathname, JSON.stringify(setup)],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
+    const roundTrips = countRoundTrips();
+    let tripsAtStart = 0;
+    let trips = 0;
     let endWindow: (() => CpuReport) | undefined;
     let cpu: CpuReport | undefined;
     let window = { from: 0, to: 0 };
@@ -69,10 +87,12 @@ export async function runThroughput(args: ThroughputArgs): Promise<ThroughputRes
       const [tag, rest] = [line.slice(0, line.indexOf(' ')), line.slice(line.indexOf(' ') + 1)];
       if (tag === 'WINDOW_START') {
         window.from = Number(rest);
+        tripsAtStart = roundTrips.read();
         endWindow = cpuWindow({ hub: process.pid, load: load.pid ?? -1 });
       } else if (tag === 'WINDOW_END') {
         window = { ...window, to: Number(rest) };
         cpu = endWindow?.();
+        trips = roundTrips.read() - tripsAtStart;
       } else if (tag === 'RESULT') result = JSON.parse(rest) as LoadResult;
     }
     if (!result || !cpu) throw new Error('the load generator ended without a result');
@@ -121,6 +141,7 @@ export async function runThroughput(args: ThroughputArgs): Promise<ThroughputRes
       failedSubmits: result.failedSubmits,
       meanCommandBatch: await mean('hub_command_batch_size'),
       meanRelayBatch: await mean('hub_relay_batch_size'),
+      databaseRoundTripsPerReferral: Math.round((trips / Math.max(1, inWindow)) * 100) / 100,
     };
   } finally {
     await bench.close();
