@@ -10,6 +10,7 @@ import { AmqpSession } from './connection.js';
 import { DeadlineWatcher } from './deadlines.js';
 import { Intake } from './intake.js';
 import { IntegrityWatch } from './integrity.js';
+import { Maintenance } from './maintenance.js';
 import { Relay } from './relay.js';
 
 export type Workers = {
@@ -17,6 +18,7 @@ export type Workers = {
   intake: Intake;
   deadlines: DeadlineWatcher;
   integrity: IntegrityWatch;
+  maintenance: Maintenance;
   session: AmqpSession;
   commands: CommandPath;
   stop(): Promise<void>;
@@ -33,7 +35,10 @@ export type WorkerDeps = {
   commands?: CommandPath;
 };
 
-/** Relay and intake on one AMQP connection that reconnects by itself, and the deadlines watcher. */
+/**
+ * Relay and intake on one AMQP connection that reconnects by itself, the deadlines watcher, the integrity
+ * watch and the maintenance (pruning, vacuum).
+ */
 export async function startWorkers(config: Config, deps: WorkerDeps): Promise<Workers> {
   const clock = deps.clock ?? (() => new Date());
   let relay: Relay | undefined;
@@ -72,18 +77,27 @@ export async function startWorkers(config: Config, deps: WorkerDeps): Promise<Wo
     deps.metrics,
     deps.log.child({ worker: 'integrity' }),
   );
+  const maintenance = new Maintenance(
+    deps.db,
+    config,
+    deps.metrics,
+    deps.log.child({ worker: 'maintenance' }),
+  );
   await session.start();
   relay.start();
   deadlines.start();
   integrity.start();
+  maintenance.start();
   return {
     relay,
     intake,
     deadlines,
     integrity,
+    maintenance,
     session,
     commands,
     async stop() {
+      await maintenance.stop();
       await integrity.stop();
       await deadlines.stop();
       await intake.stop();
