@@ -83,6 +83,25 @@ describe('pruning the de-duplication records', () => {
     expect(retry.headers['idempotent-replayed']).toBe('true');
   });
 
+  it('makes no second referral when a create is retried with its key after the window', async () => {
+    const key = randomUUID();
+    const body = criminalTransfer();
+    const first = await hub.request('enf-a', 'POST', '/v1/referrals', body, { 'idempotency-key': key });
+    expect(first.status).toBe(201);
+    const hours = hub.config.IDEMPOTENCY_KEY_RETENTION_HOURS;
+    await sql`UPDATE idempotency_keys SET created_at = ${ago(hours + 1)} WHERE key = ${key}`.execute(hub.db);
+    await hub.workers.maintenance.tick();
+    expect(await present('idempotency_keys', 'key', [key])).toEqual([]);
+    const count = async () =>
+      (await sql<{ n: number }>`SELECT count(*)::int AS n FROM referrals`.execute(hub.db)).rows[0]?.n;
+    const before = await count();
+    const late = await hub.request('enf-a', 'POST', '/v1/referrals', body, { 'idempotency-key': key });
+    // The key derives the referral's id, so the late retry meets the referral it made: a conflict.
+    expect(late.status).toBe(409);
+    expect(late.body.code).toMatch(/^[A-Z_]+$/);
+    expect(await count()).toBe(before);
+  });
+
   it('still takes a redelivered AMQP command inside the window once, after a pass', async () => {
     const submitted = await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer());
     const referralId = submitted.body.id as string;

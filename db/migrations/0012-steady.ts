@@ -11,8 +11,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     -- than a fraction of the table (the default 20 % lets a big table gather millions), and the outbox,
     -- a small queue whose every row dies within seconds, without the cost-based pauses.
     ALTER TABLE outbox SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000,
-      autovacuum_vacuum_cost_delay = 0, autovacuum_analyze_scale_factor = 0,
-      autovacuum_analyze_threshold = 1000);
+      autovacuum_vacuum_cost_delay = 0);
     ALTER TABLE processed_messages SET (autovacuum_vacuum_scale_factor = 0.02,
       autovacuum_vacuum_threshold = 1000);
     ALTER TABLE idempotency_keys SET (autovacuum_vacuum_scale_factor = 0.02,
@@ -32,7 +31,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     ALTER TABLE idempotency_keys RESET (autovacuum_vacuum_scale_factor, autovacuum_vacuum_threshold);
     ALTER TABLE processed_messages RESET (autovacuum_vacuum_scale_factor, autovacuum_vacuum_threshold);
     ALTER TABLE outbox RESET (autovacuum_vacuum_scale_factor, autovacuum_vacuum_threshold,
-      autovacuum_vacuum_cost_delay, autovacuum_analyze_scale_factor, autovacuum_analyze_threshold);
+      autovacuum_vacuum_cost_delay);
     DROP INDEX idempotency_keys_age, processed_messages_age;
   `.execute(db);
 }
