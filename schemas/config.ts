@@ -67,7 +67,7 @@ export const ConfigSchema = z.object({
    */
   MAINTENANCE_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
   /**
-   * Dead rows (plus a tenth of the live ones) after which the hub vacuums a hot table itself: at 240
+   * Dead rows (plus 2 % of the live ones) after which the hub vacuums a hot table itself: at 240
    * messages a second the outbox gathers this many in about 20 s. With the server's autovacuum on, the hub
    * steps in only at four times this (autovacuum is lagging).
    */
