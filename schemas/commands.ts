@@ -1,6 +1,7 @@
 import { type ActionCommand, assertNever, type Briefing } from './actions.js';
 import type { CommandEnvelope } from './messages.js';
 import type { Submission } from './referral.js';
+import type { SignedCommand } from './signature.js';
 
 export type Alarm = 'approaching' | 'overdue';
 
@@ -21,6 +22,8 @@ export type CommandMeta = {
   causationId?: string | null;
   /** A dead letter being replayed (hub dlq replay): its message id goes on the ledger. */
   replayOf?: string;
+  /** The agency's signature and what it covers (issue 15): checked, then kept on the ledger. */
+  signed?: SignedCommand;
 };
 
 export type EnvelopeMeaning =
