@@ -14,6 +14,7 @@ import type { HubMetrics } from '../runtime/metrics.js';
 import type { Config } from '../schemas/config.js';
 import { LABELS } from '../schemas/labels.js';
 import { type Authenticate, createAuthenticator } from './auth.js';
+import { keepSentBodies } from './command-route.js';
 import { registerErrorHandling } from './errors.js';
 import { agencyRoutes } from './routes/agencies.js';
 import { briefingRoutes } from './routes/briefings.js';
@@ -94,6 +95,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  keepSentBodies(app);
   if (ownStore) app.addHook('onClose', async () => ownStore.close());
 
   app.addHook('onResponse', async (request, reply) => {
