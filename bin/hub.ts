@@ -19,9 +19,11 @@ import { createPgFileStore } from '../db/pg-file-store.js';
 import { loadRegion } from '../db/region-file.js';
 import { RegionPolicy } from '../db/region-policy.js';
 import { listOverrides, loadCalendarYear, setOverride } from '../db/region-settings.js';
+import { sealHeads } from '../db/seals.js';
 import { generateYearlyReport, reportCsv, verifyYearlyReport } from '../db/yearly-report.js';
 import { createCommandPath } from '../runtime/commands.js';
 import { exitOnSignal } from '../runtime/exit-on-signal.js';
+import { loadHubSigner } from '../runtime/hub-signer.js';
 import { loadConfigOrExit } from '../runtime/load-config.js';
 import { createLogger } from '../runtime/logger.js';
 import { createMetrics } from '../runtime/metrics.js';
@@ -270,6 +272,7 @@ report
   .action(async (opts: { region: string; year: string; format: string }) => {
     await withDb(async (db) => {
       const made = await generateYearlyReport(db, opts.region, Number(opts.year), 'cli');
+      await sealHeads(db, await loadHubSigner(db, loadConfigOrExit()), 'yearly_report', new Date());
       if (opts.format !== 'csv') return console.log(JSON.stringify(made, null, 2));
       const names = await agencyNames(db);
       process.stdout.write(reportCsv(made, names));

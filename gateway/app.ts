@@ -9,6 +9,7 @@ import type { FileStore } from '../db/file-store.js';
 import { createPgFileStore } from '../db/pg-file-store.js';
 import { RegionPolicy } from '../db/region-policy.js';
 import { createCommandPath } from '../runtime/commands.js';
+import { type HubSigner, loadHubSigner } from '../runtime/hub-signer.js';
 import type { Logger } from '../runtime/logger.js';
 import type { HubMetrics } from '../runtime/metrics.js';
 import type { Config } from '../schemas/config.js';
@@ -44,9 +45,15 @@ export type GatewayDeps = {
   /** Where case files live (PostgreSQL unless another store is given). */
   files: FileStore;
   brokerReady?: () => Promise<boolean>;
+  /** The hub's seal: inbox items carry its signature; its public keys are published. */
+  signer: HubSigner;
 };
 
-export type AppOptions = Omit<GatewayDeps, 'authenticate' | 'clock' | 'policy' | 'commands' | 'files'> & {
+export type AppOptions = Omit<
+  GatewayDeps,
+  'authenticate' | 'clock' | 'policy' | 'commands' | 'files' | 'signer'
+> & {
+  signer?: HubSigner;
   clock?: () => Date;
   policy?: RegionPolicy;
   commands?: CommandPath;
@@ -82,6 +89,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       }),
     authenticate: createAuthenticator(options.db, options.directory, options.config.RATE_LIMIT_PER_SECOND),
     files: options.files ?? ownStore!,
+    signer: options.signer ?? (await loadHubSigner(options.db, options.config)),
   };
   const app = Fastify({
     loggerInstance: options.log as FastifyBaseLogger,

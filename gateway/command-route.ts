@@ -5,7 +5,7 @@ import type { Dedup } from '../db/dedup.js';
 import { crashPoint } from '../runtime/crash-point.js';
 import type { Command } from '../schemas/commands.js';
 import { HubError } from '../schemas/errors.js';
-import { CommandSignatureSchema, type SignedCommand } from '../schemas/signature.js';
+import { CommandSignatureSchema, type SignedCommand, signatureHeaderFields } from '../schemas/signature.js';
 import type { GatewayDeps } from './app.js';
 
 declare module 'fastify' {
@@ -32,11 +32,7 @@ export function keepSentBodies(app: FastifyInstance): void {
 function signedOf(request: FastifyRequest, path: string): SignedCommand | undefined {
   const header = request.headers[SIGNATURE_HEADER];
   if (header === undefined) return undefined;
-  const fields: Record<string, string> = {};
-  for (const part of (Array.isArray(header) ? header.join(',') : header).split(',')) {
-    const at = part.indexOf('=');
-    if (at > 0) fields[part.slice(0, at).trim()] = part.slice(at + 1).trim();
-  }
+  const fields = signatureHeaderFields(Array.isArray(header) ? header.join(',') : header);
   const parsed = CommandSignatureSchema.safeParse(fields);
   if (!parsed.success) {
     throw new HubError('SIGNATURE_INVALID', `${SIGNATURE_HEADER}: ${parsed.error.issues[0]?.message}`, {

@@ -95,6 +95,19 @@ export const NOTIFICATION_TYPES: Record<string, z.ZodType> = {
     region: z.string(),
     detectedAt: z.iso.datetime(),
   }),
+  /** Issue 15: the hub's signed statement of every chain head, to each region's procuratorate and coordinator. */
+  'hub.statement': z.object({
+    statementId: z.string(),
+    statement: z.object({
+      type: z.literal('hub.sealed_statement'),
+      reason: z.enum(['periodic', 'yearly_report']),
+      sealedAt: z.iso.datetime(),
+      size: z.number().int().min(0),
+      root: z.string().regex(/^[0-9a-f]{64}$/),
+      hubKeyId: z.string(),
+    }),
+    signature: z.object({ alg: z.enum(['sm2', 'ed25519']), keyId: z.string(), signature: z.string() }),
+  }),
   'command.rejected': z.object({
     rejectedMessageId: z.string().nullable(),
     code: ErrorCodeSchema,

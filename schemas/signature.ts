@@ -20,6 +20,24 @@ export const DetachedSignatureSchema = z.strictObject({
 });
 export type DetachedSignature = z.infer<typeof DetachedSignatureSchema>;
 
+/**
+ * A signature as one header line, `alg=sm2, keyId=…, signature=…` (the agency's `Command-Signature` over
+ * HTTP, the hub's `hub-signature` on every AMQP message it sends).
+ */
+export function signatureHeaderText(s: DetachedSignature): string {
+  return `alg=${s.alg}, ${s.keyId === undefined ? '' : `keyId=${s.keyId}, `}signature=${s.signature}`;
+}
+
+/** The fields of such a line (base64 holds no comma; a value may hold `=`). */
+export function signatureHeaderFields(line: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const part of line.split(',')) {
+    const at = part.indexOf('=');
+    if (at > 0) fields[part.slice(0, at).trim()] = part.slice(at + 1).trim();
+  }
+  return fields;
+}
+
 /** A command's signature as the command path carries it: the signature, and the JSON object it covers. */
 export const CommandSignatureSchema = DetachedSignatureSchema.extend({ keyId: KeyIdSchema });
 export type SignedCommand = z.infer<typeof CommandSignatureSchema> & {

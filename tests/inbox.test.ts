@@ -137,6 +137,7 @@ describe('operations endpoints', () => {
         '/v1/statistics',
         '/v1/inbox',
         '/v1/inbox/{messageId}/ack',
+        '/v1/hub-keys',
         '/v1/integrity',
         '/v1/referrals',
         '/v1/referrals/{id}',

@@ -3,9 +3,11 @@ import type { Db } from '../db/connection.js';
 import type { AgencyDirectory } from '../db/directory.js';
 import { RelayClaim } from '../db/outbox.js';
 import { crashPoint } from '../runtime/crash-point.js';
+import type { HubSigner } from '../runtime/hub-signer.js';
 import type { Logger } from '../runtime/logger.js';
 import type { HubMetrics } from '../runtime/metrics.js';
 import type { Config } from '../schemas/config.js';
+import { signatureHeaderText } from '../schemas/signature.js';
 import { backoffMs } from './connection.js';
 import { declareInbox, declareTopology, hubTopology, inboxQueue } from './topology.js';
 
@@ -31,6 +33,8 @@ export class Relay {
     private readonly config: Config,
     private readonly metrics: HubMetrics,
     private readonly log: Logger,
+    /** The hub's seal: every message it publishes carries its signature (issue 15). */
+    private readonly signer?: HubSigner,
   ) {
     this.claim = new RelayClaim(db);
     this.topology = hubTopology(config.AMQP_PREFIX, config.DELIVERY_LIMIT);
@@ -130,6 +134,9 @@ export class Relay {
           correlationId: row.correlation_id ?? undefined,
           timestamp,
           appId: 'referral-hub',
+          ...(this.signer
+            ? { headers: { 'hub-signature': signatureHeaderText(this.signer.signEnvelopeText(row.body)) } }
+            : {}),
         });
         if (!ok) await new Promise((resolve) => channel.once('drain', resolve));
       }

@@ -5,6 +5,7 @@ import type { DirectoryAgency } from '../../db/directory.js';
 import { regionDocumentTotals } from '../../db/files.js';
 import { knownBreaks } from '../../db/integrity.js';
 import { recordPenaltyCase } from '../../db/penalty-cases.js';
+import { sealHeads } from '../../db/seals.js';
 import { onTimeRates, type Period, penaltyRisks, regionFigures } from '../../db/statistics.js';
 import {
   generateYearlyReport,
@@ -151,6 +152,8 @@ export function coordinationRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
         const agency = request.agency;
         const scope = await regionWide(agency);
         const report = await generateYearlyReport(deps.db, scope.region, request.query.year, agency.code);
+        // Issue 15: every yearly report is accompanied by a sealed statement of every chain head.
+        await sealHeads(deps.db, deps.signer, 'yearly_report', deps.clock());
         if (request.query.format === 'json') return report;
         const names = new Map((await deps.directory.list()).map((a) => [a.code, a.name]));
         reply.header('content-type', 'text/csv; charset=utf-8');

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { databaseAnswers } from '../../db/connection.js';
+import { listHubKeys } from '../../db/hub-keys.js';
 import { buildAsyncApi } from '../../schemas/asyncapi.js';
 import { provisionalYearsAhead } from '../../schemas/calendar.js';
 import type { GatewayDeps } from '../app.js';
@@ -27,6 +28,13 @@ export function opsRoutes(deps: GatewayDeps): FastifyPluginAsync {
       const provisionalYears = provisionalYearsAhead(calendar, deps.clock());
       return { status: ready ? 'ready' : 'unavailable', database, broker, calendar: { provisionalYears } };
     });
+
+    // Issue 15: the hub's public keys, current and earlier, to check its messages and statements offline.
+    app.get(
+      '/v1/hub-keys',
+      { schema: { tags: ['evidence'], summary: "The hub's public signing keys (SPKI PEM), oldest first" } },
+      async () => ({ current: deps.signer.keyId, keys: await listHubKeys(deps.db) }),
+    );
 
     const asyncApi = buildAsyncApi(deps.config);
     app.get('/docs/asyncapi.json', { schema: { hide: true } }, async () => asyncApi);
