@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
+import { verifyEvidence } from '../crypto/evidence.js';
 import type { Db } from '../db/connection.js';
 import { addSigningKey, listSigningKeys, revokeSigningKey, setSignatureMode } from '../db/signing-keys.js';
 import { RegionCodeSchema } from '../schemas/agency.js';
@@ -11,6 +12,13 @@ type WithDb = <T>(fn: (db: Db) => Promise<T>) => Promise<T>;
 function fail(message: string): never {
   console.error(message);
   process.exit(2);
+}
+
+/** A held statement as given: the `hub.statement` envelope, its payload, or the statement itself. */
+function heldStatementOf(held: unknown): unknown {
+  if (held === undefined || held === null || typeof held !== 'object') return held;
+  const payload = (held as { payload?: unknown }).payload;
+  return payload !== undefined ? heldStatementOf(payload) : held;
 }
 
 function dateOption(value: string | undefined, name: string): Date | null {
@@ -95,6 +103,36 @@ export function registerSigningCommands(program: Command, agency: Command, regio
       const done = await withDb((db) => revokeSigningKey(db, keyId, at, opts.reason ?? null));
       console.log(done ? `key ${keyId} revoked from ${at.toISOString()}` : 'no such key, or already revoked');
       if (!done) process.exitCode = 1;
+    });
+
+  program
+    .command('evidence')
+    .description("a referral's evidence file (GET /v1/referrals/:id/evidence)")
+    .command('verify <file>')
+    .description('check an evidence file offline (no database, no network); names the first failure')
+    .option(
+      '--statement <file>',
+      'a hub.statement you hold (the message, or its statement): the file must use it',
+    )
+    .action(async (file: string, opts: { statement?: string }) => {
+      const readJson = async (path: string) => {
+        try {
+          return JSON.parse(await readFile(path, 'utf8')) as unknown;
+        } catch (error) {
+          fail(`${path}: ${(error as Error).message}`);
+        }
+      };
+      const evidence = await readJson(file);
+      const held = opts.statement === undefined ? undefined : await readJson(opts.statement);
+      const report = verifyEvidence(evidence, heldStatementOf(held));
+      for (const line of report.checks) console.log(`ok    ${line}`);
+      if (report.ok) {
+        console.log(`VERIFIED: ${report.events} events, ${report.signedEvents} signed by their agency`);
+        return;
+      }
+      const where = report.failure.seq === undefined ? '' : ` (event ${report.failure.seq})`;
+      console.log(`FAIL  ${report.failure.part}${where}: ${report.failure.message}`);
+      process.exitCode = 1;
     });
 
   region

@@ -92,14 +92,18 @@ export async function lastSealedAt(db: Db): Promise<Date | undefined> {
   return row?.sealed_at;
 }
 
-/** The latest statement that covers the referral, with the referral's inclusion proof under its root. */
+/**
+ * The latest statement that covers the referral (or the one named), with the referral's inclusion proof
+ * under its root.
+ */
 export async function latestSealFor(
   db: Db,
   referralId: string,
+  statementId?: string,
 ): Promise<(StoredStatement & { proof: HeadProof }) | undefined> {
-  const rows = await db
-    .selectFrom('sealed_statements')
-    .selectAll()
+  let query = db.selectFrom('sealed_statements').selectAll();
+  if (statementId !== undefined) query = query.where('id', '=', statementId);
+  const rows = await query
     .where(
       sql<boolean>`jsonb_path_exists(heads, '$[*] ? (@[0] == $id)', jsonb_build_object('id', ${referralId}::text))`,
     )

@@ -20,6 +20,7 @@ import { registerErrorHandling } from './errors.js';
 import { agencyRoutes } from './routes/agencies.js';
 import { briefingRoutes } from './routes/briefings.js';
 import { coordinationRoutes } from './routes/coordination.js';
+import { evidenceRoutes } from './routes/evidence.js';
 import { fileRoutes } from './routes/files.js';
 import { inboxRoutes } from './routes/inbox.js';
 import { opsRoutes } from './routes/ops.js';
@@ -130,6 +131,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(opsRoutes(deps));
   await app.register(referralRoutes(deps));
+  await app.register(evidenceRoutes(deps));
   await app.register(inboxRoutes(deps));
   await app.register(agencyRoutes(deps));
   await app.register(briefingRoutes(deps));

@@ -142,6 +142,7 @@ describe('operations endpoints', () => {
         '/v1/referrals',
         '/v1/referrals/{id}',
         '/v1/referrals/{id}/actions',
+        '/v1/referrals/{id}/evidence',
         '/v1/referrals/{id}/files/{sha256}',
         '/v1/referrals/{id}/reads',
         '/v1/referrals/{id}/verify',
