@@ -1,6 +1,13 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { revokeSigningKey, setSignatureMode } from '../db/signing-keys.js';
+import { writeKeyPair } from '../bin/keygen.js';
+import { addSigningKey, revokeSigningKey, setSignatureMode } from '../db/signing-keys.js';
 import { criminalTransfer, REGION } from './helpers/fixtures.js';
 import { registeredKey, signatureHeader, signEnvelope } from './helpers/signing.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
@@ -209,5 +216,45 @@ describe('signed commands where the region requires them', () => {
     await hub.sendCommand('enf-a', altered);
     const dead = await deadLetterWith(signed.messageId);
     expect(dead.properties.headers?.['x-hub-reason-code']).toBe('SIGNATURE_INVALID');
+  });
+});
+
+describe("the README's HTTP signing example", () => {
+  it('receipts a referral with a signature made by OpenSSL and sent by curl', async () => {
+    const root = new URL('../', import.meta.url).pathname;
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Signing commands'), readme.indexOf('## Evidence'));
+    const block = [...section.matchAll(/```sh\n([\s\S]*?)```/g)]
+      .map((m) => m[1] ?? '')
+      .find((b) => b.includes('curl'));
+    expect(block).toContain('Command-Signature');
+    const dir = mkdtempSync(join(tmpdir(), 'hub-readme-http-'));
+    try {
+      const pair = await writeKeyPair('sm2', join(dir, 'agency-sm2'));
+      await addSigningKey(hub.db, {
+        agency: 'pol-a',
+        publicKeyPem: readFileSync(pair.publicPath, 'utf8'),
+        validFrom: new Date(Date.now() - 60_000),
+        validUntil: null,
+      });
+      const id = (await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer())).body.id as string;
+      await hub.app.listen({ host: '127.0.0.1', port: 0 });
+      const { port } = hub.app.server.address() as AddressInfo;
+      const script = (block ?? '').replace(/^REFERRAL=.*$/m, `REFERRAL=${id}`);
+      // Asynchronously: curl talks to this very process, whose event loop must keep running.
+      const { stdout: out } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script], {
+        cwd: dir,
+        env: { ...process.env, HUB: `http://127.0.0.1:${port}`, API_KEY: hub.keys['pol-a'] },
+        encoding: 'utf8',
+      });
+      expect(JSON.parse(out)).toMatchObject({ id, state: 'receipted' });
+      const [, receipt] = await ledgerOf(id);
+      expect(receipt?.payload).toMatchObject({
+        note: '已签收，卷宗3册',
+        signed: { alg: 'sm2', keyId: pair.keyId },
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
