@@ -13,6 +13,7 @@ import type { Logger } from '../runtime/logger.js';
 import type { HubMetrics } from '../runtime/metrics.js';
 import type { Config } from '../schemas/config.js';
 import { LABELS } from '../schemas/labels.js';
+import { declareResponses } from './api-responses.js';
 import { type Authenticate, createAuthenticator } from './auth.js';
 import { registerErrorHandling } from './errors.js';
 import { registerJsonBody } from './json-body.js';
@@ -117,6 +118,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       security: [{ apiKey: [] }],
     },
     transform: jsonSchemaTransform,
+    transformObject: (document) =>
+      'openapiObject' in document ? declareResponses(document.openapiObject) : document.swaggerObject,
   });
   app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
 
