@@ -13,7 +13,9 @@ type Reference = { rate: number; p50: number; p99: number; cpuMsPerReferral: num
 
 /** Read when --compare runs, not on import. */
 function referenceDir(): string {
-  return process.env.REFERENCE_BENCH_DIR ?? new URL('../../shared/reference-bench/', import.meta.url).pathname;
+  return (
+    process.env.REFERENCE_BENCH_DIR ?? new URL('../../shared/reference-bench/', import.meta.url).pathname
+  );
 }
 
 function referenceCopy(): string {
