@@ -87,8 +87,15 @@ describe('refusals that say what is wrong', () => {
     );
     expect(wrongKind.body).toMatchObject({
       code: 'RECIPIENT_INVALID',
-      message: 'a criminal_transfer goes to: police',
+      message: 'proc is a procuratorate agency; a criminal_transfer goes to: police',
     });
+    const itself = await hub.request(
+      'enf-a',
+      'POST',
+      '/v1/referrals',
+      criminalTransfer({ recipient: 'enf-a' }),
+    );
+    expect(itself.body.message).toBe('an agency does not send a criminal_transfer to itself');
     const briefing = await hub.request('enf-a', 'POST', '/v1/briefings', {
       recipients: ['nobody-here'],
       subject: '通报',
