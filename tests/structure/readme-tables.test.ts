@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DECLARED } from '../../gateway/api-responses.js';
+import { ERRORS } from '../../schemas/errors.js';
 import { readmeWithTables } from '../../scripts/readme-tables.js';
 
 describe('the README', () => {
@@ -41,5 +42,12 @@ describe('the README', () => {
     );
     expect(listed.length).toBeGreaterThan(15);
     for (const operation of listed) expect(Object.keys(DECLARED), operation).toContain(operation);
+  });
+
+  it('lists every code of the error catalogue with its status', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const listed = readme.slice(readme.indexOf('Error codes:'), readme.indexOf('## Message catalogue'));
+    for (const [code, { status }] of Object.entries(ERRORS))
+      expect(listed, code).toMatch(new RegExp(`\`${code}\`\\s+${status}\\b`));
   });
 });
