@@ -9,6 +9,7 @@ import * as oneWriter from './0007-one-writer.js';
 import * as files from './0008-files.js';
 import * as law from './0009-law.js';
 import * as fileDocuments from './0010-file-documents.js';
+import * as dutyYears from './0011-duty-years.js';
 
 /** An ordered record, not a folder scan: a migration is added here by hand. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0008-files': files,
   '0009-law': law,
   '0010-file-documents': fileDocuments,
+  '0011-duty-years': dutyYears,
 };
