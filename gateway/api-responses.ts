@@ -60,6 +60,33 @@ const BRIEFING_RESULT = object({
   createdAt: { type: 'string', format: 'date-time' },
 });
 const STORED_FILE = object({ sha256: str, size: { type: 'integer' }, mediaType: str });
+const arr = { type: 'array' };
+const VERIFICATION = object({
+  referralId: str,
+  valid: { type: 'boolean' },
+  events: { type: 'integer' },
+  head: str,
+  breaks: { type: 'array', items: object({ seq: { type: 'integer' }, reason: str }) },
+});
+const YEARLY_REPORT = object({
+  id: { type: 'string', format: 'uuid' },
+  region: str,
+  year: { type: 'integer' },
+  version: { type: 'integer', description: 'its rank among the stored reports of the region and year' },
+  generatedAt: { type: 'string', format: 'date-time' },
+  generatedBy: str,
+  figures: { type: 'object' },
+  chainHeads: object({ referrals: { type: 'integer' }, digest: str }),
+  integrity: object({ status: { type: 'string', enum: ['intact', 'broken'] }, breaks: arr }),
+});
+const REPORT_CHECK = object({
+  reportId: str,
+  matches: { type: 'boolean' },
+  headsDigestMatches: { type: 'boolean' },
+  brokenChains: { type: 'array', items: str },
+  figuresMatch: { type: 'boolean' },
+  recomputed: { type: 'object' },
+});
 const ok = (description: string, schema?: Record<string, unknown>): Success => ({
   description,
   media: 'json',
@@ -91,7 +118,7 @@ export const DECLARED: Record<string, Declared> = {
     errors: ['VALIDATION_FAILED', 'REFERRAL_NOT_FOUND'],
   },
   'GET /v1/referrals/{id}/verify': {
-    success: { 200: ok('the recomputed hash chain: valid, events, and the first broken link if any') },
+    success: { 200: ok('the recomputed hash chain: valid, events, and the breaks if any', VERIFICATION) },
     errors: ['VALIDATION_FAILED', 'REFERRAL_NOT_FOUND'],
   },
   'GET /v1/referrals/{id}/reads': {
@@ -158,7 +185,12 @@ export const DECLARED: Record<string, Declared> = {
     errors: ['VALIDATION_FAILED'],
   },
   'GET /v1/backlog': {
-    success: { 200: ok('open duties and referrals, most overdue first') },
+    success: {
+      200: ok(
+        'open duties and referrals, most overdue first',
+        object({ asOf: str, duties: arr, referrals: arr }),
+      ),
+    },
     errors: ['VALIDATION_FAILED'],
   },
   'GET /v1/statistics': {
@@ -179,17 +211,28 @@ export const DECLARED: Record<string, Declared> = {
     errors: [...JSON_BODY, 'ACTOR_NOT_PERMITTED', 'VALUE_REFUSED'],
   },
   'POST /v1/reports/yearly': {
-    success: { 201: ok('a new version of the yearly report, stored (Location: where GET reads the newest)') },
+    success: {
+      201: ok(
+        'a new version of the yearly report, stored (Location: where GET reads the newest)',
+        YEARLY_REPORT,
+      ),
+    },
     errors: [...JSON_BODY, 'ACTOR_NOT_PERMITTED'],
   },
   'GET /v1/reports/yearly': {
     success: {
-      200: { description: 'the newest stored version: JSON, or CSV with format=csv', media: ['json', 'csv'] },
+      200: {
+        description: 'the newest stored version: JSON, or CSV with format=csv',
+        media: ['json', 'csv'],
+        schema: YEARLY_REPORT,
+      },
     },
     errors: ['VALIDATION_FAILED', 'ACTOR_NOT_PERMITTED', 'REPORT_NOT_FOUND'],
   },
   'GET /v1/reports/{id}/verify': {
-    success: { 200: ok('the report recomputed from the ledger: matches, broken chains, figures') },
+    success: {
+      200: ok('the report recomputed from the ledger: matches, broken chains, figures', REPORT_CHECK),
+    },
     errors: ['VALIDATION_FAILED', 'ACTOR_NOT_PERMITTED'],
   },
   'GET /v1/integrity': {

@@ -175,6 +175,10 @@ describe('the OpenAPI document at /docs/json', () => {
       expect(response, `${name} answered ${r.status}`).toBeDefined();
       if (r.status >= 400)
         expect(Object.keys(response.content['application/json'].examples)).toContain(r.body.code);
+      // A declared success body names fields the real one has.
+      const required: string[] =
+        (r.status < 300 && response.content?.['application/json']?.schema?.required) || [];
+      expect(Object.keys(r.body), name).toEqual(expect.arrayContaining(required));
     };
     const submitted = await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer());
     declares('POST /v1/referrals', submitted);
@@ -195,10 +199,20 @@ describe('the OpenAPI document at /docs/json', () => {
     );
     declares('GET /v1/referrals/{id}', await hub.request('enf-b', 'GET', `/v1/referrals/${id}`));
     declares('GET /v1/referrals/{id}/reads', await hub.request('enf-a', 'GET', `/v1/referrals/${id}/reads`));
+    const report = await hub.request('coord', 'POST', '/v1/reports/yearly', { year: 2026 });
+    declares('POST /v1/reports/yearly', report);
+    declares('GET /v1/reports/yearly', await hub.request('coord', 'GET', '/v1/reports/yearly?year=2026'));
     declares(
-      'POST /v1/reports/yearly',
-      await hub.request('coord', 'POST', '/v1/reports/yearly', { year: 2026 }),
+      'GET /v1/reports/{id}/verify',
+      await hub.request('coord', 'GET', `/v1/reports/${report.body.id}/verify`),
     );
+    declares(
+      'GET /v1/referrals/{id}/verify',
+      await hub.request('enf-a', 'GET', `/v1/referrals/${id}/verify`),
+    );
+    declares('GET /v1/backlog', await hub.request('coord', 'GET', '/v1/backlog'));
+    declares('GET /v1/integrity', await hub.request('coord', 'GET', '/v1/integrity'));
+    declares('GET /v1/referrals', await hub.request('enf-a', 'GET', '/v1/referrals'));
     declares('GET /v1/reports/yearly', await hub.request('coord', 'GET', '/v1/reports/yearly?year=2030'));
     declares('GET /v1/reports/yearly', await hub.request('enf-a', 'GET', '/v1/reports/yearly?year=2026'));
     declares('GET /v1/statistics', await hub.request('coord', 'GET', '/v1/statistics'));
