@@ -315,8 +315,9 @@ export function declareResponses<T extends object>(openapiObject: T): T {
   for (const [path, operations] of Object.entries(doc.paths ?? {})) {
     for (const [method, operation] of Object.entries(operations)) {
       const declared = DECLARED[`${method.toUpperCase()} ${path}`];
-      // An undeclared operation keeps fastify-swagger's bare 200: the structure test names it.
-      if (declared) operation.responses = openApiResponses(declared);
+      // An undeclared operation keeps fastify-swagger's bare 200: the structure test names it. A copy:
+      // fastify-swagger shares one operation object between a route's methods (GET and HEAD).
+      if (declared) operations[method] = { ...operation, responses: openApiResponses(declared) };
     }
   }
   doc.components = { ...doc.components, schemas: { ...doc.components?.schemas, Error: ERROR_BODY_SCHEMA } };

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DECLARED } from '../../gateway/api-responses.js';
+import { DECLARED, type Declared, openApiResponses } from '../../gateway/api-responses.js';
 import { ERRORS, type ErrorCode } from '../../schemas/errors.js';
 import { criminalTransfer } from '../helpers/fixtures.js';
 import { createTestHub, type TestHub } from '../helpers/test-hub.js';
@@ -149,6 +149,8 @@ describe('the OpenAPI document at /docs/json', () => {
         name,
       ).not.toEqual([]);
       expect(JSON.stringify(operation.responses), name).not.toContain('Default Response');
+      // What the table declares, each method its own (GET and HEAD of a download differ).
+      expect(statuses.sort(), name).toEqual(Object.keys(openApiResponses(DECLARED[name] as Declared)).sort());
       // Every operation is behind an API key.
       expect(statuses, name).toEqual(expect.arrayContaining(['401', '429', '500', '503']));
       for (const status of statuses.filter((s) => Number(s) >= 400)) {
