@@ -5,9 +5,14 @@ import type { Command, CommandMeta } from '../schemas/commands.js';
 import { referralIdOf } from '../schemas/commands.js';
 import { UNMET_STATUSES } from '../schemas/deadlines.js';
 import { decide } from '../schemas/decide.js';
-import type { Actor, DecisionContext, Loaded } from '../schemas/decision-context.js';
+import type { Actor, Decision, DecisionContext, Loaded } from '../schemas/decision-context.js';
 import { HubError } from '../schemas/errors.js';
-import type { Duty, LinkedFile, StoredFileRef } from '../schemas/referral-state.js';
+import {
+  applyDutyChange,
+  type Duty,
+  type LinkedFile,
+  type StoredFileRef,
+} from '../schemas/referral-state.js';
 import { type BriefingResult, guardOf, type ReferralResult, type Step } from '../schemas/step.js';
 import type { Db } from './connection.js';
 import { type Dedup, derivedId } from './dedup.js';
@@ -233,7 +238,14 @@ export class CommandPath {
         sha256: sha256Hex,
         fileLimits: this.deps.fileLimits ?? DEFAULT_FILE_LIMITS,
       };
-      const decision = decide(ctx, item.actor, loaded, item.command, item.meta);
+      let decision: Decision;
+      try {
+        decision = decide(ctx, item.actor, loaded, item.command, item.meta);
+      } catch (error) {
+        // A bug in one decision (decide throws only what is not a refusal) fails that command alone.
+        item.reject(Object.assign(classifyFailure(error).error, { cause: error }));
+        continue;
+      }
       if (!decision.ok) {
         item.reject(decision.error);
         continue;
@@ -348,15 +360,7 @@ function dutiesAfter(duties: readonly Duty[], step: Step): Duty[] {
   const changed = new Map(step.changes.map((c) => [c.id, c]));
   const kept = duties.map((d) => {
     const c = changed.get(d.id);
-    return c
-      ? {
-          ...d,
-          status: c.status,
-          dueAt: c.dueAt ?? d.dueAt,
-          warnAt: c.warnAt ?? d.warnAt,
-          amount: c.amount ?? d.amount,
-        }
-      : d;
+    return c ? applyDutyChange(d, c) : d;
   });
   return [...kept, ...step.opens].filter((d) => (UNMET_STATUSES as readonly string[]).includes(d.status));
 }

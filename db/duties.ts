@@ -14,32 +14,38 @@ export const DUTY_INPUTS = {
     name: 'in_duties',
     columns: `id uuid, referral_id uuid, rule_id text, region text, title text, source text, is_window boolean,
       responsible_code text, counterparty_code text, amount int, unit text, started_at timestamptz,
-      warn_at timestamptz, due_at timestamptz, provisional boolean, status text, opened_seq int, closed_seq int, closed_at timestamptz`,
+      warn_at timestamptz, due_at timestamptz, provisional boolean, provisional_years int[], status text, opened_seq int,
+      closed_seq int, closed_at timestamptz`,
   },
   changed: {
     name: 'in_duty_changes',
     columns: `id uuid, referral_id uuid, status text, closed_at timestamptz, closed_seq int,
-      warned_at timestamptz, overdue_at timestamptz, due_at timestamptz, warn_at timestamptz, amount int, provisional boolean`,
+      warned_at timestamptz, overdue_at timestamptz, due_at timestamptz, warn_at timestamptz, amount int, provisional boolean,
+      provisional_years int[]`,
   },
 } as const;
 
 export const DUTY_WRITES = `
   opened_duties AS (
     INSERT INTO duties (id, referral_id, rule_id, region, title, source, is_window, responsible_code,
-      counterparty_code, amount, unit, started_at, warn_at, due_at, provisional, status, opened_seq, closed_seq,
-      closed_at)
+      counterparty_code, amount, unit, started_at, warn_at, due_at, provisional, provisional_years, status, opened_seq,
+      closed_seq, closed_at)
     SELECT d.id, d.referral_id, d.rule_id, d.region, d.title, d.source, d.is_window, d.responsible_code,
-      d.counterparty_code, d.amount, d.unit, d.started_at, d.warn_at, d.due_at, d.provisional, d.status, d.opened_seq,
-      d.closed_seq, d.closed_at
+      d.counterparty_code, d.amount, d.unit, d.started_at, d.warn_at, d.due_at, d.provisional, d.provisional_years,
+      d.status, d.opened_seq, d.closed_seq, d.closed_at
     FROM in_duties d WHERE d.referral_id IN (SELECT id FROM referral_guards)
     RETURNING id
   ),
   changed_duties AS (
-    UPDATE duties t SET status = c.status, closed_at = coalesce(c.closed_at, t.closed_at),
-      closed_seq = coalesce(c.closed_seq, t.closed_seq), warned_at = coalesce(c.warned_at, t.warned_at),
+    UPDATE duties t SET status = c.status,
+      -- A duty owed again (a lapsed window whose due time moved ahead) is no longer closed.
+      closed_at = CASE WHEN c.status IN ('open', 'warned', 'overdue') THEN NULL ELSE coalesce(c.closed_at, t.closed_at) END,
+      closed_seq = CASE WHEN c.status IN ('open', 'warned', 'overdue') THEN NULL ELSE coalesce(c.closed_seq, t.closed_seq) END,
+      warned_at = coalesce(c.warned_at, t.warned_at),
       overdue_at = coalesce(c.overdue_at, t.overdue_at), due_at = coalesce(c.due_at, t.due_at),
       warn_at = coalesce(c.warn_at, t.warn_at), amount = coalesce(c.amount, t.amount),
-      provisional = coalesce(c.provisional, t.provisional)
+      provisional = coalesce(c.provisional, t.provisional),
+      provisional_years = coalesce(c.provisional_years, t.provisional_years)
     FROM in_duty_changes c
     WHERE t.id = c.id AND c.referral_id IN (SELECT id FROM referral_guards)
     RETURNING t.id
@@ -62,6 +68,7 @@ export function openedRow(d: Duty) {
     warn_at: d.warnAt,
     due_at: d.dueAt,
     provisional: d.provisional,
+    provisional_years: d.provisionalYears,
     status: d.status,
     opened_seq: d.openedSeq,
     closed_seq: d.closedSeq,
@@ -82,11 +89,13 @@ export function changedRow(referralId: string, c: DutyChange) {
     warn_at: c.warnAt ?? null,
     amount: c.amount ?? null,
     provisional: c.provisional ?? null,
+    provisional_years: c.provisionalYears ?? null,
   };
 }
 
 export const LOADED_DUTY_COLUMNS = `id, referral_id, rule_id, region, title, source, is_window, responsible_code,
-  counterparty_code, amount, unit, started_at, warn_at, due_at, provisional, status, opened_seq, closed_seq, closed_at`;
+  counterparty_code, amount, unit, started_at, warn_at, due_at, provisional, provisional_years, status, opened_seq, closed_seq,
+  closed_at`;
 
 export type LoadedDutyRow = {
   id: string;
@@ -104,6 +113,7 @@ export type LoadedDutyRow = {
   warn_at: string;
   due_at: string;
   provisional: boolean;
+  provisional_years: number[];
   status: string;
   opened_seq: number;
   closed_seq: number | null;
@@ -129,6 +139,7 @@ export function dutyOf(r: LoadedDutyRow): Duty {
     warnAt: iso(r.warn_at),
     dueAt: iso(r.due_at),
     provisional: r.provisional,
+    provisionalYears: r.provisional_years,
     status: r.status as DutyStatus,
     openedSeq: r.opened_seq,
     closedSeq: r.closed_seq,
@@ -208,7 +219,10 @@ export async function countProvisionalDuties(db: Db): Promise<number> {
   return Number(rows[0]?.n ?? 0);
 }
 
-/** Unmet duties whose due time is provisional, after `afterId` in id order (the watcher recounts them). */
+/**
+ * Unmet duties whose due time is provisional (windows that lapsed over it too: a later due time reopens
+ * them), after `afterId` in id order (the watcher recounts them all when the calendar changes).
+ */
 export async function provisionalDuties(
   db: Db,
   afterId: string | null,
@@ -216,9 +230,28 @@ export async function provisionalDuties(
 ): Promise<{ id: string; referral_id: string }[]> {
   const { rows } = await sql<{ id: string; referral_id: string }>`
     SELECT id, referral_id FROM duties
-    WHERE provisional AND status IN ('open', 'warned', 'overdue')
+    WHERE provisional AND status IN ('open', 'warned', 'overdue', 'lapsed')
       AND (${afterId}::uuid IS NULL OR id > ${afterId}::uuid)
     ORDER BY id LIMIT ${limit}`.execute(db);
+  return rows;
+}
+
+/**
+ * Unmet provisional duties counted over a year that now has its notice: opened by a process whose calendar
+ * was older, or recorded before the hub kept the years. The watcher looks for them on every tick.
+ */
+export async function dutiesOverNoticedYears(
+  db: Db,
+  officialYears: readonly number[],
+  skip: readonly string[],
+  limit: number,
+): Promise<{ id: string; referral_id: string }[]> {
+  if (officialYears.length === 0) return [];
+  const { rows } = await sql<{ id: string; referral_id: string }>`
+    SELECT id, referral_id FROM duties
+    WHERE provisional AND status IN ('open', 'warned', 'overdue', 'lapsed')
+      AND provisional_years && ${[...officialYears]}::int[] AND NOT (id = ANY(${[...skip]}::uuid[]))
+    ORDER BY due_at LIMIT ${limit}`.execute(db);
   return rows;
 }
 

@@ -67,7 +67,7 @@ export async function loadBatch(
       document_type: string | null;
       title: string | null;
     }[];
-  }>(db, 'hub_load_batch_v3', LOAD_BATCH, [
+  }>(db, 'hub_load_batch_v4', LOAD_BATCH, [
     need.referralIds,
     need.messageIds,
     need.keys.map((k) => k.agency),

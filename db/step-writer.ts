@@ -1,4 +1,4 @@
-import type { Duty, DutyChange } from '../schemas/referral-state.js';
+import { applyDutyChange, type Duty, type DutyChange } from '../schemas/referral-state.js';
 import { guardOf, type Step } from '../schemas/step.js';
 import { BRIEFING_INPUT, BRIEFING_WRITES, briefingRow } from './briefings.js';
 import { type Db, prepared } from './connection.js';
@@ -82,7 +82,7 @@ export async function writeSteps(db: Db, steps: readonly StepToWrite[]): Promise
       for (const c of step.changes) {
         const open = opened.get(c.id);
         // A duty opened earlier in this batch is inserted as it ends up (the update would not see it).
-        if (open) opened.set(c.id, changedDuty(open, c));
+        if (open) opened.set(c.id, applyDutyChange(open, c));
         else changes.set(c.id, { referralId: guard, change: merged(changes.get(c.id)?.change, c) });
       }
       if (step.briefing) briefings.push({ row: briefingRow(step.briefing) });
@@ -116,25 +116,12 @@ export async function writeSteps(db: Db, steps: readonly StepToWrite[]): Promise
     jsonRows(briefings),
     jsonRows(links),
   ];
-  const rows = await prepared<{ id: string }>(db, 'hub_write_steps_v4', WRITE_STEPS, values);
+  const rows = await prepared<{ id: string }>(db, 'hub_write_steps_v5', WRITE_STEPS, values);
   return new Set(rows.map((r) => r.id));
 }
 
 function merged(earlier: DutyChange | undefined, later: DutyChange): DutyChange {
   return earlier ? { ...earlier, ...stripUndefined(later) } : later;
-}
-
-function changedDuty(duty: Duty, change: DutyChange): Duty {
-  return {
-    ...duty,
-    status: change.status,
-    closedAt: change.closedAt ?? duty.closedAt,
-    closedSeq: change.closedSeq ?? duty.closedSeq,
-    dueAt: change.dueAt ?? duty.dueAt,
-    warnAt: change.warnAt ?? duty.warnAt,
-    amount: change.amount ?? duty.amount,
-    provisional: change.provisional ?? duty.provisional,
-  };
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

@@ -197,6 +197,7 @@ export interface DutiesTable {
   opened_seq: number;
   closed_seq: number | null;
   provisional: Generated<boolean>;
+  provisional_years: Generated<number[]>;
   warned_at: Timestamp | null;
   overdue_at: Timestamp | null;
   closed_at: Timestamp | null;

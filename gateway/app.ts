@@ -14,9 +14,11 @@ import type { Logger } from '../runtime/logger.js';
 import type { HubMetrics } from '../runtime/metrics.js';
 import type { Config } from '../schemas/config.js';
 import { LABELS } from '../schemas/labels.js';
+import { declareResponses } from './api-responses.js';
 import { type Authenticate, createAuthenticator } from './auth.js';
 import { keepSentBodies } from './command-route.js';
 import { registerErrorHandling } from './errors.js';
+import { registerJsonBody } from './json-body.js';
 import { agencyRoutes } from './routes/agencies.js';
 import { briefingRoutes } from './routes/briefings.js';
 import { coordinationRoutes } from './routes/coordination.js';
@@ -100,6 +102,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   // Only JSON bodies: anything else is a 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
+  registerJsonBody(app);
   app.decorateRequest('agency', null as unknown as DirectoryAgency);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -126,6 +129,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       security: [{ apiKey: [] }],
     },
     transform: jsonSchemaTransform,
+    transformObject: (document) =>
+      'openapiObject' in document ? declareResponses(document.openapiObject) : document.swaggerObject,
   });
   app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
 

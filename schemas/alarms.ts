@@ -1,6 +1,6 @@
 import { canonicalJson, linkText } from './canonical-json.js';
 import type { Alarm } from './commands.js';
-import { UNMET_STATUSES } from './deadlines.js';
+import { type DutyStatus, UNMET_STATUSES } from './deadlines.js';
 import type { DecisionContext, Loaded } from './decision-context.js';
 import { envelopeText } from './envelopes.js';
 import { HubError } from './errors.js';
@@ -56,10 +56,11 @@ export function decideAlarm(
 /**
  * A provisional due time counted again over the calendar as it now stands (a year's notice loaded): the
  * same rule, amount and start. A due time that moves is `deadline_moved` on the ledger and `deadline.moved`
- * to those an alarm goes to; one that stays but no longer rests on a provisional year is
- * `deadline_confirmed` (ledger only). An alarm raised too early for the new due time is taken back (the
- * duty is open or warned again, and the watcher raises it when it is due). Nothing to change is refused,
- * so that two watchers never recount a duty twice.
+ * to those an alarm goes to; one that stays is `deadline_confirmed` (ledger only; it lists the years it
+ * still rests on, if any). An alarm raised too early for the new due time is taken back (the duty is open
+ * or warned again, and the watcher raises it when it is due); a window that lapsed at the old due time is
+ * open again when the new one is ahead. A count that changes nothing (the same due time over the same
+ * years) is refused, so that two watchers never recount a duty twice.
  */
 export function decideRecheck(ctx: DecisionContext, loaded: Loaded, dutyId: string): ReferralStep {
   const referral = loaded.referral;
@@ -83,23 +84,30 @@ export function decideRecheck(ctx: DecisionContext, loaded: Loaded, dutyId: stri
   const dueAt = counted.dueAt.toISOString();
   const warnAt = counted.warnAt.toISOString();
   const moved = dueAt !== duty.dueAt;
-  if (!moved && counted.provisional) {
+  const sameYears = counted.provisionalYears.join() === duty.provisionalYears.join();
+  if (!moved && counted.provisional && sameYears) {
     throw new HubError('TRANSITION_NOT_ALLOWED', 'the due time is unchanged and still provisional', {
       dutyId,
     });
   }
-  const now = ctx.now.getTime();
-  const status =
-    duty.status === 'overdue' && counted.dueAt.getTime() > now
-      ? counted.warnAt.getTime() <= now
-        ? 'warned'
-        : 'open'
-      : duty.status === 'warned' && counted.warnAt.getTime() > now
-        ? 'open'
-        : duty.status;
-  const change = { id: duty.id, status, dueAt, warnAt, provisional: counted.provisional };
+  const status = statusAfterRecount(duty, counted, ctx.now.getTime());
+  const change: DutyChange = {
+    id: duty.id,
+    status,
+    dueAt,
+    warnAt,
+    provisional: counted.provisional,
+    provisionalYears: counted.provisionalYears,
+    // A window still lapsed lapsed at its (new) due time.
+    ...(status === 'lapsed' ? { closedAt: dueAt } : {}),
+  };
   if (!moved) {
-    const payload = { dutyId: duty.id, rule: duty.ruleId, dueAt };
+    const payload = {
+      dutyId: duty.id,
+      rule: duty.ruleId,
+      dueAt,
+      ...(counted.provisional ? { provisionalYears: counted.provisionalYears } : {}),
+    };
     return watchStep(ctx, referral, duty, { event: 'deadline_confirmed', payload, change });
   }
   const payload = {
@@ -120,6 +128,16 @@ export function decideRecheck(ctx: DecisionContext, loaded: Loaded, dutyId: stri
     message: { type: 'deadline.moved', payload: { ...payload, referralId: referral.id, status } },
     change,
   });
+}
+
+/** A duty's status once its due time is counted again: an alarm or a lapse too early is taken back. */
+function statusAfterRecount(duty: Duty, counted: { dueAt: Date; warnAt: Date }, now: number): DutyStatus {
+  const ahead = counted.dueAt.getTime() > now;
+  const warned = counted.warnAt.getTime() <= now;
+  if (duty.status === 'overdue' && ahead) return warned ? 'warned' : 'open';
+  if (duty.status === 'warned' && !warned) return 'open';
+  if (duty.status === 'lapsed' && ahead) return 'open';
+  return duty.status;
 }
 
 /**

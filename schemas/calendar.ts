@@ -61,6 +61,11 @@ export class Calendar {
     return this.statuses.get(year) ?? 'no_data';
   }
 
+  /** The years counted from the State Council's notice (a provisional due time over one must be recounted). */
+  officialYears(): number[] {
+    return [...this.statuses].filter(([, status]) => status === 'official').map(([year]) => year);
+  }
+
   /** Whether the year's days off are known at all (official or provisional). */
   covers(year: number): boolean {
     return this.status(year) !== 'no_data';

@@ -295,5 +295,6 @@ function extendedReview(ctx: DecisionContext, referral: Referral, loaded: Loaded
     dueAt: scheduled.dueAt,
     warnAt: scheduled.warnAt,
     provisional: scheduled.provisional,
+    provisionalYears: scheduled.provisionalYears,
   };
 }

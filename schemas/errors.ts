@@ -2,6 +2,11 @@
 export const ERRORS = {
   VALIDATION_FAILED: { status: 400, message: 'the request does not match its schema' },
   MESSAGE_INVALID: { status: 400, message: 'the message does not match its schema' },
+  // Prototype poisoning (fastify's onProtoPoisoning): valid JSON, refused for the key it uses.
+  JSON_KEY_REFUSED: {
+    status: 400,
+    message: 'the JSON body has a __proto__ or constructor.prototype key, which is refused; rename it',
+  },
   TEXT_INVALID: {
     status: 400,
     message: 'a text field holds a character that is not allowed there, or is blank',
@@ -26,6 +31,7 @@ export const ERRORS = {
   KEY_REVOKED: { status: 403, message: 'the signature names a key that was revoked or has expired' },
   SENDER_UNKNOWN: { status: 403, message: 'the message sender is not a known agency' },
   REFERRAL_NOT_FOUND: { status: 404, message: 'no such referral, or not visible to this agency' },
+  REPORT_NOT_FOUND: { status: 404, message: 'no such report in your region (create one with POST)' },
   MESSAGE_NOT_FOUND: { status: 404, message: 'no such message in this agency inbox' },
   ROUTE_NOT_FOUND: { status: 404, message: 'no such route' },
   TRANSITION_NOT_ALLOWED: {

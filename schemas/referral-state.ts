@@ -1,5 +1,5 @@
 import type { DurationUnit } from './calendar.js';
-import type { DutyStatus } from './deadlines.js';
+import { type DutyStatus, OWED_STATUSES } from './deadlines.js';
 import type { PartyRole, State } from './lifecycle.js';
 import type { ReferralKind } from './referral.js';
 
@@ -46,6 +46,8 @@ export type Duty = {
   dueAt: string;
   /** The due time rests on a year without the State Council's notice: it may move when the year is loaded. */
   provisional: boolean;
+  /** The years without a notice that the count consulted (empty when not provisional). */
+  provisionalYears: number[];
   status: DutyStatus;
   openedSeq: number;
   closedSeq: number | null;
@@ -65,7 +67,27 @@ export type DutyChange = {
   warnAt?: string;
   amount?: number;
   provisional?: boolean;
+  provisionalYears?: number[];
 };
+
+/**
+ * A duty after a change (what the writer's `changed_duties` does in SQL): the change's fields over the
+ * duty's, and a duty owed again (a lapsed window whose due time moved ahead) is no longer closed.
+ */
+export function applyDutyChange(duty: Duty, change: DutyChange): Duty {
+  const owed = (OWED_STATUSES as readonly string[]).includes(change.status);
+  return {
+    ...duty,
+    status: change.status,
+    closedAt: owed ? null : (change.closedAt ?? duty.closedAt),
+    closedSeq: owed ? null : (change.closedSeq ?? duty.closedSeq),
+    dueAt: change.dueAt ?? duty.dueAt,
+    warnAt: change.warnAt ?? duty.warnAt,
+    amount: change.amount ?? duty.amount,
+    provisional: change.provisional ?? duty.provisional,
+    provisionalYears: change.provisionalYears ?? duty.provisionalYears,
+  };
+}
 
 /** A stored case file (its bytes in the hub, addressed by their SHA-256). */
 export type StoredFileRef = { sha256: string; size: number; mediaType: string };

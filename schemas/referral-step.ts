@@ -33,7 +33,14 @@ export type StepInput = {
   briefing?: { record: BriefingRecord; outgoing: Outgoing[] };
   links?: FileLink[];
   /** Duties whose due time the step moves (an extended review), with the new period. */
-  moves?: { duty: Duty; amount: number; dueAt: Date; warnAt: Date; provisional: boolean }[];
+  moves?: {
+    duty: Duty;
+    amount: number;
+    dueAt: Date;
+    warnAt: Date;
+    provisional: boolean;
+    provisionalYears: number[];
+  }[];
 };
 
 /**
@@ -59,6 +66,9 @@ export function buildReferralStep(ctx: DecisionContext, input: StepInput): Refer
         status: Date.parse(d.dueAt) >= now.getTime() ? 'met' : 'met_late',
         closedAt: occurredAt,
         closedSeq: seq,
+        // A met duty's due time no longer matters: nothing recounts it.
+        provisional: false,
+        provisionalYears: [],
       }),
     );
   // A region may start a period again on an event (the filing review on a supplement): the running duty is
@@ -70,7 +80,14 @@ export function buildReferralStep(ctx: DecisionContext, input: StepInput): Refer
       ctx.policy.restartsOn(input.region, r.id, transition.event),
   ).map((r) => r.id);
   for (const d of input.duties.filter((d) => restarted.includes(d.ruleId) && unmet(d) && !d.window)) {
-    changes.push({ id: d.id, status: 'superseded', closedAt: occurredAt, closedSeq: seq });
+    changes.push({
+      id: d.id,
+      status: 'superseded',
+      closedAt: occurredAt,
+      closedSeq: seq,
+      provisional: false,
+      provisionalYears: [],
+    });
   }
   const opens = openedDuties(ctx, input, seq, [...transition.opens, ...restarted]);
   for (const m of input.moves ?? []) {
@@ -81,6 +98,7 @@ export function buildReferralStep(ctx: DecisionContext, input: StepInput): Refer
       warnAt: m.warnAt.toISOString(),
       amount: m.amount,
       provisional: m.provisional,
+      provisionalYears: m.provisionalYears,
     });
   }
 
@@ -213,7 +231,11 @@ function openedDuties(
     const base = ctx.policy.rule(input.region, ruleId);
     const from = base.startsFrom ? input.data[base.startsFrom] : undefined;
     const start = typeof from === 'string' ? new Date(from) : now;
-    const { rule, dueAt, warnAt, provisional } = ctx.policy.schedule(input.region, ruleId, start);
+    const { rule, dueAt, warnAt, provisional, provisionalYears } = ctx.policy.schedule(
+      input.region,
+      ruleId,
+      start,
+    );
     const closed = rule.fulfilledBy.includes(input.transition.event);
     const met = now.getTime() <= dueAt.getTime();
     return {
@@ -232,6 +254,7 @@ function openedDuties(
       warnAt: warnAt.toISOString(),
       dueAt: dueAt.toISOString(),
       provisional: provisional && !closed,
+      provisionalYears: closed ? [] : provisionalYears,
       status: closed ? (met ? 'met' : 'met_late') : 'open',
       openedSeq: seq,
       closedSeq: closed ? seq : null,

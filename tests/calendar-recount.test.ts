@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliveryRecord } from '../db/outbox.js';
 import { loadCalendarYear } from '../db/region-settings.js';
@@ -113,5 +114,40 @@ describe('due times over a year without a notice', () => {
     // Recounted once: the same calendar again recounts nothing.
     hub.policy.invalidate();
     expect((await hub.workers.deadlines.tick()).recounted).toBe(0);
+  });
+
+  it('recounts on the next tick a due time another process counted over an older calendar', async () => {
+    // The notice for 2027 is loaded (above). A gateway whose calendar was cached before that load opens
+    // the duty over the synthesised year, as this row now records it.
+    now = new Date('2027-02-04T04:00:00Z');
+    const id = (await hub.request('enf-a', 'POST', '/v1/referrals', clue)).body.id as string;
+    const duty = await receiptDuty(id);
+    expect(duty).toMatchObject({ dueAt: '2027-02-09T16:00:00.000Z', provisional: false });
+    await sql`UPDATE duties SET provisional = true, provisional_years = '{2027}',
+      due_at = '2027-02-11T16:00:00Z' WHERE id = ${duty.id}`.execute(hub.db);
+    // The watcher's calendar did not change since its last full pass: it finds the duty all the same.
+    expect((await hub.workers.deadlines.tick()).recounted).toBe(1);
+    expect(await receiptDuty(id)).toMatchObject({ dueAt: '2027-02-09T16:00:00.000Z', provisional: false });
+    expect((await hub.workers.deadlines.tick()).recounted).toBe(0);
+  });
+
+  it('raises the alarms when a recount fails on a bug, and skips that duty afterwards', async () => {
+    now = new Date('2027-02-04T05:00:00Z');
+    const id = (await hub.request('enf-a', 'POST', '/v1/referrals', clue)).body.id as string;
+    const duty = await receiptDuty(id);
+    // A provisional duty under a rule the hub no longer knows: its recount throws, not a refusal.
+    await sql`UPDATE duties SET rule_id = 'retired_rule', provisional = true, provisional_years = '{2027}'
+      WHERE id = ${duty.id}`.execute(hub.db);
+    now = new Date('2027-02-20T02:00:00Z');
+    const first = await hub.workers.deadlines.tick();
+    expect(first.recounted).toBe(0);
+    // The receipts of the referrals above are overdue now, and raised.
+    expect(first.overdue).toBeGreaterThanOrEqual(2);
+    const second = await hub.workers.deadlines.tick();
+    expect(second).toMatchObject({ recounted: 0, overdue: 0 });
+    const row = await sql<{ provisional: boolean; status: string }>`
+      SELECT provisional, status FROM duties WHERE id = ${duty.id}`.execute(hub.db);
+    // Not recounted (skipped), yet its own alarm was raised like every other.
+    expect(row.rows[0]).toMatchObject({ provisional: true, status: 'overdue' });
   });
 });

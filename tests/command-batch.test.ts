@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommandPath, type CommandPathDeps } from '../db/command-path.js';
 import { ledgerEvents } from '../db/ledger.js';
@@ -88,6 +89,36 @@ describe('a batch of commands decided and written together', () => {
         id,
       ).toEqual(expected);
     }
+  });
+
+  it('fails only the command whose decision throws (a bug, not a refusal); the rest of the batch is written', async () => {
+    const [a, broken] = [await referral(), await referral()];
+    // A duty under a rule the hub no longer knows: deciding its recount throws a plain Error.
+    await sql`UPDATE duties SET rule_id = 'retired_rule', provisional = true
+      WHERE id = (SELECT id FROM duties WHERE referral_id = ${broken} AND status = 'open' LIMIT 1)`.execute(
+      hub.db,
+    );
+    const dutyId = (
+      await sql<{
+        id: string;
+      }>`SELECT id FROM duties WHERE rule_id = 'retired_rule' AND referral_id = ${broken}`.execute(hub.db)
+    ).rows[0]!.id;
+    const { commands, batches } = path();
+    const police = (await hub.directory.get('pol-a'))!;
+    const enf = (await hub.directory.get('enf-a'))!;
+    const blocker = commands.execute(enf, {
+      type: 'brief',
+      briefing: { recipients: ['coord'], subject: '通报', body: '内容' },
+    });
+    const results = await Promise.allSettled([
+      commands.execute('hub', { type: 'recheck_deadline', referralId: broken, dutyId }),
+      commands.execute(police, receipt(a)),
+    ]);
+    await blocker;
+    expect(results.map(outcome)).toEqual(['INTERNAL', 'applied']);
+    expect(batches.at(-1)).toEqual({ written: 1, commands: 2 });
+    expect((await ledgerEvents(hub.db, a)).map((e) => e.event)).toEqual(['submitted', 'receipted']);
+    expect((await ledgerEvents(hub.db, broken)).map((e) => e.event)).toEqual(['submitted']);
   });
 
   it('decides again only the command that lost a race with another process; the rest of the batch stands', async () => {

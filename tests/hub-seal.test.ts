@@ -17,14 +17,14 @@ afterAll(async () => {
 });
 
 async function hubKey(keyId: string) {
-  const published = (await hub.request(null, 'GET', '/v1/hub-keys')).body;
+  const published = (await hub.request('enf-a', 'GET', '/v1/hub-keys')).body;
   const key = published.keys.find((k: { keyId: string }) => k.keyId === keyId);
   return importPublicKey(key.publicKey);
 }
 
 describe('the hub seals what it sends', () => {
   it('publishes its public key: SM2 by default, generated at first start and kept', async () => {
-    const published = await hub.request(null, 'GET', '/v1/hub-keys');
+    const published = await hub.request('enf-a', 'GET', '/v1/hub-keys');
     expect(published.status).toBe(200);
     expect(published.body.keys).toHaveLength(1);
     expect(published.body.keys[0]).toMatchObject({ keyId: published.body.current, alg: 'sm2' });
@@ -86,8 +86,10 @@ describe('sealed statements of every chain head', () => {
 
   it('seals at every yearly report', async () => {
     const before = await hub.db.selectFrom('sealed_statements').select('id').execute();
-    const report = await hub.request('coord', 'GET', `/v1/reports/yearly?year=${new Date().getFullYear()}`);
-    expect(report.status).toBe(200);
+    const report = await hub.request('coord', 'POST', '/v1/reports/yearly', {
+      year: new Date().getFullYear(),
+    });
+    expect(report.status).toBe(201);
     const after = await hub.db
       .selectFrom('sealed_statements')
       .select(['id', 'reason'])

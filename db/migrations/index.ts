@@ -9,6 +9,7 @@ import * as oneWriter from './0007-one-writer.js';
 import * as files from './0008-files.js';
 import * as law from './0009-law.js';
 import * as fileDocuments from './0010-file-documents.js';
+import * as dutyYears from './0011-duty-years.js';
 import * as evidence from './0013-evidence.js';
 
 /** An ordered record, not a folder scan: a migration is added here by hand. */
@@ -23,5 +24,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0008-files': files,
   '0009-law': law,
   '0010-file-documents': fileDocuments,
+  '0011-duty-years': dutyYears,
   '0013-evidence': evidence,
 };

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { evidenceOf } from '../../db/evidence.js';
+import { listHubKeys } from '../../db/hub-keys.js';
 import { recordRead } from '../../db/read-audit.js';
 import { readReferral } from '../../db/referrals.js';
 import { HubError } from '../../schemas/errors.js';
@@ -13,6 +14,13 @@ import { requireAgency } from '../auth.js';
 export function evidenceRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
   return async (app) => {
     requireAgency(app, deps.authenticate);
+
+    // The hub's public keys, current and earlier, to check its messages and statements offline.
+    app.get(
+      '/v1/hub-keys',
+      { schema: { tags: ['evidence'], summary: "The hub's public signing keys (SPKI PEM), oldest first" } },
+      async () => ({ current: deps.signer.keyId, keys: await listHubKeys(deps.db) }),
+    );
 
     app.get(
       '/v1/referrals/:id/evidence',

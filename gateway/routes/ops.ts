@@ -1,12 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { databaseAnswers } from '../../db/connection.js';
-import { listHubKeys } from '../../db/hub-keys.js';
 import { buildAsyncApi } from '../../schemas/asyncapi.js';
 import { provisionalYearsAhead } from '../../schemas/calendar.js';
 import type { GatewayDeps } from '../app.js';
+import { FAVICON_SVG } from '../pages/favicon.js';
 
 /**
- * Liveness, readiness (database and broker) and Prometheus metrics; no authentication. Readiness also
+ * Liveness, readiness (database and broker), Prometheus metrics and the pages' icon; no authentication. Readiness also
  * names the years ahead without the State Council's notice, as a detail: the hub counts them provisionally
  * and stays ready.
  */
@@ -29,15 +29,13 @@ export function opsRoutes(deps: GatewayDeps): FastifyPluginAsync {
       return { status: ready ? 'ready' : 'unavailable', database, broker, calendar: { provisionalYears } };
     });
 
-    // Issue 15: the hub's public keys, current and earlier, to check its messages and statements offline.
-    app.get(
-      '/v1/hub-keys',
-      { schema: { tags: ['evidence'], summary: "The hub's public signing keys (SPKI PEM), oldest first" } },
-      async () => ({ current: deps.signer.keyId, keys: await listHubKeys(deps.db) }),
-    );
-
     const asyncApi = buildAsyncApi(deps.config);
     app.get('/docs/asyncapi.json', { schema: { hide: true } }, async () => asyncApi);
+
+    app.get('/favicon.ico', { schema: { hide: true } }, async (_request, reply) => {
+      reply.header('content-type', 'image/svg+xml').header('cache-control', 'public, max-age=86400');
+      return FAVICON_SVG;
+    });
 
     app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
       reply.header('content-type', deps.metrics.registry.contentType);

@@ -114,6 +114,7 @@ function duty(referral: Referral, ruleId: string, dueInMs: number): Duty {
     amount: rule.amount,
     unit: rule.unit,
     provisional: false,
+    provisionalYears: [],
     startedAt: new Date(ctx.now.getTime() - 86_400_000).toISOString(),
     warnAt: new Date(ctx.now.getTime() + dueInMs - 3600_000).toISOString(),
     dueAt: new Date(ctx.now.getTime() + dueInMs).toISOString(),

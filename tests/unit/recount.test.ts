@@ -6,7 +6,7 @@ import { decide } from '../../schemas/decide.js';
 import type { DecisionContext } from '../../schemas/decision-context.js';
 import { directoryView } from '../../schemas/parties.js';
 import { policyView } from '../../schemas/policy.js';
-import type { Duty, Referral } from '../../schemas/referral-state.js';
+import { applyDutyChange, type Duty, type Referral } from '../../schemas/referral-state.js';
 import { scopeOf } from '../../schemas/visibility.js';
 import { TEST_AGENCIES } from '../helpers/fixtures.js';
 
@@ -83,6 +83,7 @@ function openedDuty(referral: Referral, over: Partial<Duty> = {}): Duty {
     warnAt: counted.warnAt.toISOString(),
     dueAt: counted.dueAt.toISOString(),
     provisional: counted.provisional,
+    provisionalYears: counted.provisionalYears,
     status: 'open',
     openedSeq: 1,
     closedSeq: null,
@@ -200,6 +201,72 @@ describe('recounting a provisional due time', () => {
     const earlier = recheck(contextOver([OFFICIAL], '2027-02-10T02:00:00Z'), referral, overdue);
     if (!earlier.ok || earlier.step.kind !== 'referral') throw new Error('moved');
     expect(earlier.step.changes[0]).toMatchObject({ dueAt: OFFICIAL_DUE, status: 'overdue' });
+  });
+
+  it('opens a window that lapsed at a provisional due time again when the new one is ahead', () => {
+    const referral = clue();
+    // Treated as a window for the count: the same 3 calendar days, lapsed at the synthesised 02-11.
+    const lapsed = openedDuty(referral, {
+      window: true,
+      status: 'lapsed',
+      closedAt: SYNTHESISED_DUE,
+    });
+    // A notice resting to 02-12: due 24:00 on 02-15, ahead of 02-12 10:00.
+    const longer: HolidayYear = {
+      ...OFFICIAL,
+      holidays: [...OFFICIAL.holidays, '2027-02-09', '2027-02-10', '2027-02-11', '2027-02-12'],
+    };
+    const reopened = recheck(contextOver([longer], '2027-02-12T02:00:00Z'), referral, lapsed);
+    if (!reopened.ok || reopened.step.kind !== 'referral') throw new Error('moved');
+    const change = reopened.step.changes[0]!;
+    expect(change).toMatchObject({ status: 'open', dueAt: '2027-02-15T16:00:00.000Z' });
+    expect(applyDutyChange(lapsed, change)).toMatchObject({
+      status: 'open',
+      closedAt: null,
+      closedSeq: null,
+    });
+    // Moved earlier (02-09): it stays lapsed, closed at its new due time.
+    const still = recheck(contextOver([OFFICIAL], '2027-02-12T02:00:00Z'), referral, lapsed);
+    if (!still.ok || still.step.kind !== 'referral') throw new Error('moved');
+    expect(applyDutyChange(lapsed, still.step.changes[0]!)).toMatchObject({
+      status: 'lapsed',
+      closedAt: OFFICIAL_DUE,
+      dueAt: OFFICIAL_DUE,
+    });
+  });
+
+  it('confirms a due time whose years changed though one is still without a notice, and keeps those years', () => {
+    const referral = clue();
+    // Recorded as resting on 2027 and 2028; counted again, only 2027 (still synthesised) is consulted.
+    const duty = openedDuty(referral, { provisionalYears: [2027, 2028] });
+    const synthesised = contextOver([], '2027-02-01T00:00:00Z');
+    const decision = recheck(synthesised, referral, duty);
+    if (!decision.ok || decision.step.kind !== 'referral') throw new Error('confirmed');
+    expect(decision.step.events[0]!.event).toBe('deadline_confirmed');
+    expect(decision.step.events[0]!.payload).toMatchObject({
+      dueAt: SYNTHESISED_DUE,
+      provisionalYears: [2027],
+    });
+    const change = decision.step.changes[0]!;
+    expect(change).toMatchObject({ provisional: true, provisionalYears: [2027] });
+    // The same count over the same years again: refused.
+    const same = recheck(synthesised, referral, applyDutyChange(duty, change));
+    expect(same.ok ? 'ok' : same.error.code).toBe('TRANSITION_NOT_ALLOWED');
+  });
+
+  it('clears provisional from a duty met, and lists the years on one opened provisional', () => {
+    const referral = clue();
+    const duty = openedDuty(referral);
+    expect(duty.provisionalYears).toEqual([2027]);
+    const met = applyDutyChange(duty, {
+      id: duty.id,
+      status: 'met',
+      closedAt: STARTED,
+      closedSeq: 2,
+      provisional: false,
+      provisionalYears: [],
+    });
+    expect(met).toMatchObject({ provisional: false, provisionalYears: [], closedAt: STARTED, closedSeq: 2 });
   });
 
   it('is the hub’s alone', () => {
