@@ -9,7 +9,7 @@ import type { FileStore } from '../db/file-store.js';
 import { createPgFileStore } from '../db/pg-file-store.js';
 import { RegionPolicy } from '../db/region-policy.js';
 import { createCommandPath } from '../runtime/commands.js';
-import { type HubSigner, loadHubSigner } from '../runtime/hub-signer.js';
+import { type HubSigner, hubSignerWhenReady } from '../runtime/hub-signer.js';
 import type { Logger } from '../runtime/logger.js';
 import type { HubMetrics } from '../runtime/metrics.js';
 import type { Config } from '../schemas/config.js';
@@ -49,7 +49,7 @@ export type GatewayDeps = {
   files: FileStore;
   brokerReady?: () => Promise<boolean>;
   /** The hub's seal: inbox items carry its signature; its public keys are published. */
-  signer: HubSigner;
+  signer: () => Promise<HubSigner>;
 };
 
 export type AppOptions = Omit<
@@ -92,7 +92,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       }),
     authenticate: createAuthenticator(options.db, options.directory, options.config.RATE_LIMIT_PER_SECOND),
     files: options.files ?? ownStore!,
-    signer: options.signer ?? (await loadHubSigner(options.db, options.config)),
+    signer: hubSignerWhenReady(options.db, options.config, options.signer),
   };
   const app = Fastify({
     loggerInstance: options.log as FastifyBaseLogger,

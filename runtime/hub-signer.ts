@@ -53,6 +53,21 @@ export async function loadHubSigner(db: Db, config: Config): Promise<HubSigner> 
   return hubSigner(key);
 }
 
+/**
+ * The signer once it could be loaded: a process that starts while the database does not answer keeps
+ * running (and says so on /readyz); each use tries again until the key is loaded, then keeps it.
+ */
+export function hubSignerWhenReady(db: Db, config: Config, given?: HubSigner): () => Promise<HubSigner> {
+  let loaded: Promise<HubSigner> | undefined = given ? Promise.resolve(given) : undefined;
+  return () => {
+    loaded ??= loadHubSigner(db, config).catch((error: unknown) => {
+      loaded = undefined;
+      throw error;
+    });
+    return loaded;
+  };
+}
+
 function publicOf(key: PrivateKey) {
   return { keyId: key.publicKey.keyId, alg: key.alg, publicKey: exportPublicKey(key.publicKey) };
 }

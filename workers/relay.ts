@@ -34,7 +34,7 @@ export class Relay {
     private readonly metrics: HubMetrics,
     private readonly log: Logger,
     /** The hub's seal: every message it publishes carries its signature (issue 15). */
-    private readonly signer?: HubSigner,
+    private readonly signer?: () => Promise<HubSigner>,
   ) {
     this.claim = new RelayClaim(db);
     this.topology = hubTopology(config.AMQP_PREFIX, config.DELIVERY_LIMIT);
@@ -123,6 +123,8 @@ export class Relay {
     this.metrics.relayClaimSeconds.observe((performance.now() - started) / 1000);
     if (rows.length === 0) return 0;
     try {
+      // Nothing leaves unsealed: without the key (the database was down at start) the batch waits.
+      const signer = await this.signer?.();
       const timestamp = Math.floor(Date.now() / 1000);
       for (const row of rows) {
         await this.ensureInbox(channel, row.recipient_code);
@@ -134,8 +136,8 @@ export class Relay {
           correlationId: row.correlation_id ?? undefined,
           timestamp,
           appId: 'referral-hub',
-          ...(this.signer
-            ? { headers: { 'hub-signature': signatureHeaderText(this.signer.signEnvelopeText(row.body)) } }
+          ...(signer
+            ? { headers: { 'hub-signature': signatureHeaderText(signer.signEnvelopeText(row.body)) } }
             : {}),
         });
         if (!ok) await new Promise((resolve) => channel.once('drain', resolve));

@@ -3,7 +3,7 @@ import { createDb, type Db } from '../db/connection.js';
 import { AgencyDirectory } from '../db/directory.js';
 import { RegionPolicy } from '../db/region-policy.js';
 import { createCommandPath } from '../runtime/commands.js';
-import { type HubSigner, loadHubSigner } from '../runtime/hub-signer.js';
+import { type HubSigner, hubSignerWhenReady } from '../runtime/hub-signer.js';
 import { createLogger, type Logger } from '../runtime/logger.js';
 import { createMetrics, type HubMetrics } from '../runtime/metrics.js';
 import type { Config } from '../schemas/config.js';
@@ -54,7 +54,7 @@ export async function startWorkers(config: Config, deps: WorkerDeps): Promise<Wo
       metrics: deps.metrics,
       onCommitted: () => relay?.nudge(),
     });
-  const signer = deps.signer ?? (await loadHubSigner(deps.db, config));
+  const signer = hubSignerWhenReady(deps.db, config, deps.signer);
   relay = new Relay(
     deps.db,
     deps.directory,

@@ -16,7 +16,7 @@ export class Sealer {
   private wake: (() => void) | undefined;
 
   constructor(
-    private readonly deps: { db: Db; signer: StatementSigner; clock: () => Date },
+    private readonly deps: { db: Db; signer: () => Promise<StatementSigner>; clock: () => Date },
     private readonly intervalMs: number,
     private readonly log: Logger,
   ) {}
@@ -44,7 +44,7 @@ export class Sealer {
 
   /** Seals every chain head now (tests; an operator who wants a statement before the interval). */
   async sealNow(): Promise<StoredStatement> {
-    const sealed = await sealHeads(this.deps.db, this.deps.signer, 'periodic', this.deps.clock());
+    const sealed = await sealHeads(this.deps.db, await this.deps.signer(), 'periodic', this.deps.clock());
     this.log.info({ statementId: sealed.id, size: sealed.statement.size }, 'chain heads sealed');
     return sealed;
   }

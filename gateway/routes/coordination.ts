@@ -167,7 +167,7 @@ export function coordinationRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
         const scope = await regionWide(agency);
         const report = await generateYearlyReport(deps.db, scope.region, request.body.year, agency.code);
         // Issue 15: every yearly report is accompanied by a sealed statement of every chain head.
-        await sealHeads(deps.db, deps.signer, 'yearly_report', deps.clock());
+        await sealHeads(deps.db, await deps.signer(), 'yearly_report', deps.clock());
         reply.status(201).header('location', `/v1/reports/yearly?year=${report.year}`);
         return report;
       },

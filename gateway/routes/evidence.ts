@@ -19,7 +19,7 @@ export function evidenceRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
     app.get(
       '/v1/hub-keys',
       { schema: { tags: ['evidence'], summary: "The hub's public signing keys (SPKI PEM), oldest first" } },
-      async () => ({ current: deps.signer.keyId, keys: await listHubKeys(deps.db) }),
+      async () => ({ current: (await deps.signer()).keyId, keys: await listHubKeys(deps.db) }),
     );
 
     app.get(
@@ -63,7 +63,7 @@ export function evidenceRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
           });
         }
         reply.header('content-disposition', `attachment; filename="evidence-${id}.json"`);
-        return { ...evidence, seal: deps.signer.signJson(evidence) };
+        return { ...evidence, seal: (await deps.signer()).signJson(evidence) };
       },
     );
   };
