@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import amqp from 'amqplib';
+import { importPrivateKey } from '../crypto/keys.js';
+import { signCommand } from '../crypto/signatures.js';
+import { signatureHeaderText } from '../schemas/signature.js';
 
 /**
  * The outside world of the throughput benchmarks, in a process of its own (as real agency systems are):
@@ -21,6 +24,8 @@ export type LoadSetup = {
   clients: number;
   /** Referrals per second in all (paced); absent: as fast as the clients go. */
   rate?: number;
+  /** `--signed`: the agencies' private keys (PKCS#8 PEM); every command is signed (issue 15). */
+  signingKeys?: { enf: string; police: string };
 };
 
 export type LoadResult = {
@@ -36,6 +41,8 @@ export type LoadResult = {
 
 const now = () => performance.timeOrigin + performance.now();
 const setup = JSON.parse(process.argv[2] ?? '{}') as LoadSetup;
+const enfKey = setup.signingKeys ? importPrivateKey(setup.signingKeys.enf) : undefined;
+const policeKey = setup.signingKeys ? importPrivateKey(setup.signingKeys.police) : undefined;
 const digest = (s: string) => Buffer.from(s.padEnd(32, '0').slice(0, 32)).toString('hex');
 
 function transfer(i: number) {
@@ -106,7 +113,8 @@ function receipt(envelope: { referralId: string; messageId: string }) {
     causationId: envelope.messageId,
     payload: { action: 'receipt' },
   };
-  commands.publish(`${setup.prefix}hub.commands`, '', Buffer.from(JSON.stringify(command)), {
+  const sent = policeKey ? { ...command, signature: signCommand(command, policeKey) } : command;
+  commands.publish(`${setup.prefix}hub.commands`, '', Buffer.from(JSON.stringify(sent)), {
     persistent: true,
     userId: setup.users.police.user,
     messageId: command.messageId,
@@ -154,6 +162,13 @@ function submit(i: number): Promise<void> {
           'content-type': 'application/json',
           'content-length': Buffer.byteLength(body),
           'idempotency-key': randomUUID(),
+          ...(enfKey
+            ? {
+                'command-signature': signatureHeaderText(
+                  signCommand({ method: 'POST', path: target.pathname, body: JSON.parse(body) }, enfKey),
+                ),
+              }
+            : {}),
         },
       },
       (response) => {

@@ -1,7 +1,7 @@
 #!/usr/bin/env -S npx tsx
 import { readFile } from 'node:fs/promises';
 import amqp from 'amqplib';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import {
   agencyExists,
   issueApiKey,
@@ -24,15 +24,14 @@ import { createMetrics } from '../runtime/metrics.js';
 import { AgencySchema, RegionCodeSchema } from '../schemas/agency.js';
 import { HolidayYearSchema } from '../schemas/calendar.js';
 import { DEADLINE_RULES, RULES_BY_ID, RuleOverrideSchema } from '../schemas/deadlines.js';
-import { SIGNATURE_ALGS, type SignatureAlg } from '../schemas/signature.js';
 import { listDeadLetters, replayDeadLetters } from '../workers/dlq.js';
 import { agencyGrant, firstUrl, provisionAmqpUser, vhostOf } from '../workers/provision.js';
 import { calendarStatus } from './calendar-status.js';
 import { composeHub, type Hub } from './compose.js';
-import { writeKeyPair } from './keygen.js';
 import { registerLedgerCommands } from './ledger-verify.js';
 import { registerReportCommands } from './report-commands.js';
 import { printSeeded, seedDemoIfEmpty } from './seed.js';
+import { registerSigningCommands } from './signing-cli.js';
 import { withDb } from './with-db.js';
 
 const program = new Command('hub').description('referral hub (两法衔接) operations');
@@ -301,26 +300,6 @@ program
     });
   });
 
-program
-  .command('keygen')
-  .description(
-    "write an agency's signing key pair: <prefix>.key (PKCS#8 PEM, mode 0600), <prefix>.pub (SPKI PEM)",
-  )
-  .addOption(
-    new Option('--alg <alg>', 'SM2 with SM3 (GM/T 0003) or Ed25519')
-      .choices(SIGNATURE_ALGS)
-      .makeOptionMandatory(),
-  )
-  .option('--out <prefix>', 'file name prefix (default: <alg>-<key id>)')
-  .action(async (opts: { alg: SignatureAlg; out?: string }) => {
-    const written = await writeKeyPair(opts.alg, opts.out).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST') throw error;
-      console.error(`${error.path} already exists; choose another --out`);
-      process.exit(1);
-    });
-    console.log(`key id ${written.keyId} (${written.alg})`);
-    console.log(`private key ${written.privatePath} (keep it; never send it)`);
-    console.log(`public key ${written.publicPath} (register it with the hub)`);
-  });
+registerSigningCommands(program, agency, region, withDb);
 
 await program.parseAsync(process.argv);

@@ -27,6 +27,11 @@ const COMMAND: ErrorCode[] = [
   'IDEMPOTENCY_KEY_REUSED',
   'CONCURRENT_UPDATE',
   'VALUE_REFUSED',
+  // Issue 15: a signature that is required, or present, and does not hold.
+  'SIGNATURE_REQUIRED',
+  'SIGNATURE_INVALID',
+  'KEY_UNKNOWN',
+  'KEY_REVOKED',
 ];
 const DOCUMENTS: ErrorCode[] = [
   'DOCUMENT_NOT_UPLOADED',
@@ -120,6 +125,28 @@ export const DECLARED: Record<string, Declared> = {
   'GET /v1/referrals/{id}/verify': {
     success: { 200: ok('the recomputed hash chain: valid, events, and the breaks if any', VERIFICATION) },
     errors: ['VALIDATION_FAILED', 'REFERRAL_NOT_FOUND'],
+  },
+  'GET /v1/referrals/{id}/evidence': {
+    success: {
+      200: ok(
+        "the evidence file: every ledger event with its signatures, the keys, the hub's sealed statement with the inclusion proof, and the hub's seal",
+        object({
+          format: str,
+          referralId: str,
+          producedAt: str,
+          events: arr,
+          keys: arr,
+          hubKeys: arr,
+          statement: { type: 'object', nullable: true },
+          seal: object({ alg: str, keyId: str, signature: str }),
+        }),
+      ),
+    },
+    errors: ['VALIDATION_FAILED', 'REFERRAL_NOT_FOUND', 'ACTOR_NOT_PERMITTED'],
+  },
+  'GET /v1/hub-keys': {
+    success: { 200: ok("the hub's public signing keys, oldest first", object({ current: str, keys: arr })) },
+    errors: [],
   },
   'GET /v1/referrals/{id}/reads': {
     success: { 200: ok('who read the referral and when', object({ reads: { type: 'array' } })) },

@@ -9,17 +9,20 @@ import type { FileStore } from '../db/file-store.js';
 import { createPgFileStore } from '../db/pg-file-store.js';
 import { RegionPolicy } from '../db/region-policy.js';
 import { createCommandPath } from '../runtime/commands.js';
+import { type HubSigner, hubSignerWhenReady } from '../runtime/hub-signer.js';
 import type { Logger } from '../runtime/logger.js';
 import type { HubMetrics } from '../runtime/metrics.js';
 import type { Config } from '../schemas/config.js';
 import { LABELS } from '../schemas/labels.js';
 import { declareResponses } from './api-responses.js';
 import { type Authenticate, createAuthenticator } from './auth.js';
+import { keepSentBodies } from './command-route.js';
 import { registerErrorHandling } from './errors.js';
 import { registerJsonBody } from './json-body.js';
 import { agencyRoutes } from './routes/agencies.js';
 import { briefingRoutes } from './routes/briefings.js';
 import { coordinationRoutes } from './routes/coordination.js';
+import { evidenceRoutes } from './routes/evidence.js';
 import { fileRoutes } from './routes/files.js';
 import { inboxRoutes } from './routes/inbox.js';
 import { opsRoutes } from './routes/ops.js';
@@ -45,9 +48,15 @@ export type GatewayDeps = {
   /** Where case files live (PostgreSQL unless another store is given). */
   files: FileStore;
   brokerReady?: () => Promise<boolean>;
+  /** The hub's seal: inbox items carry its signature; its public keys are published. */
+  signer: () => Promise<HubSigner>;
 };
 
-export type AppOptions = Omit<GatewayDeps, 'authenticate' | 'clock' | 'policy' | 'commands' | 'files'> & {
+export type AppOptions = Omit<
+  GatewayDeps,
+  'authenticate' | 'clock' | 'policy' | 'commands' | 'files' | 'signer'
+> & {
+  signer?: HubSigner;
   clock?: () => Date;
   policy?: RegionPolicy;
   commands?: CommandPath;
@@ -83,6 +92,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       }),
     authenticate: createAuthenticator(options.db, options.directory, options.config.RATE_LIMIT_PER_SECOND),
     files: options.files ?? ownStore!,
+    signer: hubSignerWhenReady(options.db, options.config, options.signer),
   };
   const app = Fastify({
     loggerInstance: options.log as FastifyBaseLogger,
@@ -97,6 +107,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  keepSentBodies(app);
   if (ownStore) app.addHook('onClose', async () => ownStore.close());
 
   app.addHook('onResponse', async (request, reply) => {
@@ -125,6 +136,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(opsRoutes(deps));
   await app.register(referralRoutes(deps));
+  await app.register(evidenceRoutes(deps));
   await app.register(inboxRoutes(deps));
   await app.register(agencyRoutes(deps));
   await app.register(briefingRoutes(deps));

@@ -3,6 +3,7 @@ import { createDb, type Db } from '../db/connection.js';
 import { AgencyDirectory } from '../db/directory.js';
 import { RegionPolicy } from '../db/region-policy.js';
 import { createCommandPath } from '../runtime/commands.js';
+import { type HubSigner, hubSignerWhenReady } from '../runtime/hub-signer.js';
 import { createLogger, type Logger } from '../runtime/logger.js';
 import { createMetrics, type HubMetrics } from '../runtime/metrics.js';
 import type { Config } from '../schemas/config.js';
@@ -11,12 +12,14 @@ import { DeadlineWatcher } from './deadlines.js';
 import { Intake } from './intake.js';
 import { IntegrityWatch } from './integrity.js';
 import { Relay } from './relay.js';
+import { Sealer } from './sealer.js';
 
 export type Workers = {
   relay: Relay;
   intake: Intake;
   deadlines: DeadlineWatcher;
   integrity: IntegrityWatch;
+  sealer: Sealer;
   session: AmqpSession;
   commands: CommandPath;
   stop(): Promise<void>;
@@ -29,6 +32,8 @@ export type WorkerDeps = {
   metrics: HubMetrics;
   log: Logger;
   clock?: () => Date;
+  /** The hub's seal (loaded here when not given). */
+  signer?: HubSigner;
   /** The process's command path (shared with an in-process gateway); made here when not given. */
   commands?: CommandPath;
 };
@@ -49,7 +54,15 @@ export async function startWorkers(config: Config, deps: WorkerDeps): Promise<Wo
       metrics: deps.metrics,
       onCommitted: () => relay?.nudge(),
     });
-  relay = new Relay(deps.db, deps.directory, config, deps.metrics, deps.log.child({ worker: 'relay' }));
+  const signer = hubSignerWhenReady(deps.db, config, deps.signer);
+  relay = new Relay(
+    deps.db,
+    deps.directory,
+    config,
+    deps.metrics,
+    deps.log.child({ worker: 'relay' }),
+    signer,
+  );
   const intake = new Intake(
     { commands, directory: deps.directory, db: deps.db, clock },
     config,
@@ -72,18 +85,26 @@ export async function startWorkers(config: Config, deps: WorkerDeps): Promise<Wo
     deps.metrics,
     deps.log.child({ worker: 'integrity' }),
   );
+  const sealer = new Sealer(
+    { db: deps.db, signer, clock },
+    config.SEAL_INTERVAL_MS,
+    deps.log.child({ worker: 'sealer' }),
+  );
   await session.start();
   relay.start();
   deadlines.start();
   integrity.start();
+  sealer.start();
   return {
     relay,
     intake,
     deadlines,
     integrity,
+    sealer,
     session,
     commands,
     async stop() {
+      await sealer.stop();
       await integrity.stop();
       await deadlines.stop();
       await intake.stop();

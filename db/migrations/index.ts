@@ -10,6 +10,7 @@ import * as files from './0008-files.js';
 import * as law from './0009-law.js';
 import * as fileDocuments from './0010-file-documents.js';
 import * as dutyYears from './0011-duty-years.js';
+import * as evidence from './0013-evidence.js';
 
 /** An ordered record, not a folder scan: a migration is added here by hand. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0009-law': law,
   '0010-file-documents': fileDocuments,
   '0011-duty-years': dutyYears,
+  '0013-evidence': evidence,
 };

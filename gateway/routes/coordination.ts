@@ -5,6 +5,7 @@ import type { DirectoryAgency } from '../../db/directory.js';
 import { regionDocumentTotals } from '../../db/files.js';
 import { knownBreaks } from '../../db/integrity.js';
 import { recordPenaltyCase } from '../../db/penalty-cases.js';
+import { sealHeads } from '../../db/seals.js';
 import { onTimeRates, type Period, penaltyRisks, regionFigures } from '../../db/statistics.js';
 import {
   generateYearlyReport,
@@ -165,6 +166,8 @@ export function coordinationRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
         const agency = request.agency;
         const scope = await regionWide(agency);
         const report = await generateYearlyReport(deps.db, scope.region, request.body.year, agency.code);
+        // Issue 15: every yearly report is accompanied by a sealed statement of every chain head.
+        await sealHeads(deps.db, await deps.signer(), 'yearly_report', deps.clock());
         reply.status(201).header('location', `/v1/reports/yearly?year=${report.year}`);
         return report;
       },
