@@ -54,6 +54,7 @@ export async function provisionBench(env: Record<string, string | undefined> = {
     AMQP_PREFIX: prefix,
     LOG_LEVEL: 'silent',
     DB_POOL_SIZE: process.env.DB_POOL_SIZE,
+    HUB_SIGNING_ALG: process.env.HUB_SIGNING_ALG,
     ...env,
   });
   if (!parsed.ok) throw new Error(parsed.message);

@@ -6,23 +6,29 @@ import { runThroughput, type ThroughputResult } from './throughput.js';
 
 /**
  * `npm run bench -- --compare`: the hand-written reference pipeline (HTTP → one transaction with an outbox
- * row → relay with publisher confirms → consumer), found beside the project in ../shared/reference-bench,
- * and the hub's delivery mode, run alternately so that both see the same machine; medians and ratios.
+ * row → relay with publisher confirms → consumer), a folder with pipeline.mjs named by REFERENCE_BENCH_DIR
+ * (default: shared/reference-bench beside the project's folder), and the hub's delivery mode, run alternately so that both see the same machine; medians and ratios.
  */
 type Reference = { rate: number; p50: number; p99: number; cpuMsPerReferral: number };
 
-const REFERENCE_DIR = new URL('../../shared/reference-bench/', import.meta.url).pathname;
+/** Read when --compare runs, not on import. */
+function referenceDir(): string {
+  return (
+    process.env.REFERENCE_BENCH_DIR ?? new URL('../../shared/reference-bench/', import.meta.url).pathname
+  );
+}
 
 function referenceCopy(): string {
-  if (!existsSync(join(REFERENCE_DIR, 'pipeline.mjs'))) {
+  const dir = referenceDir();
+  if (!existsSync(join(dir, 'pipeline.mjs'))) {
     throw new Error(
-      `the reference pipeline is not here (looked for ${REFERENCE_DIR}pipeline.mjs); --compare needs it`,
+      `the reference pipeline is not here (looked for ${join(dir, 'pipeline.mjs')}); --compare needs it: set REFERENCE_BENCH_DIR to its folder`,
     );
   }
   // The folder may be read-only: run a copy of it, installed once.
   const copy = join(tmpdir(), 'referral-hub-reference-bench');
   mkdirSync(copy, { recursive: true });
-  cpSync(REFERENCE_DIR, copy, { recursive: true, filter: (src) => !src.includes('node_modules') });
+  cpSync(dir, copy, { recursive: true, filter: (src) => !src.includes('node_modules') });
   if (!existsSync(join(copy, 'node_modules'))) {
     const installed = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: copy, stdio: 'inherit' });
     if (installed.status !== 0) throw new Error('npm ci in the reference copy failed');

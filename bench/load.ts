@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import amqp from 'amqplib';
+import { importPrivateKey } from '../crypto/keys.js';
+import { signCommand } from '../crypto/signatures.js';
+import { signatureHeaderText } from '../schemas/signature.js';
 import { percentiles } from './percentiles.js';
 
 /**
@@ -22,6 +25,8 @@ export type LoadSetup = {
   clients: number;
   /** Referrals per second in all (paced); absent: as fast as the clients go. */
   rate?: number;
+  /** `--signed`: the agencies' private keys (PKCS#8 PEM); every command is signed (issue 15). */
+  signingKeys?: { enf: string; police: string };
   /**
    * The soak: every this many seconds (a minute), a REPORT line on the referrals submitted in the interval
    * before, printed `reportDelaySeconds` after it closes so that their deliveries and receipts have come.
@@ -53,6 +58,8 @@ export type LoadResult = {
 
 const now = () => performance.timeOrigin + performance.now();
 const setup = JSON.parse(process.argv[2] ?? '{}') as LoadSetup;
+const enfKey = setup.signingKeys ? importPrivateKey(setup.signingKeys.enf) : undefined;
+const policeKey = setup.signingKeys ? importPrivateKey(setup.signingKeys.police) : undefined;
 const digest = (s: string) => Buffer.from(s.padEnd(32, '0').slice(0, 32)).toString('hex');
 
 function transfer(i: number) {
@@ -123,7 +130,8 @@ function receipt(envelope: { referralId: string; messageId: string }) {
     causationId: envelope.messageId,
     payload: { action: 'receipt' },
   };
-  commands.publish(`${setup.prefix}hub.commands`, '', Buffer.from(JSON.stringify(command)), {
+  const sent = policeKey ? { ...command, signature: signCommand(command, policeKey) } : command;
+  commands.publish(`${setup.prefix}hub.commands`, '', Buffer.from(JSON.stringify(sent)), {
     persistent: true,
     userId: setup.users.police.user,
     messageId: command.messageId,
@@ -171,6 +179,13 @@ function submit(i: number): Promise<void> {
           'content-type': 'application/json',
           'content-length': Buffer.byteLength(body),
           'idempotency-key': randomUUID(),
+          ...(enfKey
+            ? {
+                'command-signature': signatureHeaderText(
+                  signCommand({ method: 'POST', path: target.pathname, body: JSON.parse(body) }, enfKey),
+                ),
+              }
+            : {}),
         },
       },
       (response) => {

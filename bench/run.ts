@@ -44,7 +44,7 @@ async function run(): Promise<Record<string, unknown>> {
       return runCompare({ runs: arg('runs', 3), ...load });
     case 'delivery':
     case 'round-trip':
-      return runThroughput({ mode, ...load });
+      return runThroughput({ mode, ...load, signed: argv.includes('--signed') });
     default:
       throw new Error(`unknown mode ${mode}: delivery, round-trip, scale, files, soak, or --compare`);
   }

@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
+import { exportPrivateKey, exportPublicKey, generateKeyPair } from '../crypto/keys.js';
 import { countEvents } from '../db/ledger.js';
-import { startBenchHub } from './bench-hub.js';
+import { addSigningKey, setSignatureMode } from '../db/signing-keys.js';
+import { type BenchHub, REGION, startBenchHub } from './bench-hub.js';
 import { type CpuReport, cpuWindow } from './cpu.js';
 import type { LoadResult, LoadSetup } from './load.js';
 import { percentiles } from './percentiles.js';
@@ -13,10 +15,13 @@ export type ThroughputArgs = {
   warmupSeconds: number;
   clients: number;
   rate?: number;
+  /** Issue 15: the region requires signatures and every command is signed (SM2). */
+  signed?: boolean;
 };
 
 export type ThroughputResult = {
   mode: string;
+  signed: boolean;
   clients: number;
   durationSeconds: number;
   referralsPerSecond: number;
@@ -35,6 +40,24 @@ export type ThroughputResult = {
   /** Round trips to PostgreSQL (client query calls: command path, relay, intake, watchers) per referral. */
   databaseRoundTripsPerReferral: number;
 };
+
+/** Registers an SM2 key for the referring agency and the police, and requires signatures in the region. */
+async function requireSignatures(bench: BenchHub): Promise<{ enf: string; police: string }> {
+  const keyFor = async (agency: string) => {
+    const key = generateKeyPair('sm2');
+    await addSigningKey(bench.hub.db, {
+      agency,
+      publicKeyPem: exportPublicKey(key.publicKey),
+      validFrom: new Date(Date.now() - 60_000),
+      validUntil: null,
+    });
+    return exportPrivateKey(key);
+  };
+  const keys = { enf: await keyFor('bench-enf'), police: await keyFor('bench-police') };
+  await setSignatureMode(bench.hub.db, REGION, 'required');
+  bench.hub.commands.keys.invalidate();
+  return keys;
+}
 
 /** Counts the hub's PostgreSQL round trips (it runs in this process): every pg client query call. */
 function countRoundTrips(): { read(): number } {
@@ -59,6 +82,7 @@ function countRoundTrips(): { read(): number } {
 export async function runThroughput(args: ThroughputArgs): Promise<ThroughputResult> {
   const bench = await startBenchHub();
   try {
+    const signingKeys = args.signed ? await requireSignatures(bench) : undefined;
     const setup: LoadSetup = {
       baseUrl: bench.baseUrl,
       key: bench.key,
@@ -70,6 +94,7 @@ export async function runThroughput(args: ThroughputArgs): Promise<ThroughputRes
       durationSeconds: args.durationSeconds,
       clients: args.clients,
       ...(args.rate ? { rate: args.rate } : {}),
+      ...(signingKeys ? { signingKeys } : {}),
     };
     const load = spawn(
       process.execPath,
@@ -122,6 +147,7 @@ export async function runThroughput(args: ThroughputArgs): Promise<ThroughputRes
     };
     return {
       mode: args.mode,
+      signed: args.signed ?? false,
       clients: args.clients,
       durationSeconds: Math.round(seconds * 100) / 100,
       referralsPerSecond: Math.round(inWindow / seconds),

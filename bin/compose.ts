@@ -5,6 +5,7 @@ import { AgencyDirectory } from '../db/directory.js';
 import { RegionPolicy } from '../db/region-policy.js';
 import { buildApp } from '../gateway/app.js';
 import { createCommandPath } from '../runtime/commands.js';
+import { loadHubSigner } from '../runtime/hub-signer.js';
 import { createLogger, type Logger } from '../runtime/logger.js';
 import { createMetrics, type HubMetrics } from '../runtime/metrics.js';
 import type { Config } from '../schemas/config.js';
@@ -44,7 +45,8 @@ export async function composeHub(config: Config, options: HubOptions = {}): Prom
     metrics,
     onCommitted: () => workers?.relay.nudge(),
   });
-  workers = await startWorkers(config, { db, directory, policy, metrics, log, clock, commands });
+  const signer = await loadHubSigner(db, config);
+  workers = await startWorkers(config, { db, directory, policy, metrics, log, clock, commands, signer });
   const started = workers;
   const app = await buildApp({
     config,
@@ -56,6 +58,7 @@ export async function composeHub(config: Config, options: HubOptions = {}): Prom
     log,
     clock,
     brokerReady: async () => started.session.current !== undefined,
+    signer,
   });
   return {
     app,

@@ -1,25 +1,21 @@
 #!/usr/bin/env -S npx tsx
 import { readFile } from 'node:fs/promises';
 import amqp from 'amqplib';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import {
   agencyExists,
-  agencyNames,
   issueApiKey,
   revokeApiKey,
   rotateApiKeys,
   setAmqpUser,
   upsertAgency,
 } from '../db/agencies.js';
-import { createDb, ensureDatabase, migrateToLatest } from '../db/connection.js';
+import { ensureDatabase, migrateToLatest } from '../db/connection.js';
 import { AgencyDirectory } from '../db/directory.js';
 import { countProvisionalDuties } from '../db/duties.js';
-import { verifyStoredFiles } from '../db/file-verify.js';
-import { createPgFileStore } from '../db/pg-file-store.js';
 import { loadRegion } from '../db/region-file.js';
 import { RegionPolicy } from '../db/region-policy.js';
 import { listOverrides, loadCalendarYear, setOverride } from '../db/region-settings.js';
-import { generateYearlyReport, reportCsv, verifyYearlyReport } from '../db/yearly-report.js';
 import { createCommandPath } from '../runtime/commands.js';
 import { exitOnSignal } from '../runtime/exit-on-signal.js';
 import { loadConfigOrExit } from '../runtime/load-config.js';
@@ -28,26 +24,17 @@ import { createMetrics } from '../runtime/metrics.js';
 import { AgencySchema, RegionCodeSchema } from '../schemas/agency.js';
 import { HolidayYearSchema } from '../schemas/calendar.js';
 import { DEADLINE_RULES, RULES_BY_ID, RuleOverrideSchema } from '../schemas/deadlines.js';
-import { SIGNATURE_ALGS, type SignatureAlg } from '../schemas/signature.js';
 import { listDeadLetters, replayDeadLetters } from '../workers/dlq.js';
 import { agencyGrant, firstUrl, provisionAmqpUser, vhostOf } from '../workers/provision.js';
 import { calendarStatus } from './calendar-status.js';
 import { composeHub, type Hub } from './compose.js';
-import { writeKeyPair } from './keygen.js';
-import { progressBar } from './progress-bar.js';
+import { registerLedgerCommands } from './ledger-verify.js';
+import { registerReportCommands } from './report-commands.js';
 import { printSeeded, seedDemoIfEmpty } from './seed.js';
+import { registerSigningCommands } from './signing-cli.js';
+import { withDb } from './with-db.js';
 
 const program = new Command('hub').description('referral hub (两法衔接) operations');
-
-async function withDb<T>(fn: (db: ReturnType<typeof createDb>) => Promise<T>): Promise<T> {
-  const config = loadConfigOrExit();
-  const db = createDb(config.DATABASE_URL, 2);
-  try {
-    return await fn(db);
-  } finally {
-    await db.destroy();
-  }
-}
 
 program
   .command('migrate')
@@ -262,77 +249,8 @@ dlq
     await connection.close();
   });
 
-const report = program.command('report').description('统计年报: the yearly report');
-report
-  .command('yearly')
-  .requiredOption('--region <region>')
-  .requiredOption('--year <year>')
-  .option('--format <format>', 'json or csv', 'json')
-  .action(async (opts: { region: string; year: string; format: string }) => {
-    await withDb(async (db) => {
-      const made = await generateYearlyReport(db, opts.region, Number(opts.year), 'cli');
-      if (opts.format !== 'csv') return console.log(JSON.stringify(made, null, 2));
-      const names = await agencyNames(db);
-      process.stdout.write(reportCsv(made, names));
-    });
-  });
-report
-  .command('verify <reportId>')
-  .description('recompute a stored report from the ledger and say whether it still matches')
-  .action(async (id: string) => {
-    const check = await withDb((db) => verifyYearlyReport(db, id));
-    if (!check) {
-      console.error('no such report');
-      process.exit(2);
-    }
-    console.log(
-      check.matches
-        ? `report ${id} matches the ledger`
-        : `report ${id} does NOT match: figures ${check.figuresMatch ? 'match' : 'differ'}, heads digest ${check.headsDigestMatches ? 'matches' : 'differs'}, broken chains: ${check.brokenChains.join(', ') || 'none'}`,
-    );
-    process.exitCode = check.matches ? 0 : 1;
-  });
-
-const files = program.command('files').description('stored case files');
-files
-  .command('verify')
-  .description('re-hash every stored file and list those that no longer match (exit 1 if any)')
-  .action(async () => {
-    const config = loadConfigOrExit();
-    const started = Date.now();
-    const bar = progressBar();
-    const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
-    const report = await withDb(async (db) => {
-      const store = createPgFileStore({
-        db,
-        databaseUrl: config.DATABASE_URL,
-        uploadSlots: 1,
-        downloadConnections: 1,
-      });
-      try {
-        return await verifyStoredFiles(db, store, (p) =>
-          bar.update(
-            p.bytes,
-            p.totalBytes,
-            `${p.files}/${p.totalFiles} files, ${mib(p.bytes)}/${mib(p.totalBytes)} MiB`,
-          ),
-        );
-      } finally {
-        await store.close();
-      }
-    });
-    bar.finish();
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    console.log(`verified ${report.files} files (${mib(report.bytes)} MiB) in ${seconds} s`);
-    if (report.broken.length === 0) return console.log('every file matches its SHA-256');
-    console.log(`${report.broken.length} file(s) no longer match:`);
-    for (const b of report.broken) {
-      console.log(
-        `  ${b.sha256}  stored ${b.size} bytes; read ${b.actualSize} bytes hashing to ${b.actualSha256}`,
-      );
-    }
-    process.exitCode = 1;
-  });
+registerReportCommands(program);
+registerLedgerCommands(program);
 
 const key = program.command('key').description('agency API keys');
 key
@@ -382,26 +300,6 @@ program
     });
   });
 
-program
-  .command('keygen')
-  .description(
-    "write an agency's signing key pair: <prefix>.key (PKCS#8 PEM, mode 0600), <prefix>.pub (SPKI PEM)",
-  )
-  .addOption(
-    new Option('--alg <alg>', 'SM2 with SM3 (GM/T 0003) or Ed25519')
-      .choices(SIGNATURE_ALGS)
-      .makeOptionMandatory(),
-  )
-  .option('--out <prefix>', 'file name prefix (default: <alg>-<key id>)')
-  .action(async (opts: { alg: SignatureAlg; out?: string }) => {
-    const written = await writeKeyPair(opts.alg, opts.out).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST') throw error;
-      console.error(`${error.path} already exists; choose another --out`);
-      process.exit(1);
-    });
-    console.log(`key id ${written.keyId} (${written.alg})`);
-    console.log(`private key ${written.privatePath} (keep it; never send it)`);
-    console.log(`public key ${written.publicPath} (register it with the hub)`);
-  });
+registerSigningCommands(program, agency, region, withDb);
 
 await program.parseAsync(process.argv);

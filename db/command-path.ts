@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { checkCommandSignature } from '../crypto/command-signature.js';
 import { sha256Hex } from '../crypto/ledger-hash.js';
 import type { Command, CommandMeta } from '../schemas/commands.js';
 import { referralIdOf } from '../schemas/commands.js';
@@ -18,6 +19,7 @@ import { type Dedup, derivedId } from './dedup.js';
 import type { AgencyDirectory } from './directory.js';
 import { classifyFailure } from './errors.js';
 import type { RegionPolicy } from './region-policy.js';
+import { KeyRegistry } from './signing-keys.js';
 import { answerKey, type BatchState, loadBatch } from './step-loader.js';
 import { type StepToWrite, writeSteps } from './step-writer.js';
 
@@ -30,6 +32,8 @@ export type CommandPathDeps = {
   db: Db;
   directory: AgencyDirectory;
   policy: RegionPolicy;
+  /** Agencies' public keys and the regions that require signatures (made on the pool when not given). */
+  keys?: KeyRegistry;
   clock: () => Date;
   /** Commands decided and written together at most (group commit). */
   maxBatch?: number;
@@ -74,8 +78,11 @@ export class CommandPath {
   private readonly inFlight = new Set<Set<string>>();
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
+  /** The keys this path checks signatures with (tests invalidate it after a change). */
+  readonly keys: KeyRegistry;
 
   constructor(private readonly deps: CommandPathDeps) {
+    this.keys = deps.keys ?? new KeyRegistry(deps.db);
     this.maxBatch = deps.maxBatch ?? 64;
     this.maxInFlight = deps.maxInFlight ?? 1;
   }
@@ -183,6 +190,7 @@ export class CommandPath {
   private async decideAll(batch: Item[], state: BatchState) {
     const directory = await this.deps.directory.view(codesOf(batch));
     const policy = await this.deps.policy.view();
+    const keys = await this.keys.view(keyIdsOf(batch));
     const local = new Map<string, Loaded>();
     const decided: { item: Item; write: StepToWrite }[] = [];
     for (const item of batch) {
@@ -191,6 +199,21 @@ export class CommandPath {
         if (seen instanceof HubError) item.reject(seen);
         else item.resolve(seen);
         continue;
+      }
+      const now = this.deps.clock();
+      if (item.actor !== 'hub') {
+        // Issue 15: checked before the decision, so that a refused signature writes nothing.
+        const refused = checkCommandSignature({
+          signed: item.meta.signed,
+          agency: item.actor.code,
+          required: keys.requires(item.actor.region),
+          now,
+          key: keys.key,
+        });
+        if (refused) {
+          item.reject(refused);
+          continue;
+        }
       }
       const id = item.referralId;
       const actorCode = item.actor === 'hub' ? 'hub' : item.actor.code;
@@ -207,7 +230,7 @@ export class CommandPath {
         : { referral: null, duties: [], files: [], uploads };
       const derived = item.dedup ? derivedId(item.dedup) : undefined;
       const ctx: DecisionContext = {
-        now: this.deps.clock(),
+        now,
         directory,
         policy,
         scopeOf: (agency) => this.deps.directory.scopeOf(agency),
@@ -263,6 +286,11 @@ export class CommandPath {
     }
     this.queue = [...again, ...this.queue];
   }
+}
+
+/** The signing keys the batch's commands name, so that a key registered a moment ago is found. */
+function keyIdsOf(batch: Item[]): string[] {
+  return batch.flatMap((item) => (item.meta.signed ? [item.meta.signed.keyId] : []));
 }
 
 function keysOf(item: Item): string[] {

@@ -130,7 +130,41 @@ export interface RegionSettingsTable {
   justice_copy: boolean;
   restart_review_on_supplement: Generated<boolean>;
   penalty_threshold_yuan: string | number | null;
+  signatures: Generated<string>;
   updated_at: Generated<Date>;
+}
+
+export interface AgencySigningKeysTable {
+  key_id: string;
+  agency_code: string;
+  alg: string;
+  public_key: string;
+  valid_from: Date;
+  valid_until: Date | null;
+  revoked_at: Date | null;
+  revoked_reason: string | null;
+  added_at: Generated<Date>;
+}
+
+export interface HubSigningKeysTable {
+  key_id: string;
+  alg: string;
+  public_key: string;
+  private_key: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface SealedStatementsTable {
+  id: Generated<string>;
+  reason: string;
+  statement: string;
+  alg: string;
+  key_id: string;
+  signature: string;
+  sealed_at: Date;
+  root: string;
+  size: number;
+  heads: Json<unknown>;
 }
 
 export interface BriefingsTable {
@@ -249,6 +283,9 @@ export interface ReferralFilesTable {
 }
 
 export interface Database {
+  agency_signing_keys: AgencySigningKeysTable;
+  hub_signing_keys: HubSigningKeysTable;
+  sealed_statements: SealedStatementsTable;
   deliveries: DeliveriesTable;
   integrity_breaks: IntegrityBreaksTable;
   integrity_cursors: IntegrityCursorsTable;

@@ -16,6 +16,11 @@ export type YearlyReport = {
   id: string;
   region: string;
   year: number;
+  /**
+   * Reports are versioned, not idempotent: each POST stores a new one (the ledger moves on during the
+   * year); its version is its rank among the region's reports for that year, oldest first.
+   */
+  version: number;
   generatedAt: string;
   generatedBy: string;
   figures: Figures;
@@ -48,7 +53,7 @@ export async function generateYearlyReport(
   const heads: Heads = Object.fromEntries(rows.map((r) => [r.id, { seq: r.head_seq, hash: r.head_hash }]));
   const figures = await computeFigures(db, sql`referrals`, region, period);
   const breaks = (await knownBreaks(db, region)).filter((b) => b.referralId in heads);
-  const report: YearlyReport = {
+  const report: Omit<YearlyReport, 'version'> = {
     id: randomUUID(),
     region,
     year,
@@ -71,7 +76,38 @@ export async function generateYearlyReport(
       heads_digest: report.chainHeads.digest,
     })
     .execute();
-  return report;
+  return { ...report, version: await versionOf(db, report.id) };
+}
+
+/** The rank of a report among its region's reports of the same year (generated_at, then id). */
+async function versionOf(db: Db, id: string): Promise<number> {
+  const row = await sql<{ version: number }>`
+    SELECT count(*)::int AS version FROM reports r JOIN reports me ON me.id = ${id}
+    WHERE r.region = me.region AND r.year = me.year AND (r.generated_at, r.id) <= (me.generated_at, me.id)`.execute(
+    db,
+  );
+  return row.rows[0]?.version ?? 1;
+}
+
+/** The newest stored report of a region and year, with the breaks known in its chains (undefined: none). */
+export async function latestYearlyReport(
+  db: Db,
+  region: string,
+  year: number,
+): Promise<YearlyReport | undefined> {
+  const row = await db
+    .selectFrom('reports')
+    .select('id')
+    .where('region', '=', region)
+    .where('year', '=', year)
+    .orderBy('generated_at', 'desc')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  const stored = row && (await loadReport(db, row.id));
+  if (!stored) return undefined;
+  const { heads, ...report } = stored;
+  const breaks = (await knownBreaks(db, region)).filter((b) => b.referralId in heads);
+  return { ...report, integrity: { status: breaks.length > 0 ? 'broken' : 'intact', breaks } };
 }
 
 /** The region a stored report is of (undefined: no such report). */
@@ -87,6 +123,7 @@ export async function loadReport(db: Db, id: string): Promise<(YearlyReport & { 
     id: row.id,
     region: row.region,
     year: row.year,
+    version: await versionOf(db, row.id),
     generatedAt: row.generated_at.toISOString(),
     generatedBy: row.generated_by,
     figures: row.figures as unknown as Figures,

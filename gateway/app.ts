@@ -9,15 +9,20 @@ import type { FileStore } from '../db/file-store.js';
 import { createPgFileStore } from '../db/pg-file-store.js';
 import { RegionPolicy } from '../db/region-policy.js';
 import { createCommandPath } from '../runtime/commands.js';
+import { type HubSigner, hubSignerWhenReady } from '../runtime/hub-signer.js';
 import type { Logger } from '../runtime/logger.js';
 import type { HubMetrics } from '../runtime/metrics.js';
 import type { Config } from '../schemas/config.js';
 import { LABELS } from '../schemas/labels.js';
+import { declareResponses } from './api-responses.js';
 import { type Authenticate, createAuthenticator } from './auth.js';
+import { keepSentBodies } from './command-route.js';
 import { registerErrorHandling } from './errors.js';
+import { registerJsonBody } from './json-body.js';
 import { agencyRoutes } from './routes/agencies.js';
 import { briefingRoutes } from './routes/briefings.js';
 import { coordinationRoutes } from './routes/coordination.js';
+import { evidenceRoutes } from './routes/evidence.js';
 import { fileRoutes } from './routes/files.js';
 import { inboxRoutes } from './routes/inbox.js';
 import { opsRoutes } from './routes/ops.js';
@@ -43,9 +48,15 @@ export type GatewayDeps = {
   /** Where case files live (PostgreSQL unless another store is given). */
   files: FileStore;
   brokerReady?: () => Promise<boolean>;
+  /** The hub's seal: inbox items carry its signature; its public keys are published. */
+  signer: () => Promise<HubSigner>;
 };
 
-export type AppOptions = Omit<GatewayDeps, 'authenticate' | 'clock' | 'policy' | 'commands' | 'files'> & {
+export type AppOptions = Omit<
+  GatewayDeps,
+  'authenticate' | 'clock' | 'policy' | 'commands' | 'files' | 'signer'
+> & {
+  signer?: HubSigner;
   clock?: () => Date;
   policy?: RegionPolicy;
   commands?: CommandPath;
@@ -81,6 +92,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       }),
     authenticate: createAuthenticator(options.db, options.directory, options.config.RATE_LIMIT_PER_SECOND),
     files: options.files ?? ownStore!,
+    signer: hubSignerWhenReady(options.db, options.config, options.signer),
   };
   const app = Fastify({
     loggerInstance: options.log as FastifyBaseLogger,
@@ -90,10 +102,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   // Only JSON bodies: anything else is a 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
+  registerJsonBody(app);
   app.decorateRequest('agency', null as unknown as DirectoryAgency);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  keepSentBodies(app);
   if (ownStore) app.addHook('onClose', async () => ownStore.close());
 
   app.addHook('onResponse', async (request, reply) => {
@@ -115,11 +129,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       security: [{ apiKey: [] }],
     },
     transform: jsonSchemaTransform,
+    transformObject: (document) =>
+      'openapiObject' in document ? declareResponses(document.openapiObject) : document.swaggerObject,
   });
   app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(opsRoutes(deps));
   await app.register(referralRoutes(deps));
+  await app.register(evidenceRoutes(deps));
   await app.register(inboxRoutes(deps));
   await app.register(agencyRoutes(deps));
   await app.register(briefingRoutes(deps));

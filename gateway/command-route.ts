@@ -1,11 +1,47 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { canonicalJson, sha256Hex } from '../crypto/ledger-hash.js';
 import type { CommandOutcome } from '../db/command-path.js';
 import type { Dedup } from '../db/dedup.js';
 import { crashPoint } from '../runtime/crash-point.js';
 import type { Command } from '../schemas/commands.js';
 import { HubError } from '../schemas/errors.js';
+import { CommandSignatureSchema, type SignedCommand, signatureHeaderFields } from '../schemas/signature.js';
 import type { GatewayDeps } from './app.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The body as sent, before its schema parsed it (kept only when the request is signed). */
+    sentBody?: unknown;
+  }
+}
+
+/** Issue 15: `Command-Signature: alg=sm2, keyId=<22 chars>, signature=<base64>` (one line, any order). */
+export const SIGNATURE_HEADER = 'command-signature';
+
+/** Keeps a signed request's body as sent: the signature covers it, not what the schema made of it. */
+export function keepSentBodies(app: FastifyInstance): void {
+  app.addHook('preValidation', async (request) => {
+    if (request.headers[SIGNATURE_HEADER] !== undefined) request.sentBody = request.body;
+  });
+}
+
+/**
+ * A signed HTTP command covers `{method, path, body}`: the path names the referral acted on, so that a
+ * signed receipt of one referral cannot be passed off as the receipt of another.
+ */
+function signedOf(request: FastifyRequest, path: string): SignedCommand | undefined {
+  const header = request.headers[SIGNATURE_HEADER];
+  if (header === undefined) return undefined;
+  const fields = signatureHeaderFields(Array.isArray(header) ? header.join(',') : header);
+  const parsed = CommandSignatureSchema.safeParse(fields);
+  if (!parsed.success) {
+    throw new HubError('SIGNATURE_INVALID', `${SIGNATURE_HEADER}: ${parsed.error.issues[0]?.message}`, {
+      reason: 'malformed',
+      path: parsed.error.issues[0]?.path.join('.'),
+    });
+  }
+  return { ...parsed.data, command: { method: request.method, path, body: request.sentBody ?? null } };
+}
 
 /** How an outcome answers over HTTP: what the command created is a 201, a step on a referral a 200. */
 const STATUS = { created: 201, applied: 200 } as const;
@@ -33,7 +69,13 @@ export async function runCommand(
           requestHash: sha256Hex(`${request.method} ${path} ${canonicalJson(request.body)}`),
         }
       : undefined;
-  const outcome: CommandOutcome = await deps.commands.execute(agency, command, {}, dedup);
+  const signed = signedOf(request, path);
+  const outcome: CommandOutcome = await deps.commands.execute(
+    agency,
+    command,
+    signed ? { signed } : {},
+    dedup,
+  );
   crashPoint(deps.config, 'gateway.after_commit');
   switch (outcome.status) {
     case 'duplicate':

@@ -44,7 +44,10 @@ export function toHubError(error: FastifyError | Error): HubError {
         codePoint,
       });
     }
-    return new HubError('VALIDATION_FAILED', undefined, {
+    // The first problem in the message itself: a client's log line then says what to fix.
+    const first = issues[0];
+    const more = issues.length > 1 ? ` (and ${issues.length - 1} more: see details.issues)` : '';
+    return new HubError('VALIDATION_FAILED', first ? `${first.path}: ${first.message}${more}` : undefined, {
       issues: issues.slice(0, 20).map(({ path, message }) => ({ path, message })),
     });
   }

@@ -1,6 +1,7 @@
 import { type ActionCommand, assertNever, type Briefing } from './actions.js';
 import type { CommandEnvelope } from './messages.js';
 import type { Submission } from './referral.js';
+import type { SignedCommand } from './signature.js';
 
 export type Alarm = 'approaching' | 'overdue';
 
@@ -21,19 +22,28 @@ export type CommandMeta = {
   causationId?: string | null;
   /** A dead letter being replayed (hub dlq replay): its message id goes on the ledger. */
   replayOf?: string;
+  /** The agency's signature and what it covers (issue 15): checked, then kept on the ledger. */
+  signed?: SignedCommand;
 };
 
 export type EnvelopeMeaning =
   | { kind: 'command'; command: Command; meta: CommandMeta }
   | { kind: 'ack'; messageIds: string[] };
 
-/** The one envelope → command mapping, for the intake and for dead-letter replay. */
-export function commandOf(envelope: CommandEnvelope): EnvelopeMeaning {
+/**
+ * The one envelope → command mapping, for the intake and for dead-letter replay; `json` is the envelope as
+ * sent, which a signature covers (without its `signature` member).
+ */
+export function commandOf(envelope: CommandEnvelope, json?: unknown): EnvelopeMeaning {
   const meta: CommandMeta = {
     messageId: envelope.messageId,
     correlationId: envelope.correlationId,
     causationId: envelope.messageId,
   };
+  if (envelope.signature && json !== null && typeof json === 'object') {
+    const { signature: _, ...command } = json as Record<string, unknown>;
+    meta.signed = { ...envelope.signature, command };
+  }
   switch (envelope.type) {
     case 'command.submit':
       return { kind: 'command', command: { type: 'submit', submission: envelope.payload }, meta };

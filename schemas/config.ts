@@ -121,6 +121,20 @@ export const ConfigSchema = z.object({
    * DB_POOL_SIZE) until its last byte is stored, so the command path never waits behind a slow upload.
    */
   FILE_UPLOAD_SLOTS: z.coerce.number().int().min(1).max(100).default(4),
+  /**
+   * Issue 15: the hub's own signing key (PKCS#8 PEM, SM2 or Ed25519), with which it signs every message it
+   * sends and its sealed statements. Unset: a key is generated at first start and stored in the database.
+   */
+  HUB_SIGNING_KEY_FILE: z.string().min(1).optional(),
+  /** The algorithm of a generated hub key. */
+  HUB_SIGNING_ALG: z.enum(['sm2', 'ed25519']).default('sm2'),
+  /** How often the hub writes a signed statement of every chain head (and at each yearly report). */
+  SEAL_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .max(31 * 86_400_000)
+    .default(3_600_000),
   /** PostgreSQL connections per gateway that downloads share, one short statement per chunk. */
   FILE_DOWNLOAD_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(4),
 });

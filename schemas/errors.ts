@@ -2,6 +2,11 @@
 export const ERRORS = {
   VALIDATION_FAILED: { status: 400, message: 'the request does not match its schema' },
   MESSAGE_INVALID: { status: 400, message: 'the message does not match its schema' },
+  // Prototype poisoning (fastify's onProtoPoisoning): valid JSON, refused for the key it uses.
+  JSON_KEY_REFUSED: {
+    status: 400,
+    message: 'the JSON body has a __proto__ or constructor.prototype key, which is refused; rename it',
+  },
   TEXT_INVALID: {
     status: 400,
     message: 'a text field holds a character that is not allowed there, or is blank',
@@ -11,8 +16,22 @@ export const ERRORS = {
     message: 'a valid agency API key is required (Authorization: Bearer <key>)',
   },
   ACTOR_NOT_PERMITTED: { status: 403, message: 'this agency may not take this action on this referral' },
+  SIGNATURE_REQUIRED: {
+    status: 403,
+    message: "the region requires signed commands: sign the command's RFC 8785 JSON with a registered key",
+  },
+  SIGNATURE_INVALID: {
+    status: 403,
+    message: 'the signature does not verify over the command as sent with the key it names',
+  },
+  KEY_UNKNOWN: {
+    status: 403,
+    message: 'the signature names a key that is not registered for this agency (or not yet valid)',
+  },
+  KEY_REVOKED: { status: 403, message: 'the signature names a key that was revoked or has expired' },
   SENDER_UNKNOWN: { status: 403, message: 'the message sender is not a known agency' },
   REFERRAL_NOT_FOUND: { status: 404, message: 'no such referral, or not visible to this agency' },
+  REPORT_NOT_FOUND: { status: 404, message: 'no such report in your region (create one with POST)' },
   MESSAGE_NOT_FOUND: { status: 404, message: 'no such message in this agency inbox' },
   ROUTE_NOT_FOUND: { status: 404, message: 'no such route' },
   TRANSITION_NOT_ALLOWED: {

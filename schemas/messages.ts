@@ -4,6 +4,7 @@ import { AgencyCodeSchema } from './agency.js';
 import { ErrorCodeSchema } from './error-code.js';
 import { PARTY_ROLES, StateSchema, TRANSITIONS } from './lifecycle.js';
 import { ReferralKindSchema, SubmissionSchema } from './referral.js';
+import { CommandSignatureSchema } from './signature.js';
 import { type TextFault, textIssueParams } from './text.js';
 
 /** The hub's own name as sender or recipient of an envelope. */
@@ -94,6 +95,19 @@ export const NOTIFICATION_TYPES: Record<string, z.ZodType> = {
     region: z.string(),
     detectedAt: z.iso.datetime(),
   }),
+  /** Issue 15: the hub's signed statement of every chain head, to each region's procuratorate and coordinator. */
+  'hub.statement': z.object({
+    statementId: z.string(),
+    statement: z.object({
+      type: z.literal('hub.sealed_statement'),
+      reason: z.enum(['periodic', 'yearly_report']),
+      sealedAt: z.iso.datetime(),
+      size: z.number().int().min(0),
+      root: z.string().regex(/^[0-9a-f]{64}$/),
+      hubKeyId: z.string(),
+    }),
+    signature: z.object({ alg: z.enum(['sm2', 'ed25519']), keyId: z.string(), signature: z.string() }),
+  }),
   'command.rejected': z.object({
     rejectedMessageId: z.string().nullable(),
     code: ErrorCodeSchema,
@@ -112,20 +126,27 @@ export const COMMAND_TYPES = {
 
 export type CommandType = keyof typeof COMMAND_TYPES;
 
+/**
+ * A command may carry the agency's signature (issue 15) over the RFC 8785 JSON of the envelope as sent,
+ * without this member.
+ */
+const CommandBaseSchema = EnvelopeBaseSchema.extend({ signature: CommandSignatureSchema.optional() });
+
 export const CommandEnvelopeSchema = z.discriminatedUnion('type', [
-  EnvelopeBaseSchema.extend({ type: z.literal('command.submit'), payload: COMMAND_TYPES['command.submit'] }),
-  EnvelopeBaseSchema.extend({
+  CommandBaseSchema.extend({ type: z.literal('command.submit'), payload: COMMAND_TYPES['command.submit'] }),
+  CommandBaseSchema.extend({
     type: z.literal('command.action'),
     referralId: z.uuid(),
     payload: COMMAND_TYPES['command.action'],
   }),
-  EnvelopeBaseSchema.extend({ type: z.literal('command.brief'), payload: COMMAND_TYPES['command.brief'] }),
-  EnvelopeBaseSchema.extend({ type: z.literal('command.ack'), payload: COMMAND_TYPES['command.ack'] }),
+  CommandBaseSchema.extend({ type: z.literal('command.brief'), payload: COMMAND_TYPES['command.brief'] }),
+  CommandBaseSchema.extend({ type: z.literal('command.ack'), payload: COMMAND_TYPES['command.ack'] }),
 ]);
 export type CommandEnvelope = z.infer<typeof CommandEnvelopeSchema>;
 
 export type ParseResult<T> =
-  | { ok: true; value: T }
+  /** `json`: the message as sent (what a signature covers), before the schema parsed it. */
+  | { ok: true; value: T; json: unknown }
   | {
       ok: false;
       /** TEXT_INVALID when a text field holds a refused character, else MESSAGE_INVALID. */
@@ -149,7 +170,7 @@ export function parseCommand(raw: Buffer | string): ParseResult<CommandEnvelope>
     };
   }
   const parsed = CommandEnvelopeSchema.safeParse(json);
-  if (parsed.success) return { ok: true, value: parsed.data };
+  if (parsed.success) return { ok: true, value: parsed.data, json };
   const issues = parsed.error.issues.map((i) => ({
     path: i.path.join('.'),
     message: i.message,

@@ -87,10 +87,18 @@ export function partiesOfSubmission(
   if (!recipient) {
     throw new HubError('RECIPIENT_INVALID', `no such agency: ${recipientCode}`, { recipient: recipientCode });
   }
-  if (!rules.recipients.includes(recipient.kind) || recipient.code === actor.code) {
-    throw new HubError('RECIPIENT_INVALID', `a ${kind} goes to: ${rules.recipients.join(', ')}`, {
+  if (recipient.code === actor.code) {
+    throw new HubError('RECIPIENT_INVALID', `an agency does not send a ${kind} to itself`, {
       recipient: recipientCode,
     });
+  }
+  if (!rules.recipients.includes(recipient.kind)) {
+    // Name what the recipient is, so that a known agency of the wrong kind is not read as an unknown one.
+    throw new HubError(
+      'RECIPIENT_INVALID',
+      `${recipientCode} is a ${recipient.kind} agency; a ${kind} goes to: ${rules.recipients.join(', ')}`,
+      { recipient: recipientCode, recipientKind: recipient.kind },
+    );
   }
   let procuratorate: string | null;
   if (rules.procuratorate === 'region') {

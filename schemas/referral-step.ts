@@ -106,6 +106,9 @@ export function buildReferralStep(ctx: DecisionContext, input: StepInput): Refer
   const data = entriesOf(input.data);
   const added: Record<string, unknown> = {};
   if (input.meta.replayOf) added.replayOf = input.meta.replayOf;
+  // Issue 15: the agency's signature and what it covers go on the chain, so that the chain covers them and
+  // a rewrite of the event can be held against what the agency signed.
+  if (input.meta.signed) added.signed = input.meta.signed;
   // `provisional` is listed only where it holds, so that chains recorded before it read the same.
   const moved = (input.moves ?? []).map((m) => ({
     rule: m.duty.ruleId,

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyYearlyReport } from '../db/yearly-report.js';
+import { DECLINE_REASON_LABELS, RULE_LABELS } from '../schemas/labels.js';
 import { criminalTransfer, REGION } from './helpers/fixtures.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
 
@@ -151,8 +152,8 @@ describe('statistics and the yearly report', () => {
   });
 
   it('produces the yearly report as JSON and CSV, naming the chain heads, and re-checks it from the ledger', async () => {
-    const json = await hub.request('coord', 'GET', '/v1/reports/yearly?year=2026');
-    expect(json.status).toBe(200);
+    const json = await hub.request('coord', 'POST', '/v1/reports/yearly', { year: 2026 });
+    expect(json.status).toBe(201);
     expect(json.body.chainHeads).toMatchObject({
       referrals: 4,
       digest: expect.stringMatching(/^[0-9a-f]{64}$/),
@@ -207,5 +208,10 @@ describe('statistics and the yearly report', () => {
     expect(r.body).toContain('测试公安局');
     expect(r.body).toContain('接受移送并回执');
     expect(r.body).not.toContain('<script');
+    // Issue 14: a Chinese-speaking meeting reads names; a code is only a small aside beside its name.
+    expect(r.body).toContain('未达追诉标准 <small>(below_threshold)</small>');
+    const visible = r.body.replace(/<small>[^<]*<\/small>/g, '').replace(/<[^>]+>/g, ' ');
+    for (const code of [...Object.keys(DECLINE_REASON_LABELS), ...Object.keys(RULE_LABELS)])
+      expect(visible, code).not.toMatch(new RegExp(`\\b${code}\\b`));
   });
 });

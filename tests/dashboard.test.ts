@@ -22,6 +22,13 @@ beforeAll(async () => {
   ids.other = (
     await hub.request('enf-b', 'POST', '/v1/referrals', criminalTransfer({ recipient: 'pol-b' }, now))
   ).body.id;
+  // Another kind in the same year: the chart counts it, the criminal-transfer KPI does not.
+  await hub.request('pol-a', 'POST', '/v1/referrals', {
+    kind: 'reverse_transfer',
+    recipient: 'enf-a',
+    caseSummary: { title: '不构成犯罪但应予行政处罚', facts: '经审查未达到追诉标准。' },
+    basis: 'no_crime_administrative_liability',
+  });
   now = new Date(now.getTime() + 20 * HOUR);
   await hub.request('pol-b', 'POST', `/v1/referrals/${ids.other}/actions`, { action: 'receipt' });
   now = new Date(now.getTime() + 10 * HOUR);
@@ -62,8 +69,17 @@ describe('the coordinator dashboard in a browser', () => {
       .first()
       .evaluate((td) => (globalThis as any).getComputedStyle(td).backgroundColor);
     expect(background).toBe('rgb(253, 236, 234)');
-    expect(await page.locator('#kpis').innerText()).toContain('本年移送');
-    expect(await page.locator('#chart rect').count()).toBeGreaterThan(0);
+    // Issue 14: the transfer KPI names its kind; the all-kinds KPI equals the chart's 提交 bars summed.
+    expect(await page.locator('#kpi-transfers').innerText()).toMatch(/^2\s+本年涉嫌犯罪案件移送/);
+    expect(await page.locator('#kpi-all').innerText()).toMatch(/^3\s+本年全部类型提交/);
+    const bars = await page
+      .locator('#chart rect title')
+      .evaluateAll((titles) => titles.map((t) => t.textContent ?? ''));
+    const submitted = bars
+      .filter((t) => / submitted: /.test(t))
+      .reduce((n, t) => n + Number(t.split(': ')[1]), 0);
+    expect(submitted).toBe(3);
+    expect(await page.locator('h2', { hasText: 'Monthly flows' }).innerText()).toContain('全部类型');
 
     const before = await page.locator('#backlog tbody tr[data-referral]').count();
     await page.selectOption('select[name=agency]', 'pol-b');

@@ -97,8 +97,10 @@ describe('the ledger watched, not only checkable', () => {
     expect(await metric('hub_ledger_sweep_progress')).toBe(1);
 
     const year = Number(new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 4));
-    const report = (await hub.request('coord', 'GET', `/v1/reports/yearly?year=${year}`)).body;
+    const report = (await hub.request('coord', 'POST', '/v1/reports/yearly', { year })).body;
     expect(report.integrity.status).toBe('broken');
+    const stored = (await hub.request('coord', 'GET', `/v1/reports/yearly?year=${year}`)).body;
+    expect(stored).toMatchObject({ id: report.id, integrity: { status: 'broken' } });
     const csv = (await hub.request('coord', 'GET', `/v1/reports/yearly?year=${year}&format=csv`))
       .body as string;
     expect(csv.split('\n')[0]).toMatch(

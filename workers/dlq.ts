@@ -157,7 +157,7 @@ async function replayOne(deps: ReplayDeps, m: GetMessage): Promise<ReplayOutcome
       detail: agency ? 'the message still does not parse or names another sender' : 'unknown sender',
     };
   }
-  const meaning = commandOf(parsed.value);
+  const meaning = commandOf(parsed.value, parsed.json);
   if (meaning.kind === 'ack') {
     return { ...described, outcome: 'unreplayable', detail: 'acknowledgments are not replayed' };
   }

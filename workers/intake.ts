@@ -149,7 +149,7 @@ export class Intake {
       return;
     }
     try {
-      const meaning = commandOf(envelope);
+      const meaning = commandOf(envelope, parsed.json);
       if (meaning.kind === 'ack') {
         await acknowledge(this.db, agency.code, meaning.messageIds);
         this.metrics.messagesConsumed.inc({ outcome: 'applied' });

@@ -3,9 +3,11 @@ import type { Db } from '../db/connection.js';
 import type { AgencyDirectory } from '../db/directory.js';
 import { RelayClaim } from '../db/outbox.js';
 import { crashPoint } from '../runtime/crash-point.js';
+import type { HubSigner } from '../runtime/hub-signer.js';
 import type { Logger } from '../runtime/logger.js';
 import type { HubMetrics } from '../runtime/metrics.js';
 import type { Config } from '../schemas/config.js';
+import { signatureHeaderText } from '../schemas/signature.js';
 import { backoffMs } from './connection.js';
 import { declareInbox, declareTopology, hubTopology, inboxQueue } from './topology.js';
 
@@ -31,6 +33,8 @@ export class Relay {
     private readonly config: Config,
     private readonly metrics: HubMetrics,
     private readonly log: Logger,
+    /** The hub's seal: every message it publishes carries its signature (issue 15). */
+    private readonly signer?: () => Promise<HubSigner>,
   ) {
     this.claim = new RelayClaim(db);
     this.topology = hubTopology(config.AMQP_PREFIX, config.DELIVERY_LIMIT);
@@ -119,6 +123,8 @@ export class Relay {
     this.metrics.relayClaimSeconds.observe((performance.now() - started) / 1000);
     if (rows.length === 0) return 0;
     try {
+      // Nothing leaves unsealed: without the key (the database was down at start) the batch waits.
+      const signer = await this.signer?.();
       const timestamp = Math.floor(Date.now() / 1000);
       for (const row of rows) {
         await this.ensureInbox(channel, row.recipient_code);
@@ -130,6 +136,9 @@ export class Relay {
           correlationId: row.correlation_id ?? undefined,
           timestamp,
           appId: 'referral-hub',
+          ...(signer
+            ? { headers: { 'hub-signature': signatureHeaderText(signer.signEnvelopeText(row.body)) } }
+            : {}),
         });
         if (!ok) await new Promise((resolve) => channel.once('drain', resolve));
       }

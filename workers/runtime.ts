@@ -3,6 +3,7 @@ import { createDb, type Db } from '../db/connection.js';
 import { AgencyDirectory } from '../db/directory.js';
 import { RegionPolicy } from '../db/region-policy.js';
 import { createCommandPath } from '../runtime/commands.js';
+import { type HubSigner, hubSignerWhenReady } from '../runtime/hub-signer.js';
 import { createLogger, type Logger } from '../runtime/logger.js';
 import { createMetrics, type HubMetrics } from '../runtime/metrics.js';
 import type { Config } from '../schemas/config.js';
@@ -12,6 +13,7 @@ import { Intake } from './intake.js';
 import { IntegrityWatch } from './integrity.js';
 import { Maintenance } from './maintenance.js';
 import { Relay } from './relay.js';
+import { Sealer } from './sealer.js';
 
 export type Workers = {
   relay: Relay;
@@ -19,6 +21,7 @@ export type Workers = {
   deadlines: DeadlineWatcher;
   integrity: IntegrityWatch;
   maintenance: Maintenance;
+  sealer: Sealer;
   session: AmqpSession;
   commands: CommandPath;
   stop(): Promise<void>;
@@ -31,6 +34,8 @@ export type WorkerDeps = {
   metrics: HubMetrics;
   log: Logger;
   clock?: () => Date;
+  /** The hub's seal (loaded here when not given). */
+  signer?: HubSigner;
   /** The process's command path (shared with an in-process gateway); made here when not given. */
   commands?: CommandPath;
 };
@@ -54,7 +59,15 @@ export async function startWorkers(config: Config, deps: WorkerDeps): Promise<Wo
       metrics: deps.metrics,
       onCommitted: () => relay?.nudge(),
     });
-  relay = new Relay(deps.db, deps.directory, config, deps.metrics, deps.log.child({ worker: 'relay' }));
+  const signer = hubSignerWhenReady(deps.db, config, deps.signer);
+  relay = new Relay(
+    deps.db,
+    deps.directory,
+    config,
+    deps.metrics,
+    deps.log.child({ worker: 'relay' }),
+    signer,
+  );
   const intake = new Intake(
     { commands, directory: deps.directory, db: deps.db, clock },
     config,
@@ -83,20 +96,28 @@ export async function startWorkers(config: Config, deps: WorkerDeps): Promise<Wo
     deps.metrics,
     deps.log.child({ worker: 'maintenance' }),
   );
+  const sealer = new Sealer(
+    { db: deps.db, signer, clock },
+    config.SEAL_INTERVAL_MS,
+    deps.log.child({ worker: 'sealer' }),
+  );
   await session.start();
   relay.start();
   deadlines.start();
   integrity.start();
   maintenance.start();
+  sealer.start();
   return {
     relay,
     intake,
     deadlines,
     integrity,
     maintenance,
+    sealer,
     session,
     commands,
     async stop() {
+      await sealer.stop();
       await maintenance.stop();
       await integrity.stop();
       await deadlines.stop();

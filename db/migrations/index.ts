@@ -11,6 +11,7 @@ import * as law from './0009-law.js';
 import * as fileDocuments from './0010-file-documents.js';
 import * as dutyYears from './0011-duty-years.js';
 import * as steady from './0012-steady.js';
+import * as evidence from './0013-evidence.js';
 
 /** An ordered record, not a folder scan: a migration is added here by hand. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0010-file-documents': fileDocuments,
   '0011-duty-years': dutyYears,
   '0012-steady': steady,
+  '0013-evidence': evidence,
 };

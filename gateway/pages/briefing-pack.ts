@@ -1,6 +1,7 @@
 import type { BacklogDuty } from '../../db/backlog.js';
 import type { Figures, OnTime, PenaltyRisk, Period } from '../../db/statistics.js';
 import { DECLINE_REASON_LABELS, KIND_LABELS, RULE_LABELS } from '../../schemas/labels.js';
+import { FAVICON_LINK } from './favicon.js';
 import { cstDateTime, esc } from './html.js';
 
 export type BriefingPackInput = {
@@ -69,7 +70,7 @@ export function renderBriefingPack(input: BriefingPackInput): string {
     )
     .join('');
   return `<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>两法衔接联席会议通报材料 ${esc(input.region)}</title>
+<html lang="zh-CN"><head><meta charset="utf-8">${FAVICON_LINK}<title>两法衔接联席会议通报材料 ${esc(input.region)}</title>
 <style>
   body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif; margin: 2em; color: #1a1a1a; }
   h1 { font-size: 1.5em; } h2 { border-bottom: 2px solid #8b0000; padding-bottom: .2em; margin-top: 1.6em; }

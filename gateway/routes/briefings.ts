@@ -20,7 +20,10 @@ export function briefingRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
         schema: {
           tags: ['briefings'],
           summary: 'Send a case briefing (案情通报) to a set of agencies',
-          headers: z.object({ 'idempotency-key': lineText(200).optional() }),
+          headers: z.object({
+            'idempotency-key': lineText(200).optional(),
+            'command-signature': lineText(400).optional(),
+          }),
           body: BriefingSchema,
         },
       },

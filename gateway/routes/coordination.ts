@@ -5,9 +5,11 @@ import type { DirectoryAgency } from '../../db/directory.js';
 import { regionDocumentTotals } from '../../db/files.js';
 import { knownBreaks } from '../../db/integrity.js';
 import { recordPenaltyCase } from '../../db/penalty-cases.js';
+import { sealHeads } from '../../db/seals.js';
 import { onTimeRates, type Period, penaltyRisks, regionFigures } from '../../db/statistics.js';
 import {
   generateYearlyReport,
+  latestYearlyReport,
   reportCsv,
   reportRegion,
   verifyYearlyReport,
@@ -39,6 +41,21 @@ const PeriodQuery = z.strictObject({
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
 });
+
+/** A query string year arrives as text, a body year as a number; a missing one says so by name. */
+const YearSchema = z.preprocess(
+  (v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v),
+  z
+    .number({
+      error: (issue) =>
+        issue.input === undefined
+          ? 'the parameter year is missing (e.g. year=2026)'
+          : 'year must be a whole number, e.g. 2026',
+    })
+    .int()
+    .min(2000)
+    .max(2100),
+);
 
 const PenaltyCaseSchema = z.strictObject({
   decisionNo: lineText(100),
@@ -135,28 +152,55 @@ export function coordinationRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
       },
     );
 
-    app.get(
+    app.post(
       '/v1/reports/yearly',
       {
         schema: {
           tags: ['coordination'],
-          summary: '统计年报: generate and store the yearly report (JSON or CSV)',
-          querystring: z.strictObject({
-            year: z.coerce.number().int().min(2000).max(2100),
-            format: z.enum(['json', 'csv']).default('json'),
-          }),
+          summary:
+            '统计年报: compute and store a new version of the yearly report (versioned: every call stores one)',
+          body: z.strictObject({ year: YearSchema }),
         },
       },
       async (request, reply) => {
         const agency = request.agency;
         const scope = await regionWide(agency);
-        const report = await generateYearlyReport(deps.db, scope.region, request.query.year, agency.code);
-        if (request.query.format === 'json') return report;
+        const report = await generateYearlyReport(deps.db, scope.region, request.body.year, agency.code);
+        // Issue 15: every yearly report is accompanied by a sealed statement of every chain head.
+        await sealHeads(deps.db, await deps.signer(), 'yearly_report', deps.clock());
+        reply.status(201).header('location', `/v1/reports/yearly?year=${report.year}`);
+        return report;
+      },
+    );
+
+    app.get(
+      '/v1/reports/yearly',
+      {
+        schema: {
+          tags: ['coordination'],
+          summary: "统计年报: the newest stored version of a year's report (JSON or CSV); computes nothing",
+          querystring: z.strictObject({
+            year: YearSchema,
+            format: z.enum(['json', 'csv']).default('json'),
+          }),
+        },
+      },
+      async (request, reply) => {
+        const scope = await regionWide(request.agency);
+        const { year, format } = request.query;
+        const report = await latestYearlyReport(deps.db, scope.region, year);
+        if (!report)
+          throw new HubError(
+            'REPORT_NOT_FOUND',
+            `no ${year} report is stored for region ${scope.region}; create one with POST /v1/reports/yearly`,
+            { year },
+          );
+        if (format === 'json') return report;
         const names = new Map((await deps.directory.list()).map((a) => [a.code, a.name]));
         reply.header('content-type', 'text/csv; charset=utf-8');
         reply.header(
           'content-disposition',
-          `attachment; filename="report-${scope.region}-${request.query.year}.csv"`,
+          `attachment; filename="report-${scope.region}-${year}-v${report.version}.csv"`,
         );
         return reportCsv(report, names);
       },
@@ -174,7 +218,7 @@ export function coordinationRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
       async (request) => {
         const scope = await regionWide(request.agency);
         if ((await reportRegion(deps.db, request.params.id)) !== scope.region)
-          throw new HubError('REFERRAL_NOT_FOUND', 'no such report in your region', {
+          throw new HubError('REPORT_NOT_FOUND', 'no such report in your region', {
             reportId: request.params.id,
           });
         const check = await verifyYearlyReport(deps.db, request.params.id);

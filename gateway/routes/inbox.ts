@@ -29,7 +29,13 @@ export function inboxRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         const page = await fetchInbox(deps.db, request.agency.code, request.query.after, request.query.limit);
-        return { messages: page.items, next: page.next };
+        // Issue 15: each message with the hub's signature over the envelope's RFC 8785 JSON, as over AMQP.
+        const signer = await deps.signer();
+        const messages = page.items.map((item) => {
+          const { delivery: _, ...envelope } = item;
+          return { ...item, hubSignature: signer.signJson(envelope) };
+        });
+        return { messages, next: page.next };
       },
     );
 

@@ -3,9 +3,10 @@ import { databaseAnswers } from '../../db/connection.js';
 import { buildAsyncApi } from '../../schemas/asyncapi.js';
 import { provisionalYearsAhead } from '../../schemas/calendar.js';
 import type { GatewayDeps } from '../app.js';
+import { FAVICON_SVG } from '../pages/favicon.js';
 
 /**
- * Liveness, readiness (database and broker) and Prometheus metrics; no authentication. Readiness also
+ * Liveness, readiness (database and broker), Prometheus metrics and the pages' icon; no authentication. Readiness also
  * names the years ahead without the State Council's notice, as a detail: the hub counts them provisionally
  * and stays ready.
  */
@@ -30,6 +31,11 @@ export function opsRoutes(deps: GatewayDeps): FastifyPluginAsync {
 
     const asyncApi = buildAsyncApi(deps.config);
     app.get('/docs/asyncapi.json', { schema: { hide: true } }, async () => asyncApi);
+
+    app.get('/favicon.ico', { schema: { hide: true } }, async (_request, reply) => {
+      reply.header('content-type', 'image/svg+xml').header('cache-control', 'public, max-age=86400');
+      return FAVICON_SVG;
+    });
 
     app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
       reply.header('content-type', deps.metrics.registry.contentType);

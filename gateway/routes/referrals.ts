@@ -31,7 +31,11 @@ const ListQuery = z.strictObject({
   cursor: optionalLineText(200),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
-const IdempotencyHeaders = z.object({ 'idempotency-key': lineText(200).optional() });
+const IdempotencyHeaders = z.object({
+  'idempotency-key': lineText(200).optional(),
+  /** Issue 15: `alg=sm2, keyId=…, signature=…` over the RFC 8785 JSON of `{method, path, body}`. */
+  'command-signature': lineText(400).optional(),
+});
 
 export function referralRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
   /** The referral if the caller may see it; the read is recorded before anything is returned. */

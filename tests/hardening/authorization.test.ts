@@ -136,9 +136,15 @@ const ROWS: Row[] = [
     expect: { proc: 200, just: 200, coord: 200, 'proc-x': 200, 'coord-x': 200, null: 401, otherwise: 403 },
   },
   {
+    name: 'POST /v1/reports/yearly',
+    call: (as) => status(as, 'POST', '/v1/reports/yearly', { year: 2026 }),
+    expect: { proc: 201, just: 201, coord: 201, 'proc-x': 201, 'coord-x': 201, null: 401, otherwise: 403 },
+  },
+  {
+    // No report of 2031 is ever stored: the region-wide agencies reach the lookup, the others do not.
     name: 'GET /v1/reports/yearly',
-    call: (as) => status(as, 'GET', '/v1/reports/yearly?year=2026'),
-    expect: { proc: 200, just: 200, coord: 200, 'proc-x': 200, 'coord-x': 200, null: 401, otherwise: 403 },
+    call: (as) => status(as, 'GET', '/v1/reports/yearly?year=2031'),
+    expect: { proc: 404, just: 404, coord: 404, 'proc-x': 404, 'coord-x': 404, null: 401, otherwise: 403 },
   },
   {
     name: 'POST /v1/penalty-cases',

@@ -38,12 +38,12 @@ function issuePaths(raw: Buffer | string): string[] {
 describe('parseCommand', () => {
   it('accepts a receipt sent as command.action and returns the envelope as sent', () => {
     const result = parse(Buffer.from(JSON.stringify(receipt)));
-    expect(result).toEqual({ ok: true, value: receipt });
+    expect(result).toEqual({ ok: true, value: receipt, json: receipt });
   });
 
   it('accepts an acknowledgment sent as command.ack without a referral', () => {
     const result = parse(JSON.stringify(ack));
-    expect(result).toEqual({ ok: true, value: ack });
+    expect(result).toEqual({ ok: true, value: ack, json: ack });
   });
 
   it.each([

@@ -1,0 +1,50 @@
+import { HubError } from '../schemas/errors.js';
+import { keyStandingAt, type RegisteredKeyRecord, type SignedCommand } from '../schemas/signature.js';
+import type { PublicKey } from './keys.js';
+import { verifyCommand } from './signatures.js';
+
+/** A registered key with its public key imported once (the SM2 window table is built on first use). */
+export type RegisteredKey = { record: RegisteredKeyRecord; publicKey: PublicKey };
+
+export type SignatureCheck = {
+  signed: SignedCommand | undefined;
+  /** The agency the command comes from (authenticated by its API key or its RabbitMQ user). */
+  agency: string;
+  /** The agency's region requires signatures. */
+  required: boolean;
+  now: Date;
+  key(keyId: string): RegisteredKey | undefined;
+};
+
+/**
+ * Issue 15: an unsigned command passes only where signatures are optional; a signature present is always
+ * checked — a key of this agency, valid now, over the command's RFC 8785 bytes as sent. Returns the refusal,
+ * or undefined when the command may go on.
+ */
+export function checkCommandSignature(check: SignatureCheck): HubError | undefined {
+  const { signed } = check;
+  if (!signed) return check.required ? new HubError('SIGNATURE_REQUIRED') : undefined;
+  const key = check.key(signed.keyId);
+  if (!key || key.record.agency !== check.agency) {
+    return new HubError('KEY_UNKNOWN', undefined, { keyId: signed.keyId });
+  }
+  const standing = keyStandingAt(key.record, check.now);
+  if (standing === 'not_yet_valid') {
+    return new HubError('KEY_UNKNOWN', 'the key named is not valid before its validFrom', {
+      keyId: signed.keyId,
+      validFrom: key.record.validFrom,
+    });
+  }
+  if (standing !== 'valid') {
+    return new HubError('KEY_REVOKED', undefined, {
+      keyId: signed.keyId,
+      standing,
+      since: standing === 'revoked' ? key.record.revokedAt : key.record.validUntil,
+    });
+  }
+  const { command, ...signature } = signed;
+  const verdict = verifyCommand(command, signature, key.publicKey);
+  return verdict.ok
+    ? undefined
+    : new HubError('SIGNATURE_INVALID', undefined, { keyId: signed.keyId, reason: verdict.reason });
+}

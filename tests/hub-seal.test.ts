@@ -1,0 +1,101 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importPublicKey } from '../crypto/keys.js';
+import { buildHeadsTree } from '../crypto/merkle.js';
+import { verifyCommand } from '../crypto/signatures.js';
+import { type DetachedSignature, signatureHeaderFields } from '../schemas/signature.js';
+import { criminalTransfer } from './helpers/fixtures.js';
+import { createTestHub, type TestHub } from './helpers/test-hub.js';
+import { waitFor } from './helpers/wait.js';
+
+let hub: TestHub;
+beforeAll(async () => {
+  hub = await createTestHub();
+});
+afterAll(async () => {
+  await hub?.close();
+});
+
+async function hubKey(keyId: string) {
+  const published = (await hub.request('enf-a', 'GET', '/v1/hub-keys')).body;
+  const key = published.keys.find((k: { keyId: string }) => k.keyId === keyId);
+  return importPublicKey(key.publicKey);
+}
+
+describe('the hub seals what it sends', () => {
+  it('publishes its public key: SM2 by default, generated at first start and kept', async () => {
+    const published = await hub.request('enf-a', 'GET', '/v1/hub-keys');
+    expect(published.status).toBe(200);
+    expect(published.body.keys).toHaveLength(1);
+    expect(published.body.keys[0]).toMatchObject({ keyId: published.body.current, alg: 'sm2' });
+    const stored = await hub.db.selectFrom('hub_signing_keys').select('private_key').executeTakeFirst();
+    expect(stored?.private_key).toContain('PRIVATE KEY');
+  });
+
+  it('signs every AMQP message it sends: the header verifies over the envelope’s RFC 8785 JSON', async () => {
+    const police = await hub.inbox('pol-a');
+    const id = (await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer())).body.id;
+    const got = await waitFor(
+      () => police.received.find((r) => r.envelope.referralId === id),
+      'the delivery',
+    );
+    const header = String(got.message.properties.headers?.['hub-signature']);
+    const signature = signatureHeaderFields(header) as DetachedSignature;
+    const key = await hubKey(String(signature.keyId));
+    expect(verifyCommand(got.envelope, signature, key)).toMatchObject({ ok: true });
+    const altered = { ...got.envelope, recipient: 'pol-b' };
+    expect(verifyCommand(altered, signature, key)).toMatchObject({ ok: false, reason: 'invalid' });
+  });
+
+  it('signs each inbox item of an agency that pulls over HTTP', async () => {
+    await hub.request('enf-b', 'POST', '/v1/referrals', criminalTransfer());
+    const inbox = await waitFor(async () => {
+      const page = (await hub.request('coord', 'GET', '/v1/inbox')).body;
+      return page.messages.length > 0 ? page.messages : undefined;
+    }, 'a message in the coordinator inbox');
+    const { hubSignature, delivery: _, ...envelope } = inbox[0];
+    expect(verifyCommand(envelope, hubSignature, await hubKey(hubSignature.keyId))).toMatchObject({
+      ok: true,
+    });
+  });
+});
+
+describe('sealed statements of every chain head', () => {
+  it('signs the Merkle root of every head, keeps it append-only and sends it to the procuratorate', async () => {
+    const procuratorate = await hub.inbox('proc');
+    await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer());
+    // The sealer sealed at start; it seals again only once the interval has passed.
+    expect(await hub.workers.sealer.tick()).toBeUndefined();
+    const statementId = (await hub.workers.sealer.sealNow()).id;
+    const heads = await hub.db.selectFrom('referrals').select(['id', 'head_seq', 'head_hash']).execute();
+    const tree = buildHeadsTree(heads.map((h) => ({ referralId: h.id, seq: h.head_seq, hash: h.head_hash })));
+    const got = await waitFor(
+      () =>
+        procuratorate.received.find(
+          (r) => r.envelope.type === 'hub.statement' && r.envelope.payload.statementId === statementId,
+        ),
+      'the statement at the procuratorate',
+    );
+    const { statement, signature } = got.envelope.payload;
+    expect(statement).toMatchObject({ reason: 'periodic', root: tree.root, size: heads.length });
+    expect(verifyCommand(statement, signature, await hubKey(signature.keyId))).toMatchObject({ ok: true });
+    await expect(
+      sql`UPDATE sealed_statements SET root = ${'0'.repeat(64)} WHERE id = ${statementId}`.execute(hub.db),
+    ).rejects.toThrow(/append-only/);
+  });
+
+  it('seals at every yearly report', async () => {
+    const before = await hub.db.selectFrom('sealed_statements').select('id').execute();
+    const report = await hub.request('coord', 'POST', '/v1/reports/yearly', {
+      year: new Date().getFullYear(),
+    });
+    expect(report.status).toBe(201);
+    const after = await hub.db
+      .selectFrom('sealed_statements')
+      .select(['id', 'reason'])
+      .orderBy('id', 'desc')
+      .execute();
+    expect(after).toHaveLength(before.length + 1);
+    expect(after[0]?.reason).toBe('yearly_report');
+  });
+});
