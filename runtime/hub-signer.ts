@@ -7,6 +7,7 @@ import {
   importPrivateKey,
   type PrivateKey,
 } from '../crypto/keys.js';
+import { type MessageSeal, sealMessages } from '../crypto/message-seal.js';
 import { sign } from '../crypto/signatures.js';
 import type { Db } from '../db/connection.js';
 import { recordHubKey, storedHubPrivateKey } from '../db/hub-keys.js';
@@ -18,8 +19,8 @@ export type HubSigner = {
   keyId: string;
   /** A signature over the RFC 8785 bytes of a JSON value (an envelope, a statement). */
   signJson(value: unknown): DetachedSignature;
-  /** The same over an envelope already written as JSON text (the outbox's body). */
-  signEnvelopeText(text: string): DetachedSignature;
+  /** One signature over a batch of envelopes (parsed JSON), each with its inclusion proof. */
+  sealMessages(envelopes: readonly unknown[]): MessageSeal[];
 };
 
 export function hubSigner(key: PrivateKey): HubSigner {
@@ -27,7 +28,7 @@ export function hubSigner(key: PrivateKey): HubSigner {
   return {
     keyId: key.publicKey.keyId,
     signJson,
-    signEnvelopeText: (text) => signJson(JSON.parse(text)),
+    sealMessages: (envelopes) => sealMessages(envelopes, key),
   };
 }
 

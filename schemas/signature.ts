@@ -22,7 +22,7 @@ export type DetachedSignature = z.infer<typeof DetachedSignatureSchema>;
 
 /**
  * A signature as one header line, `alg=sm2, keyId=…, signature=…` (the agency's `Command-Signature` over
- * HTTP, the hub's `hub-signature` on every AMQP message it sends).
+ * HTTP; the hub's `hub-signature` adds its batch fields, crypto/message-seal.ts).
  */
 export function signatureHeaderText(s: DetachedSignature): string {
   return `alg=${s.alg}, ${s.keyId === undefined ? '' : `keyId=${s.keyId}, `}signature=${s.signature}`;

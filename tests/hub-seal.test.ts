@@ -2,8 +2,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importPublicKey } from '../crypto/keys.js';
 import { buildHeadsTree } from '../crypto/merkle.js';
+import { messageSealOfHeader, verifyMessageSeal } from '../crypto/message-seal.js';
 import { verifyCommand } from '../crypto/signatures.js';
-import { type DetachedSignature, signatureHeaderFields } from '../schemas/signature.js';
 import { criminalTransfer } from './helpers/fixtures.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
 import { waitFor } from './helpers/wait.js';
@@ -32,7 +32,7 @@ describe('the hub seals what it sends', () => {
     expect(stored?.private_key).toContain('PRIVATE KEY');
   });
 
-  it('signs every AMQP message it sends: the header verifies over the envelope’s RFC 8785 JSON', async () => {
+  it('seals every AMQP message it sends: the header verifies over the envelope’s RFC 8785 JSON', async () => {
     const police = await hub.inbox('pol-a');
     const id = (await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer())).body.id;
     const got = await waitFor(
@@ -40,11 +40,14 @@ describe('the hub seals what it sends', () => {
       'the delivery',
     );
     const header = String(got.message.properties.headers?.['hub-signature']);
-    const signature = signatureHeaderFields(header) as DetachedSignature;
-    const key = await hubKey(String(signature.keyId));
-    expect(verifyCommand(got.envelope, signature, key)).toMatchObject({ ok: true });
+    const seal = messageSealOfHeader(header);
+    const key = await hubKey(String(seal.keyId));
+    expect(verifyMessageSeal(got.envelope, seal, key)).toMatchObject({ ok: true, alg: 'sm2' });
     const altered = { ...got.envelope, recipient: 'pol-b' };
-    expect(verifyCommand(altered, signature, key)).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(verifyMessageSeal(altered, seal, key)).toMatchObject({ ok: false, reason: 'proof' });
+    // The batch's root with another signature, or the signature over another root: both fail.
+    const other = { ...seal, root: 'ab'.repeat(32), proof: [] as string[], index: 0, size: 1 };
+    expect(verifyMessageSeal(got.envelope, other, key).ok).toBe(false);
   });
 
   it('signs each inbox item of an agency that pulls over HTTP', async () => {
@@ -54,7 +57,7 @@ describe('the hub seals what it sends', () => {
       return page.messages.length > 0 ? page.messages : undefined;
     }, 'a message in the coordinator inbox');
     const { hubSignature, delivery: _, ...envelope } = inbox[0];
-    expect(verifyCommand(envelope, hubSignature, await hubKey(hubSignature.keyId))).toMatchObject({
+    expect(verifyMessageSeal(envelope, hubSignature, await hubKey(hubSignature.keyId))).toMatchObject({
       ok: true,
     });
   });

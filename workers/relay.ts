@@ -1,4 +1,5 @@
 import type { ChannelModel, ConfirmChannel } from 'amqplib';
+import { messageSealHeaderText } from '../crypto/message-seal.js';
 import type { Db } from '../db/connection.js';
 import type { AgencyDirectory } from '../db/directory.js';
 import { RelayClaim } from '../db/outbox.js';
@@ -7,7 +8,6 @@ import type { HubSigner } from '../runtime/hub-signer.js';
 import type { Logger } from '../runtime/logger.js';
 import type { HubMetrics } from '../runtime/metrics.js';
 import type { Config } from '../schemas/config.js';
-import { signatureHeaderText } from '../schemas/signature.js';
 import { backoffMs } from './connection.js';
 import { declareInbox, declareTopology, hubTopology, inboxQueue } from './topology.js';
 
@@ -126,7 +126,9 @@ export class Relay {
       // Nothing leaves unsealed: without the key (the database was down at start) the batch waits.
       const signer = await this.signer?.();
       const timestamp = Math.floor(Date.now() / 1000);
-      for (const row of rows) {
+      // One signature for the batch; each message carries it with its inclusion proof.
+      const seals = signer?.sealMessages(rows.map((row) => JSON.parse(row.body) as unknown));
+      for (const [i, row] of rows.entries()) {
         await this.ensureInbox(channel, row.recipient_code);
         const ok = channel.publish(this.topology.names.hub, row.recipient_code, Buffer.from(row.body), {
           persistent: true,
@@ -136,9 +138,7 @@ export class Relay {
           correlationId: row.correlation_id ?? undefined,
           timestamp,
           appId: 'referral-hub',
-          ...(signer
-            ? { headers: { 'hub-signature': signatureHeaderText(signer.signEnvelopeText(row.body)) } }
-            : {}),
+          ...(seals?.[i] ? { headers: { 'hub-signature': messageSealHeaderText(seals[i]) } } : {}),
         });
         if (!ok) await new Promise((resolve) => channel.once('drain', resolve));
       }

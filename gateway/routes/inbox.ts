@@ -29,12 +29,10 @@ export function inboxRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         const page = await fetchInbox(deps.db, request.agency.code, request.query.after, request.query.limit);
-        // Issue 15: each message with the hub's signature over the envelope's RFC 8785 JSON, as over AMQP.
+        // Issue 15: each message with the hub's seal over the envelope's RFC 8785 JSON, one signature a page.
         const signer = await deps.signer();
-        const messages = page.items.map((item) => {
-          const { delivery: _, ...envelope } = item;
-          return { ...item, hubSignature: signer.signJson(envelope) };
-        });
+        const seals = signer.sealMessages(page.items.map(({ delivery: _, ...envelope }) => envelope));
+        const messages = page.items.map((item, i) => ({ ...item, hubSignature: seals[i] }));
         return { messages, next: page.next };
       },
     );
