@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { composeHub, type Hub } from '../bin/compose.js';
 import { issueApiKey, upsertAgency } from '../db/agencies.js';
-import { createDb, migrateToLatest } from '../db/connection.js';
+import { createDb, type Db, migrateToLatest } from '../db/connection.js';
 import { createLogger } from '../runtime/logger.js';
-import { parseConfig } from '../schemas/config.js';
+import { type Config, parseConfig } from '../schemas/config.js';
 import { agencyGrant, deleteAmqpUser, management, provisionAmqpUser, vhostOf } from '../workers/provision.js';
 
 export const REGION = '510104';
@@ -20,11 +20,22 @@ export type BenchHub = {
   close(): Promise<void>;
 };
 
+export type BenchSetup = {
+  config: Config;
+  db: Db;
+  key: string;
+  amqpUrl: string;
+  prefix: string;
+  users: Record<'police' | 'proc' | 'enf', { user: string; password: string }>;
+  /** Removes the broker names and users and (unless `--keep`) drops the database. */
+  remove(): Promise<void>;
+};
+
 /**
- * A hub (gateway and workers in one process, as `npm start` runs it) on a fresh database and RabbitMQ names
- * of its own, with a referring agency, a police agency and a procuratorate that have RabbitMQ users.
+ * A fresh migrated database and RabbitMQ names of its own, with a referring agency, a police agency and a
+ * procuratorate that have RabbitMQ users, and an API key of the referring agency; no hub yet.
  */
-export async function startBenchHub(env: Record<string, string | undefined> = {}): Promise<BenchHub> {
+export async function provisionBench(env: Record<string, string | undefined> = {}): Promise<BenchSetup> {
   const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
   const mgmt = process.env.RABBITMQ_MANAGEMENT_URL ?? 'http://guest:guest@127.0.0.1:15672';
@@ -68,20 +79,14 @@ export async function startBenchHub(env: Record<string, string | undefined> = {}
   await upsertAgency(db, agency('bench-police', '基准公安局', 'police'), users.police.user);
   await upsertAgency(db, agency('bench-proc', '基准人民检察院', 'procuratorate'), users.proc.user);
   const key = (await issueApiKey(db, 'bench-enf')).key;
-  const hub = await composeHub(config, { db, log: createLogger('silent') });
-  await hub.app.listen({ host: '127.0.0.1', port: 0 });
-  const address = hub.app.server.address();
-  const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   return {
-    hub,
-    baseUrl,
+    config,
+    db,
     key,
     amqpUrl,
     prefix,
     users,
-    databaseUrl: config.DATABASE_URL,
-    async close() {
-      await hub.stop();
+    async remove() {
       await db.destroy().catch(() => {});
       await removeBrokerNames(
         mgmt,
@@ -91,6 +96,32 @@ export async function startBenchHub(env: Record<string, string | undefined> = {}
       if (!process.argv.includes('--keep'))
         await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
       await admin.end();
+    },
+  };
+}
+
+/**
+ * A hub (gateway and workers in one process, as `npm start` runs it) on a fresh database and RabbitMQ names
+ * of its own, with a referring agency, a police agency and a procuratorate that have RabbitMQ users.
+ */
+export async function startBenchHub(env: Record<string, string | undefined> = {}): Promise<BenchHub> {
+  const setup = await provisionBench(env);
+  const { config, db } = setup;
+  const hub = await composeHub(config, { db, log: createLogger('silent') });
+  await hub.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = hub.app.server.address();
+  const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  return {
+    hub,
+    baseUrl,
+    key: setup.key,
+    amqpUrl: setup.amqpUrl,
+    prefix: setup.prefix,
+    users: setup.users,
+    databaseUrl: config.DATABASE_URL,
+    async close() {
+      await hub.stop();
+      await setup.remove();
     },
   };
 }

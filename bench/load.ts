@@ -4,6 +4,7 @@ import amqp from 'amqplib';
 import { importPrivateKey } from '../crypto/keys.js';
 import { signCommand } from '../crypto/signatures.js';
 import { signatureHeaderText } from '../schemas/signature.js';
+import { percentiles } from './percentiles.js';
 
 /**
  * The outside world of the throughput benchmarks, in a process of its own (as real agency systems are):
@@ -26,6 +27,22 @@ export type LoadSetup = {
   rate?: number;
   /** `--signed`: the agencies' private keys (PKCS#8 PEM); every command is signed (issue 15). */
   signingKeys?: { enf: string; police: string };
+  /**
+   * The soak: every this many seconds (a minute), a REPORT line on the referrals submitted in the interval
+   * before, printed `reportDelaySeconds` after it closes so that their deliveries and receipts have come.
+   */
+  reportEverySeconds?: number;
+  reportDelaySeconds?: number;
+};
+
+export type IntervalReport = {
+  interval: number;
+  /** Submission times of the referrals submitted in the interval, by referral id. */
+  submitted: Record<string, number>;
+  deliveredMs: ReturnType<typeof percentiles>;
+  receiptNoticeMs: ReturnType<typeof percentiles>;
+  /** Submitted in the interval but not yet delivered (round trip: not yet receipted) when reported. */
+  pending: number;
 };
 
 export type LoadResult = {
@@ -200,6 +217,31 @@ const windowStart = started + setup.warmupSeconds * 1000;
 const loadEnd = windowStart + setup.durationSeconds * 1000;
 setTimeout(() => process.stdout.write(`WINDOW_START ${now()}\n`), windowStart - now());
 setTimeout(() => process.stdout.write(`WINDOW_END ${now()}\n`), loadEnd - now());
+const every = (setup.reportEverySeconds ?? 0) * 1000;
+const reports: NodeJS.Timeout[] = [];
+for (let k = 1; every > 0 && k * every <= loadEnd - windowStart; k++) {
+  const from = windowStart + (k - 1) * every;
+  const to = windowStart + k * every;
+  const at = to + (setup.reportDelaySeconds ?? 5) * 1000;
+  reports.push(
+    setTimeout(() => process.stdout.write(`REPORT ${JSON.stringify(report(k, from, to))}\n`), at - now()),
+  );
+}
+function report(k: number, from: number, to: number): IntervalReport {
+  const submitted = Object.fromEntries(
+    Object.entries(result.submitted).filter(([, t]) => t >= from && t < to),
+  );
+  const since = (arrived: Record<string, number>) =>
+    percentiles(Object.entries(submitted).flatMap(([id, t]) => (arrived[id] ? [arrived[id] - t] : [])));
+  const done = setup.mode === 'round-trip' ? result.receipted : result.delivered;
+  return {
+    interval: k,
+    submitted,
+    deliveredMs: since(result.delivered),
+    receiptNoticeMs: since(result.receipted),
+    pending: Object.keys(submitted).filter((id) => !done[id]).length,
+  };
+}
 let next = 0;
 const interval = setup.rate ? 1000 / setup.rate : 0;
 await Promise.all(
@@ -216,7 +258,8 @@ await Promise.all(
     }
   }),
 );
-// Drain: every accepted referral delivered (and, round trip, receipted), or 30 s.
+// Drain: every accepted referral delivered (and, round trip, receipted), or 30 s; the last report first.
+await new Promise((r) => setTimeout(r, every > 0 ? (setup.reportDelaySeconds ?? 5) * 1000 + 100 : 0));
 const waiting = () =>
   Object.keys(result.submitted).filter((id) =>
     setup.mode === 'round-trip' ? !result.receipted[id] : !result.delivered[id],

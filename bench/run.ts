@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { runCompare } from './compare.js';
 import { runFilesBench } from './files.js';
 import { runScaleBench } from './scale.js';
+import { runSoak } from './soak.js';
 import { runThroughput } from './throughput.js';
 
 /**
@@ -10,6 +11,8 @@ import { runThroughput } from './throughput.js';
  * reference pipeline and the delivery mode alternately, with medians and ratios. `npm run bench -- --mode
  * scale [--referrals 1000000]`: backlog and statistics over a seeded million referrals. `npm run bench --
  * --mode files [--small 200] [--c 4]`: case-file upload and download rates beside cat and COPY (bench/files.ts).
+ * `npm run bench -- --mode soak [--minutes 10] [--rate 120]`: gateway and workers as separate processes at a
+ * steady rate with receipts, a line a minute on stderr, bytes per referral at the end (bench/soak.ts).
  * Prints one JSON line and writes it to bench-results/.
  */
 const argv = process.argv.slice(2);
@@ -35,13 +38,15 @@ async function run(): Promise<Record<string, unknown>> {
       return runScaleBench(argv);
     case 'files':
       return runFilesBench(argv);
+    case 'soak':
+      return runSoak({ minutes: arg('minutes', 10), rate: arg('rate', 120), clients: arg('c', 32) });
     case 'compare':
       return runCompare({ runs: arg('runs', 3), ...load });
     case 'delivery':
     case 'round-trip':
       return runThroughput({ mode, ...load, signed: argv.includes('--signed') });
     default:
-      throw new Error(`unknown mode ${mode}: delivery, round-trip, scale, files, or --compare`);
+      throw new Error(`unknown mode ${mode}: delivery, round-trip, scale, files, soak, or --compare`);
   }
 }
 

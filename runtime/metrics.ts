@@ -1,7 +1,8 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { loadCalendar } from '../db/calendar-years.js';
-import type { Db } from '../db/connection.js';
+import { type Db, poolOf } from '../db/connection.js';
 import { countBreaks } from '../db/integrity.js';
+import { HOT_TABLES, hotTableStats } from '../db/maintenance.js';
 import { outboxLag } from '../db/outbox.js';
 import { provisionalYearsAhead } from '../schemas/calendar.js';
 
@@ -10,6 +11,8 @@ export type HubMetrics = ReturnType<typeof createMetrics>;
 
 export function createMetrics(db?: Db, clock: () => Date = () => new Date()) {
   const registry = new Registry();
+  // What a Node operator expects: CPU, memory, heap spaces, event-loop lag, GC, handles (prom-client).
+  collectDefaultMetrics({ register: registry });
   const httpRequests = new Counter({
     name: 'hub_http_requests_total',
     help: 'HTTP requests by method, route and status',
@@ -79,7 +82,51 @@ export function createMetrics(db?: Db, clock: () => Date = () => new Date()) {
     help: 'Sweeps over every chain completed',
     registers: [registry],
   });
+  const autovacuumOn = new Gauge({
+    name: 'hub_maintenance_autovacuum_on',
+    help: "Whether the server's autovacuum runs (1) or not (0), as the workers' maintenance last saw it",
+    registers: [registry],
+  });
+  const vacuums = new Counter({
+    name: 'hub_maintenance_vacuums_total',
+    help: 'VACUUMs of a hot table run by the hub itself (the server did not vacuum it in time)',
+    labelNames: ['table'] as const,
+    registers: [registry],
+  });
+  const pruned = new Counter({
+    name: 'hub_maintenance_pruned_rows_total',
+    help: 'De-duplication records deleted after their retention window',
+    labelNames: ['table'] as const,
+    registers: [registry],
+  });
   if (db) {
+    const pool = poolOf(db);
+    const poolGauge = (name: string, help: string, read: () => number) =>
+      new Gauge({
+        name,
+        help,
+        registers: [registry],
+        collect() {
+          this.set(read());
+        },
+      });
+    poolGauge('hub_db_pool_total', 'PostgreSQL connections the pool holds', () => pool.totalCount);
+    poolGauge('hub_db_pool_idle', 'PostgreSQL connections idle in the pool', () => pool.idleCount);
+    poolGauge('hub_db_pool_waiting', 'Queries waiting for a pooled connection', () => pool.waitingCount);
+    const deadRows = new Gauge({
+      name: 'hub_table_dead_rows',
+      help: "Dead rows of the hot tables (the server's estimate from pg_stat_user_tables)",
+      labelNames: ['table'] as const,
+      registers: [registry],
+      async collect() {
+        const stats = await hotTableStats(db);
+        autovacuumOn.set(stats.autovacuum ? 1 : 0);
+        for (const table of HOT_TABLES) {
+          this.set({ table }, stats.tables.find((t) => t.table === table)?.dead ?? 0);
+        }
+      },
+    });
+    void deadRows;
     const breaks = new Gauge({
       name: 'hub_ledger_integrity_breaks',
       help: 'Broken ledger links found by the integrity watch (0 is the only good value)',
@@ -89,12 +136,19 @@ export function createMetrics(db?: Db, clock: () => Date = () => new Date()) {
       },
     });
     void breaks;
+    // Both outbox gauges from one query per scrape.
+    let lagRead: { at: number; value: ReturnType<typeof outboxLag> } | undefined;
+    const lagNow = () => {
+      if (!lagRead || performance.now() - lagRead.at > 250)
+        lagRead = { at: performance.now(), value: outboxLag(db) };
+      return lagRead.value;
+    };
     const lag = new Gauge({
       name: 'hub_outbox_lag_messages',
-      help: 'Outbox messages waiting to be published',
+      help: 'Outbox messages waiting to be published (counted up to 10000)',
       registers: [registry],
       async collect() {
-        this.set((await outboxLag(db)).waiting);
+        this.set((await lagNow()).waiting);
       },
     });
     const age = new Gauge({
@@ -102,7 +156,7 @@ export function createMetrics(db?: Db, clock: () => Date = () => new Date()) {
       help: 'Age of the oldest outbox message waiting to be published',
       registers: [registry],
       async collect() {
-        this.set((await outboxLag(db)).oldestSeconds);
+        this.set((await lagNow()).oldestSeconds);
       },
     });
     void lag;
@@ -131,5 +185,8 @@ export function createMetrics(db?: Db, clock: () => Date = () => new Date()) {
     eventsVerified,
     sweepProgress,
     sweepsCompleted,
+    autovacuumOn,
+    vacuums,
+    pruned,
   };
 }

@@ -62,6 +62,40 @@ export const ConfigSchema = z.object({
   HUB_CRASH_AFTER: z.coerce.number().int().min(1).default(1),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
   /**
+   * How often the workers prune expired de-duplication records and vacuum the hot tables whose dead rows
+   * passed MAINTENANCE_DEAD_ROWS (the server's autovacuum may be off, as on these machines, or lagging).
+   */
+  MAINTENANCE_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+  /**
+   * Dead rows (plus 2 % of the live ones) after which the hub vacuums a hot table itself: at 240
+   * messages a second the outbox gathers this many in about 20 s. With the server's autovacuum on, the hub
+   * steps in only at four times this (autovacuum is lagging).
+   */
+  MAINTENANCE_DEAD_ROWS: z.coerce.number().int().min(100).max(100_000_000).default(5000),
+  /** Rows deleted per statement when pruning, so that no prune holds locks or bloats WAL for long. */
+  PRUNE_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(1000),
+  /**
+   * How long an HTTP Idempotency-Key keeps its answer: 7 days, beyond any client's automatic retries
+   * (seconds to hours) and a retry by hand after a weekend or a 7-day public holiday (国庆).
+   */
+  IDEMPOTENCY_KEY_RETENTION_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 3650)
+    .default(24 * 7),
+  /**
+   * How long an AMQP message id is remembered as processed: 14 days, far beyond RabbitMQ's redeliveries
+   * (DELIVERY_LIMIT attempts within minutes) and an agency system republishing after an outage, and long
+   * enough for an operator to replay dead letters (`dlq replay`) after a week's holiday.
+   */
+  PROCESSED_MESSAGE_RETENTION_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 3650)
+    .default(24 * 14),
+  /**
    * After SIGTERM or SIGINT a process that has not finished stopping by then exits anyway (code 1): below
    * Docker's 10 s stop grace period, so the graceful path gets its chance before a SIGKILL.
    */

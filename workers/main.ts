@@ -11,6 +11,7 @@ let workers: Workers | undefined;
 // Up before the workers, so that a broker that does not answer yet shows as 503 rather than no answer.
 const health = await startHealthServer(config.HOST, config.WORKERS_HEALTH_PORT, {
   db: deps.db,
+  metrics: deps.metrics,
   brokerConnected: () => workers?.session.current !== undefined,
 });
 deps.log.info({ url: `http://${config.HOST}:${health.port}/readyz` }, 'workers health');

@@ -11,6 +11,7 @@ import { AmqpSession } from './connection.js';
 import { DeadlineWatcher } from './deadlines.js';
 import { Intake } from './intake.js';
 import { IntegrityWatch } from './integrity.js';
+import { Maintenance } from './maintenance.js';
 import { Relay } from './relay.js';
 import { Sealer } from './sealer.js';
 
@@ -19,6 +20,7 @@ export type Workers = {
   intake: Intake;
   deadlines: DeadlineWatcher;
   integrity: IntegrityWatch;
+  maintenance: Maintenance;
   sealer: Sealer;
   session: AmqpSession;
   commands: CommandPath;
@@ -38,7 +40,10 @@ export type WorkerDeps = {
   commands?: CommandPath;
 };
 
-/** Relay and intake on one AMQP connection that reconnects by itself, and the deadlines watcher. */
+/**
+ * Relay and intake on one AMQP connection that reconnects by itself, the deadlines watcher, the integrity
+ * watch and the maintenance (pruning, vacuum).
+ */
 export async function startWorkers(config: Config, deps: WorkerDeps): Promise<Workers> {
   const clock = deps.clock ?? (() => new Date());
   let relay: Relay | undefined;
@@ -85,6 +90,12 @@ export async function startWorkers(config: Config, deps: WorkerDeps): Promise<Wo
     deps.metrics,
     deps.log.child({ worker: 'integrity' }),
   );
+  const maintenance = new Maintenance(
+    deps.db,
+    config,
+    deps.metrics,
+    deps.log.child({ worker: 'maintenance' }),
+  );
   const sealer = new Sealer(
     { db: deps.db, signer, clock },
     config.SEAL_INTERVAL_MS,
@@ -94,17 +105,20 @@ export async function startWorkers(config: Config, deps: WorkerDeps): Promise<Wo
   relay.start();
   deadlines.start();
   integrity.start();
+  maintenance.start();
   sealer.start();
   return {
     relay,
     intake,
     deadlines,
     integrity,
+    maintenance,
     sealer,
     session,
     commands,
     async stop() {
       await sealer.stop();
+      await maintenance.stop();
       await integrity.stop();
       await deadlines.stop();
       await intake.stop();

@@ -10,6 +10,7 @@ import * as files from './0008-files.js';
 import * as law from './0009-law.js';
 import * as fileDocuments from './0010-file-documents.js';
 import * as dutyYears from './0011-duty-years.js';
+import * as steady from './0012-steady.js';
 import * as evidence from './0013-evidence.js';
 
 /** An ordered record, not a folder scan: a migration is added here by hand. */
@@ -25,5 +26,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0009-law': law,
   '0010-file-documents': fileDocuments,
   '0011-duty-years': dutyYears,
+  '0012-steady': steady,
   '0013-evidence': evidence,
 };
