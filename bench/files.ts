@@ -127,9 +127,9 @@ function transfer() {
     caseSummary: { title: '基准测试案件', facts: '当事人销售假冒注册商标的商品，货值金额较大。' },
     suspectedOffence: '销售假冒注册商标的商品罪',
     documents: [
-      { type: 'transfer_letter', title: '涉嫌犯罪案件移送书', sha256: digest('l') },
-      { type: 'investigation_report', title: '调查报告', sha256: digest('r') },
-      { type: 'item_inventory', title: '涉案物品清单', sha256: digest('i') },
+      { type: 'transfer_letter', title: '涉嫌犯罪案件移送书', sha256: digest('l'), paper: true },
+      { type: 'investigation_report', title: '调查报告', sha256: digest('r'), paper: true },
+      { type: 'item_inventory', title: '涉案物品清单', sha256: digest('i'), paper: true },
     ],
     caseTeam: [
       { name: '王执法', certificateNo: 'ZF-1' },
@@ -203,6 +203,9 @@ export async function runFilesBench(argv: string[]) {
       headers: { authorization: `Bearer ${enf}`, 'content-type': 'application/json' },
       body: JSON.stringify(transfer()),
     });
+    // The files measured here are linked to it afterwards; its own documents are paper-only.
+    if (submitted.status !== 201)
+      throw new Error(`the submission answered ${submitted.status}: ${await submitted.text()}`);
     const referral = ((await submitted.json()) as { id: string }).id;
 
     const measure = async (paths: string[], size: number): Promise<Set> => {
