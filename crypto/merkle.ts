@@ -44,6 +44,20 @@ export function inclusionProof(leafHashes: readonly Uint8Array[], index: number)
     : [...inclusionProof(leafHashes.slice(k), index - k), rootOf(leafHashes.slice(0, k))];
 }
 
+/** The root and every leaf's PATH at once, in O(n log n) (a batch's seals need them all). */
+export function allInclusionProofs(leafHashes: readonly Uint8Array[]): { root: Buffer; proofs: Buffer[][] } {
+  const n = leafHashes.length;
+  if (n === 0) return { root: rootOf([]), proofs: [] };
+  if (n === 1) return { root: Buffer.from(leafHashes[0] as Uint8Array), proofs: [[]] };
+  const k = splitOf(n);
+  const left = allInclusionProofs(leafHashes.slice(0, k));
+  const right = allInclusionProofs(leafHashes.slice(k));
+  return {
+    root: nodeHash(left.root, right.root),
+    proofs: [...left.proofs.map((p) => [...p, right.root]), ...right.proofs.map((p) => [...p, left.root])],
+  };
+}
+
 export type InclusionInput = {
   index: number;
   size: number;

@@ -1,7 +1,7 @@
 import type { DetachedSignature } from '../schemas/signature.js';
 import { canonicalBytes, JcsError } from './jcs.js';
 import type { PrivateKey, PublicKey } from './keys.js';
-import { leafHash, nodeHash, verifyInclusion } from './merkle.js';
+import { allInclusionProofs, leafHash, verifyInclusion } from './merkle.js';
 import { sign, type VerifyResult, verify } from './signatures.js';
 
 /**
@@ -22,23 +22,10 @@ export function envelopeLeaf(envelope: unknown): Buffer {
   return leafHash(canonicalBytes(envelope));
 }
 
-/** Every leaf's inclusion proof and the root, in O(n log n) (RFC 9162 §2.1.3.1, all paths at once). */
-function treeOf(leaves: readonly Buffer[]): { root: Buffer; proofs: Buffer[][] } {
-  if (leaves.length === 1) return { root: leaves[0] as Buffer, proofs: [[]] };
-  let k = 1;
-  while (k * 2 < leaves.length) k *= 2;
-  const left = treeOf(leaves.slice(0, k));
-  const right = treeOf(leaves.slice(k));
-  return {
-    root: nodeHash(left.root, right.root),
-    proofs: [...left.proofs.map((p) => [...p, right.root]), ...right.proofs.map((p) => [...p, left.root])],
-  };
-}
-
 /** Seals a batch of envelopes (parsed JSON) with one signature; the seals in the envelopes' order. */
 export function sealMessages(envelopes: readonly unknown[], key: PrivateKey): MessageSeal[] {
   if (envelopes.length === 0) return [];
-  const { root, proofs } = treeOf(envelopes.map(envelopeLeaf));
+  const { root, proofs } = allInclusionProofs(envelopes.map(envelopeLeaf));
   const rootHex = root.toString('hex');
   const signature = sign({ alg: key.alg, privateKey: key, data: batchSealBytes(rootHex, envelopes.length) });
   return proofs.map((proof, index) => ({
