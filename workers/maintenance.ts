@@ -2,7 +2,7 @@ import type { Db } from '../db/connection.js';
 import {
   type HotTable,
   hotTableStats,
-  PRUNABLE,
+  type PRUNABLE,
   type Prunable,
   pruneBatch,
   type TableStats,
@@ -31,6 +31,8 @@ const LAGGING_FACTOR = 4;
  */
 export class Maintenance {
   private running = false;
+  /** The loop's pass under way, if any. */
+  private pass: Promise<unknown> | undefined;
   private stopped = false;
   private loopDone: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -61,7 +63,8 @@ export class Maintenance {
     let failures = 0;
     while (this.running) {
       try {
-        await this.tick();
+        this.pass = this.tick();
+        await this.pass;
         failures = 0;
       } catch (error) {
         failures++;
@@ -73,6 +76,11 @@ export class Maintenance {
         this.timer = setTimeout(resolve, Math.max(this.config.MAINTENANCE_INTERVAL_MS, backoffMs(failures)));
       });
     }
+  }
+
+  /** Resolves once the loop's pass under way (the first runs at start) has ended, however it ended. */
+  async whenIdle(): Promise<void> {
+    await this.pass?.catch(() => {});
   }
 
   /** One pass: what it pruned per table and which tables it vacuumed. */
