@@ -55,6 +55,12 @@ export async function provisionBench(env: Record<string, string | undefined> = {
     LOG_LEVEL: 'silent',
     DB_POOL_SIZE: process.env.DB_POOL_SIZE,
     HUB_SIGNING_ALG: process.env.HUB_SIGNING_ALG,
+    // The bench measures the pipeline's capacity, not the per-key limit an operator sets for a region:
+    // at the default (1000/s) a fast machine spends its time answering 429s.
+    RATE_LIMIT_PER_SECOND: process.env.RATE_LIMIT_PER_SECOND ?? '1000000',
+    COMMAND_BATCHES_IN_FLIGHT: process.env.COMMAND_BATCHES_IN_FLIGHT,
+    COMMAND_BATCH_MAX: process.env.COMMAND_BATCH_MAX,
+    RELAY_LINGER_MS: process.env.RELAY_LINGER_MS,
     ...env,
   });
   if (!parsed.ok) throw new Error(parsed.message);

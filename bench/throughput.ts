@@ -35,6 +35,8 @@ export type ThroughputResult = {
   duplicates: number;
   duplicateEffects: number;
   failedSubmits: number;
+  /** The first refused submission's status and answer (a bench that is refused measures the refusals). */
+  firstFailure?: string;
   meanCommandBatch: number;
   meanRelayBatch: number;
   /** Round trips to PostgreSQL (client query calls: command path, relay, intake, watchers) per referral. */
@@ -165,6 +167,7 @@ export async function runThroughput(args: ThroughputArgs): Promise<ThroughputRes
       duplicates: result.duplicates,
       duplicateEffects: stored - submitted.length,
       failedSubmits: result.failedSubmits,
+      ...(result.firstFailure ? { firstFailure: result.firstFailure } : {}),
       meanCommandBatch: await mean('hub_command_batch_size'),
       meanRelayBatch: await mean('hub_relay_batch_size'),
       databaseRoundTripsPerReferral: Math.round((trips / Math.max(1, inWindow)) * 100) / 100,

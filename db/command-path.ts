@@ -148,7 +148,7 @@ export class CommandPath {
     let state: BatchState;
     let decided: { item: Item; write: StepToWrite }[];
     try {
-      state = await loadBatch(this.deps.db, needOf(batch));
+      state = await loadBatch(this.deps.db, needOf(batch.filter((item) => !nothingToLoad(item))));
       decided = await this.decideAll(batch, state);
     } catch (error) {
       for (const item of batch) item.reject(classifyFailure(error).error);
@@ -291,6 +291,22 @@ export class CommandPath {
 /** The signing keys the batch's commands name, so that a key registered a moment ago is found. */
 function keyIdsOf(batch: Item[]): string[] {
   return batch.flatMap((item) => (item.meta.signed ? [item.meta.signed.keyId] : []));
+}
+
+/**
+ * A new referral or briefing tried for the first time, naming no uploaded file, has nothing to load but the
+ * answer to its Idempotency-Key, and a key seen before is caught by the write anyway: the record's id is
+ * derived from the key, so its insert finds the earlier record, that command loses its guard and is loaded
+ * and decided again (a retry always loads), and then answers as it did or refuses the reused key. So a
+ * batch of such commands is decided on the empty state with one statement, not two.
+ */
+function nothingToLoad(item: Item): boolean {
+  return (
+    item.attempt === 0 &&
+    (item.command.type === 'submit' || item.command.type === 'brief') &&
+    item.dedup?.via !== 'amqp' &&
+    (item.actor === 'hub' || documentsOf(item.command).every((d) => d.paper === true))
+  );
 }
 
 function keysOf(item: Item): string[] {

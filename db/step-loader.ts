@@ -31,6 +31,17 @@ const LOAD_BATCH = `SELECT
   ${UPLOADS_QUERY} AS uploads,
   ${LINKED_QUERY} AS linked`;
 
+export function emptyBatchState(): BatchState {
+  return {
+    referrals: new Map(),
+    duties: new Map(),
+    seenMessages: new Set(),
+    answers: new Map(),
+    uploads: new Map(),
+    linked: new Map(),
+  };
+}
+
 export const answerKey = (agency: string, key: string) => `${agency}\n${key}`;
 
 /** One query for the whole batch (a named prepared statement). */
@@ -43,14 +54,7 @@ export async function loadBatch(
     files: { agency: string; sha256: string }[];
   },
 ): Promise<BatchState> {
-  const empty: BatchState = {
-    referrals: new Map(),
-    duties: new Map(),
-    seenMessages: new Set(),
-    answers: new Map(),
-    uploads: new Map(),
-    linked: new Map(),
-  };
+  const empty = emptyBatchState();
   const wanted = need.referralIds.length + need.messageIds.length + need.keys.length + need.files.length;
   if (wanted === 0) return empty;
   const [row] = await prepared<{

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommandPath, type CommandPathDeps } from '../db/command-path.js';
 import { ledgerEvents } from '../db/ledger.js';
 import type { Command } from '../schemas/commands.js';
+import { SubmissionSchema } from '../schemas/referral.js';
 import { criminalTransfer } from './helpers/fixtures.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
 
@@ -158,5 +159,50 @@ describe('a batch of commands decided and written together', () => {
       { written: 1, commands: 2 },
     ]);
     expect(other.batches).toEqual([{ written: 1, commands: 1 }]);
+  });
+
+  it('catches a seen Idempotency-Key at the write in a batch of new submissions that loads nothing first', async () => {
+    const enf = (await hub.directory.get('enf-a'))!;
+    const { commands, batches } = path();
+    const body = SubmissionSchema.parse(criminalTransfer());
+    const other = SubmissionSchema.parse(criminalTransfer({ suspectedOffence: '生产、销售伪劣产品罪' }));
+    const submit = (submission: typeof body): Command => ({ type: 'submit', submission });
+    const dedup = (key: string, requestHash: string) => ({
+      via: 'http' as const,
+      agency: 'enf-a',
+      key,
+      requestHash,
+    });
+    const [seen, fresh] = [randomUUID(), randomUUID()];
+    const first = await commands.execute(enf, submit(body), {}, dedup(seen, 'hash-a'));
+    expect(first.status).toBe('created');
+    await settled();
+    const blocker = commands.execute(enf, {
+      type: 'brief',
+      briefing: { recipients: ['coord'], subject: '通报', body: '内容' },
+    });
+    // One batch: the same key and body again, the same key with another body, and a new key.
+    const results = await Promise.allSettled([
+      commands.execute(enf, submit(body), {}, dedup(seen, 'hash-a')),
+      commands.execute(enf, submit(other), {}, dedup(seen, 'hash-b')),
+      commands.execute(enf, submit(body), {}, dedup(fresh, 'hash-a')),
+    ]);
+    await blocker;
+    expect(results.map(outcome)).toEqual(['replayed', 'IDEMPOTENCY_KEY_REUSED', 'created']);
+    const id = (r: PromiseSettledResult<unknown>) =>
+      ((r as PromiseFulfilledResult<{ result: { id: string } }>).value.result as { id: string }).id;
+    const firstId = (first as { result: { id: string } }).result.id;
+    expect(id(results[0]!)).toBe(firstId);
+    expect(id(results[2]!)).not.toBe(firstId);
+    // Two commands with one key never share a batch: the first batch held the seen key with its body and
+    // the fresh key, wrote the fresh one, and the seen one lost its guard; loaded and decided again, it
+    // replayed (writing nothing). The seen key with another body went next, lost its guard the same way,
+    // and was refused once loaded.
+    expect(batches.slice(-2)).toEqual([
+      { written: 1, commands: 2 },
+      { written: 0, commands: 1 },
+    ]);
+    expect((await ledgerEvents(hub.db, firstId)).map((e) => e.event)).toEqual(['submitted']);
+    expect((await ledgerEvents(hub.db, id(results[2]!))).map((e) => e.event)).toEqual(['submitted']);
   });
 });
