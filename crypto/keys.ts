@@ -52,7 +52,7 @@ function algorithmOf(algorithm: Tlv | undefined): SignatureAlg {
   throw new DerError('the key is neither SM2 (id-ecPublicKey on the SM2 curve) nor Ed25519');
 }
 
-function sm2PublicKey(point: Sm2Point): Sm2PublicKey {
+export function sm2PublicKey(point: Sm2Point): Sm2PublicKey {
   point.assertValidity();
   const bits = Buffer.concat([Buffer.from([0]), point.toBytes(false)]);
   const spki = encodeTlv(TAG.sequence, SM2_ALGORITHM, encodeTlv(TAG.bitString, bits));

@@ -3,6 +3,7 @@ import type { DetachedSignature, SignatureAlg } from '../schemas/signature.js';
 import { canonicalBytes, JcsError } from './jcs.js';
 import type { PrivateKey, PublicKey } from './keys.js';
 import { decodeSm2Signature, encodeSm2Signature, sm2Sign, sm2Verify } from './sm2.js';
+import { SM2_NATIVE, sm2SignNative, sm2VerifyNative } from './sm2-native.js';
 
 /**
  * Detached signatures that name their algorithm (issue 15). The bytes are what OpenSSL writes, so an
@@ -31,7 +32,11 @@ export function sign({ alg, privateKey, data }: SignInput): DetachedSignature {
   if (alg !== privateKey.alg) throw new TypeError(`a ${privateKey.alg} key cannot make a ${alg} signature`);
   const bytes =
     privateKey.alg === 'sm2'
-      ? encodeSm2Signature(sm2Sign({ d: privateKey.d, publicKey: privateKey.publicKey.point, message: data }))
+      ? SM2_NATIVE
+        ? sm2SignNative(privateKey, data)
+        : encodeSm2Signature(
+            sm2Sign({ d: privateKey.d, publicKey: privateKey.publicKey.point, message: data }),
+          )
       : nodeSign(null, data, privateKey.keyObject);
   return { alg, keyId: privateKey.publicKey.keyId, signature: bytes.toString('base64') };
 }
@@ -55,7 +60,10 @@ function check(publicKey: PublicKey, data: Uint8Array, bytes: Buffer): boolean |
     return bytes.length === 64 ? nodeVerify(null, data, publicKey.keyObject, bytes) : undefined;
   }
   try {
-    return sm2Verify({ publicKey: publicKey.point, message: data, signature: decodeSm2Signature(bytes) });
+    const signature = decodeSm2Signature(bytes);
+    return SM2_NATIVE
+      ? sm2VerifyNative(publicKey, data, bytes)
+      : sm2Verify({ publicKey: publicKey.point, message: data, signature });
   } catch {
     return undefined;
   }

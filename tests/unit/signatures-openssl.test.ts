@@ -18,7 +18,8 @@ import { decodeSm2Signature as decode, sm2Verify } from '../../crypto/sm2.js';
 
 /**
  * The second implementation: the OpenSSL command line (3.x) signs what the hub verifies and verifies what
- * the hub signs. It also pins down why the hub does not use Node's crypto for SM2.
+ * the hub signs (by Node's OpenSSL, crypto/sm2-native.ts). It also pins down why the hub does not use Node's
+ * one-shot crypto.sign for SM2.
  */
 function openssl(...args: string[]): string {
   return execFileSync('openssl', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
