@@ -5,7 +5,7 @@ import { classifyFailure } from '../db/errors.js';
 import type { RegionPolicy } from '../db/region-policy.js';
 import type { Logger } from '../runtime/logger.js';
 import type { Alarm } from '../schemas/commands.js';
-import { backoffMs } from './connection.js';
+import { PeriodicTask } from './periodic-task.js';
 
 const BATCH = 200;
 
@@ -18,10 +18,7 @@ const BATCH = 200;
  * provisional due time is counted again: moved (`deadline.moved`) or confirmed on the ledger.
  */
 export class DeadlineWatcher {
-  private running = false;
-  private loopDone: Promise<void> | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private wake: (() => void) | undefined;
+  private readonly task: PeriodicTask;
   /** The calendar files the provisional due times were last recounted over. */
   private recountedOver: string | undefined;
   /** Duties whose recount failed other than by a refusal (a bug): skipped until the calendar changes. */
@@ -29,40 +26,22 @@ export class DeadlineWatcher {
 
   constructor(
     private readonly deps: { db: Db; commands: CommandPath; clock: () => Date; policy?: RegionPolicy },
-    private readonly pollMs: number,
+    pollMs: number,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.task = new PeriodicTask(
+      () => this.tick(),
+      { intervalMs: pollMs, failureMessage: 'deadline tick failed' },
+      log,
+    );
+  }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loopDone = this.loop();
+    this.task.start();
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    if (this.timer) clearTimeout(this.timer);
-    this.wake?.();
-    await this.loopDone;
-  }
-
-  private async loop(): Promise<void> {
-    let failures = 0;
-    while (this.running) {
-      try {
-        await this.tick();
-        failures = 0;
-      } catch (error) {
-        failures++;
-        this.log.warn({ err: (error as Error).message, failures }, 'deadline tick failed');
-      }
-      // Stopped while ticking: a sleep begun now would outlast the stop.
-      if (!this.running) return;
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-        this.timer = setTimeout(resolve, failures ? backoffMs(failures) : this.pollMs);
-      });
-    }
+  stop(): Promise<void> {
+    return this.task.stop();
   }
 
   /**

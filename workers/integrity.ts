@@ -14,7 +14,7 @@ import { referralCount } from '../db/referral-list.js';
 import type { Logger } from '../runtime/logger.js';
 import type { HubMetrics } from '../runtime/metrics.js';
 import { type IntegrityBreak, integrityAlert } from '../schemas/integrity.js';
-import { backoffMs } from './connection.js';
+import { PeriodicTask } from './periodic-task.js';
 
 const FOLLOW_LIMIT = 2000;
 const SWEEP_CHUNK = 500;
@@ -28,31 +28,32 @@ const GAP_MS = 10_000;
  * banner on the dashboard, and a warning in the yearly report.
  */
 export class IntegrityWatch {
-  private running = false;
-  private loops: Promise<void>[] = [];
-  private wake: (() => void)[] = [];
+  private readonly following: PeriodicTask;
+  private readonly sweeping: PeriodicTask;
   private readonly gaps = new Map<string, number>();
 
   constructor(
     private readonly deps: { db: Db; directory: AgencyDirectory; clock: () => Date },
-    private readonly timing: { followMs: number; sweepMs: number },
+    timing: { followMs: number; sweepMs: number },
     private readonly metrics: HubMetrics,
     private readonly log: Logger,
-  ) {}
+  ) {
+    const failureMessage = 'integrity watch failed; backing off';
+    this.following = new PeriodicTask(
+      () => this.follow(),
+      { intervalMs: timing.followMs, failureMessage },
+      log,
+    );
+    this.sweeping = new PeriodicTask(() => this.sweep(), { intervalMs: timing.sweepMs, failureMessage }, log);
+  }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loops = [
-      this.loop(() => this.follow(), this.timing.followMs),
-      this.loop(() => this.sweep(), this.timing.sweepMs),
-    ];
+    this.following.start();
+    this.sweeping.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    for (const w of this.wake) w();
-    await Promise.all(this.loops);
+    await Promise.all([this.following.stop(), this.sweeping.stop()]);
   }
 
   /** Checks what was appended since the last look; returns how many events it checked. */
@@ -69,7 +70,7 @@ export class IntegrityWatch {
       total += round.checked;
       this.metrics.eventsVerified.inc(round.checked);
       await this.raise(round.breaks);
-      if (round.checked < FOLLOW_LIMIT || !this.running) return total;
+      if (round.checked < FOLLOW_LIMIT || !this.following.running) return total;
     }
   }
 
@@ -88,7 +89,7 @@ export class IntegrityWatch {
       after = chunk.lastId;
       await setSweepPosition(this.deps.db, after);
       this.metrics.sweepProgress.set(Math.min(1, checked / total));
-      if (!this.running) return { checked, breaks: found };
+      if (!this.sweeping.running) return { checked, breaks: found };
     }
     await setSweepPosition(this.deps.db, '00000000-0000-0000-0000-000000000000');
     this.metrics.sweepProgress.set(1);
@@ -112,27 +113,5 @@ export class IntegrityWatch {
       }
     }
     await enqueue(this.deps.db, messages);
-  }
-
-  private async loop(work: () => Promise<unknown>, everyMs: number): Promise<void> {
-    let failures = 0;
-    while (this.running) {
-      try {
-        await work();
-        failures = 0;
-      } catch (error) {
-        failures++;
-        this.log.warn({ err: (error as Error).message, failures }, 'integrity watch failed; backing off');
-      }
-      // Stopped while working: a sleep registered after stop() woke the others would outlast it.
-      if (!this.running) return;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, failures ? backoffMs(failures) : everyMs);
-        this.wake.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
   }
 }

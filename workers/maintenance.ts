@@ -11,7 +11,7 @@ import {
 import type { Logger } from '../runtime/logger.js';
 import type { HubMetrics } from '../runtime/metrics.js';
 import type { Config } from '../schemas/config.js';
-import { backoffMs } from './connection.js';
+import { PeriodicTask } from './periodic-task.js';
 
 // Batches per table per pass: 20 × PRUNE_BATCH_SIZE (20,000 rows by default) every 10 s is far more than
 // the hub records at 120 referrals a second, so a backlog (after an outage, a longer window shortened)
@@ -30,57 +30,36 @@ const LAGGING_FACTOR = 4;
  * (four times that). Several workers processes may run it: the vacuum is taken by one at a time.
  */
 export class Maintenance {
-  private running = false;
-  /** The loop's pass under way, if any. */
-  private pass: Promise<unknown> | undefined;
-  private stopped = false;
-  private loopDone: Promise<void> | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private wake: (() => void) | undefined;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly db: Db,
     private readonly config: Config,
     private readonly metrics: HubMetrics,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.task = new PeriodicTask(
+      () => this.tick(),
+      {
+        intervalMs: config.MAINTENANCE_INTERVAL_MS,
+        failureMessage: 'maintenance pass failed',
+        retryNoSoonerThanInterval: true,
+      },
+      log,
+    );
+  }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loopDone = this.loop();
+    this.task.start();
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.wake?.();
-    await this.loopDone;
-  }
-
-  private async loop(): Promise<void> {
-    let failures = 0;
-    while (this.running) {
-      try {
-        this.pass = this.tick();
-        await this.pass;
-        failures = 0;
-      } catch (error) {
-        failures++;
-        this.log.warn({ err: (error as Error).message, failures }, 'maintenance pass failed');
-      }
-      if (!this.running) return;
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-        this.timer = setTimeout(resolve, Math.max(this.config.MAINTENANCE_INTERVAL_MS, backoffMs(failures)));
-      });
-    }
+  stop(): Promise<void> {
+    return this.task.stop();
   }
 
   /** Resolves once the loop's pass under way (the first runs at start) has ended, however it ended. */
-  async whenIdle(): Promise<void> {
-    await this.pass?.catch(() => {});
+  whenIdle(): Promise<void> {
+    return this.task.whenIdle();
   }
 
   /** One pass: what it pruned per table and which tables it vacuumed. */
@@ -111,7 +90,7 @@ export class Maintenance {
 
   private async prune(table: keyof typeof PRUNABLE, hours: number): Promise<number> {
     let total = 0;
-    for (let i = 0; i < MAX_BATCHES_PER_PASS && !this.stopped; i++) {
+    for (let i = 0; i < MAX_BATCHES_PER_PASS && !this.task.stopped; i++) {
       const n = await pruneBatch(this.db, table, hours, this.config.PRUNE_BATCH_SIZE);
       total += n;
       if (n < this.config.PRUNE_BATCH_SIZE) break;
