@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliveryRecord } from '../db/outbox.js';
+import { commandEnvelope, deadLetterWith } from './helpers/commands.js';
 import { criminalTransfer } from './helpers/fixtures.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
 import { waitFor } from './helpers/wait.js';
@@ -12,20 +13,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await hub?.close();
 });
-
-function envelope(sender: string, type: string, payload: unknown, referralId: string | null = null) {
-  return {
-    messageId: randomUUID(),
-    type,
-    referralId,
-    sender,
-    recipient: 'hub',
-    occurredAt: new Date().toISOString(),
-    correlationId: null,
-    causationId: null,
-    payload,
-  };
-}
 
 /** The agency's `command.rejected` notice for a message, as its system receives it. */
 async function rejectionFor(agency: string, messageId: string) {
@@ -39,18 +26,10 @@ async function rejectionFor(agency: string, messageId: string) {
   );
 }
 
-async function deadLetterWith(messageId: string) {
-  const seen: Awaited<ReturnType<TestHub['drainDeadLetters']>> = [];
-  return waitFor(async () => {
-    seen.push(...(await hub.drainDeadLetters()));
-    return seen.find((m) => m.properties.messageId === messageId);
-  }, `the dead letter ${messageId}`);
-}
-
 describe('commands over AMQP', () => {
   it('submits a transfer sent as a command and delivers it like an HTTP one', async () => {
     const police = await hub.consumeInbox('pol-a');
-    const command = envelope('enf-a', 'command.submit', criminalTransfer());
+    const command = commandEnvelope('enf-a', 'command.submit', criminalTransfer());
     await hub.sendCommand('enf-a', command);
     const delivered = await waitFor(
       () => police.received.find((r) => r.envelope.causationId === command.messageId),
@@ -69,7 +48,7 @@ describe('commands over AMQP', () => {
   it('dead-letters a message that is not JSON with its reason, and tells the sender', async () => {
     const messageId = randomUUID();
     await hub.sendCommand('pol-a', null, { raw: Buffer.from('{not json'), messageId });
-    const dead = await deadLetterWith(messageId);
+    const dead = await deadLetterWith(hub, messageId);
     expect(dead.properties.headers?.['x-hub-reason-code']).toBe('MESSAGE_INVALID');
     expect(dead.properties.headers?.['x-hub-sender']).toBe('pol-a');
     expect(dead.content.toString()).toBe('{not json');
@@ -82,9 +61,14 @@ describe('commands over AMQP', () => {
 
   it('dead-letters a receipt from the referring agency with ACTOR_NOT_PERMITTED and writes no ledger event', async () => {
     const referral = await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer());
-    const command = envelope('enf-a', 'command.action', { action: 'receipt' }, referral.body.id);
+    const command = commandEnvelope(
+      'enf-a',
+      'command.action',
+      { action: 'receipt' },
+      { referralId: referral.body.id },
+    );
     await hub.sendCommand('enf-a', command);
-    const dead = await deadLetterWith(command.messageId);
+    const dead = await deadLetterWith(hub, command.messageId);
     expect(dead.properties.headers?.['x-hub-reason-code']).toBe('ACTOR_NOT_PERMITTED');
     const notice = await rejectionFor('enf-a', command.messageId);
     expect(notice.envelope.referralId).toBe(referral.body.id);
@@ -99,9 +83,14 @@ describe('commands over AMQP', () => {
   it('rejects an envelope whose sender is not the authenticated agency', async () => {
     const referral = await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer());
     // pol-b signs in as itself but claims to be pol-a, the recipient.
-    const command = envelope('pol-a', 'command.action', { action: 'receipt' }, referral.body.id);
+    const command = commandEnvelope(
+      'pol-a',
+      'command.action',
+      { action: 'receipt' },
+      { referralId: referral.body.id },
+    );
     await hub.sendCommand('pol-b', command);
-    const dead = await deadLetterWith(command.messageId);
+    const dead = await deadLetterWith(hub, command.messageId);
     expect(dead.properties.headers?.['x-hub-reason-code']).toBe('ACTOR_NOT_PERMITTED');
     await rejectionFor('pol-b', command.messageId);
     const view = await hub.request('enf-a', 'GET', `/v1/referrals/${referral.body.id}`);
@@ -133,7 +122,7 @@ describe('commands over AMQP', () => {
       const record = await deliveryRecord(hub.db, { referralId: referral.body.id });
       return record.find((d) => d.recipient === 'pol-a' && d.status === 'published');
     }, 'the published delivery');
-    await hub.sendCommand('pol-a', envelope('pol-a', 'command.ack', { messageIds: [row.messageId] }));
+    await hub.sendCommand('pol-a', commandEnvelope('pol-a', 'command.ack', { messageIds: [row.messageId] }));
     const acked = await waitFor(async () => {
       const [record] = await deliveryRecord(hub.db, { messageId: row.messageId });
       return record?.status === 'acknowledged' ? record : undefined;

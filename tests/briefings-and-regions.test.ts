@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliveryRecord } from '../db/outbox.js';
 import { loadRegion } from '../db/region-file.js';
+import { commandEnvelope } from './helpers/commands.js';
 import { criminalTransfer, REGION } from './helpers/fixtures.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
 import { waitFor } from './helpers/wait.js';
@@ -65,17 +65,11 @@ describe('case briefings (案情通报)', () => {
   });
 
   it('takes a briefing sent as an AMQP command, and refuses one to an unknown agency', async () => {
-    const good = {
-      messageId: randomUUID(),
-      type: 'command.brief',
-      referralId: null,
-      sender: 'pol-a',
-      recipient: 'hub',
-      occurredAt: new Date().toISOString(),
-      correlationId: null,
-      causationId: null,
-      payload: { recipients: ['enf-b'], subject: '线索通报', body: '请关注。' },
-    };
+    const good = commandEnvelope('pol-a', 'command.brief', {
+      recipients: ['enf-b'],
+      subject: '线索通报',
+      body: '请关注。',
+    });
     await hub.sendCommand('pol-a', good);
     await waitFor(
       () =>

@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { hashLink } from '../crypto/ledger-hash.js';
 import { signCommand } from '../crypto/signatures.js';
 import { loadLedger } from '../db/ledger.js';
 import type { EvidenceFile } from '../schemas/evidence.js';
+import { commandEnvelope } from './helpers/commands.js';
 import { criminalTransfer } from './helpers/fixtures.js';
 import { registeredKey, signatureHeader, signEnvelope } from './helpers/signing.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
@@ -37,17 +37,12 @@ async function signedReferral(): Promise<string> {
   const headers = signatureHeader(enfKey, 'POST', '/v1/referrals', body);
   const id = (await hub.request('enf-a', 'POST', '/v1/referrals', body, headers)).body.id as string;
   const receipt = signEnvelope(
-    {
-      messageId: randomUUID(),
-      type: 'command.action',
-      referralId: id,
-      sender: 'pol-a',
-      recipient: 'hub',
-      occurredAt: new Date().toISOString(),
-      correlationId: null,
-      causationId: null,
-      payload: { action: 'receipt', note: '已签收，卷宗3册' },
-    },
+    commandEnvelope(
+      'pol-a',
+      'command.action',
+      { action: 'receipt', note: '已签收，卷宗3册' },
+      { referralId: id },
+    ),
     polKey,
   );
   await hub.sendCommand('pol-a', receipt);

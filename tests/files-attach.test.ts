@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commandEnvelope } from './helpers/commands.js';
 import { download, MiB, pdfBytes, pngBytes, sha256, upload } from './helpers/files.js';
 import { criminalTransfer } from './helpers/fixtures.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
@@ -113,17 +114,10 @@ describe('files attached to a referral', () => {
     );
 
     const messageId = randomUUID();
-    await hub.sendCommand('enf-a', {
-      messageId,
-      type: 'command.submit',
-      referralId: null,
-      sender: 'enf-a',
-      recipient: 'hub',
-      occurredAt: new Date().toISOString(),
-      correlationId: null,
-      causationId: null,
-      payload: withLetter(never),
-    });
+    await hub.sendCommand(
+      'enf-a',
+      commandEnvelope('enf-a', 'command.submit', withLetter(never), { messageId }),
+    );
     const inbox = await hub.inbox('enf-a');
     const rejected = await waitFor(
       () =>

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countProcessed } from '../db/dedup.js';
 import { setRegionSettings } from '../db/region-settings.js';
+import { commandEnvelope } from './helpers/commands.js';
 import { criminalTransfer, REGION } from './helpers/fixtures.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
 import { waitFor } from './helpers/wait.js';
@@ -261,17 +262,15 @@ describe('opinions and returns and their report-back periods', () => {
     await act('pol-a', id, { action: 'receipt' });
     await act('pol-a', id, { action: 'decline', reasonCode: 'other', reasons: '其他' });
     const messageId = randomUUID();
-    await hub.sendCommand('proc', {
-      messageId,
-      type: 'command.action',
-      referralId: id,
-      sender: 'proc',
-      recipient: 'hub',
-      occurredAt: now.toISOString(),
-      correlationId: id,
-      causationId: null,
-      payload: { action: 'open_supervision', reasons: '依职权监督' },
-    });
+    await hub.sendCommand(
+      'proc',
+      commandEnvelope(
+        'proc',
+        'command.action',
+        { action: 'open_supervision', reasons: '依职权监督' },
+        { messageId, referralId: id, correlationId: id, occurredAt: now },
+      ),
+    );
     await waitFor(async () => (await countProcessed(hub.db, [messageId])) === 1, 'the command applied');
     expect((await view(id)).state).toBe('supervision_requested');
   });

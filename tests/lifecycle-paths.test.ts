@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliveryRecord } from '../db/outbox.js';
+import { commandEnvelope } from './helpers/commands.js';
 import { criminalTransfer } from './helpers/fixtures.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
 import { waitFor } from './helpers/wait.js';
@@ -183,17 +183,8 @@ describe('criminal transfer paths', () => {
   it('takes an action sent over AMQP through the same path, with the same refusal', async () => {
     const id = await submit('enf-a', criminalTransfer());
     await walk(id, [['pol-a', { action: 'receipt' }, 'receipted']]);
-    const command = (payload: unknown) => ({
-      messageId: randomUUID(),
-      type: 'command.action',
-      referralId: id,
-      sender: 'pol-a',
-      recipient: 'hub',
-      occurredAt: new Date().toISOString(),
-      correlationId: id,
-      causationId: null,
-      payload,
-    });
+    const command = (payload: unknown) =>
+      commandEnvelope('pol-a', 'command.action', payload, { referralId: id, correlationId: id });
     const wrong = command({ action: 'hand_over_goods', items: [{ description: 'x' }] });
     await hub.sendCommand('pol-a', wrong);
     const decline = command({ action: 'decline', reasonCode: 'other', reasons: '其他' });

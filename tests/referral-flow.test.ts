@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliveryRecord } from '../db/outbox.js';
+import { commandEnvelope } from './helpers/commands.js';
 import { criminalTransfer } from './helpers/fixtures.js';
+import { ledgerRows } from './helpers/ledger.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
 import { waitFor } from './helpers/wait.js';
 
@@ -18,15 +20,6 @@ async function submit(as = 'enf-a', overrides: Record<string, unknown> = {}) {
   const response = await hub.request(as, 'POST', '/v1/referrals', criminalTransfer(overrides));
   expect(response.status, JSON.stringify(response.body)).toBe(201);
   return response.body as { id: string; state: string };
-}
-
-async function ledgerOf(id: string) {
-  return hub.db
-    .selectFrom('ledger_events')
-    .selectAll()
-    .where('referral_id', '=', id)
-    .orderBy('seq')
-    .execute();
 }
 
 describe('criminal transfer from HTTP through RabbitMQ to a receipt', () => {
@@ -81,7 +74,7 @@ describe('criminal transfer from HTTP through RabbitMQ to a receipt', () => {
     });
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('TRANSITION_NOT_ALLOWED');
-    const ledger = await ledgerOf(referral.id);
+    const ledger = await ledgerRows(hub, referral.id);
     expect(ledger.map((e) => e.event)).toEqual(['submitted', 'receipted']);
     expect(ledger[1]?.prev_hash).toBe(ledger[0]?.hash);
     const told = await waitFor(
@@ -97,17 +90,12 @@ describe('criminal transfer from HTTP through RabbitMQ to a receipt', () => {
 
   it('applies a receipt sent twice over AMQP once', async () => {
     const referral = await submit();
-    const command = {
-      messageId: randomUUID(),
-      type: 'command.action',
-      referralId: referral.id,
-      sender: 'pol-a',
-      recipient: 'hub',
-      occurredAt: new Date().toISOString(),
-      correlationId: referral.id,
-      causationId: null,
-      payload: { action: 'receipt', note: '已签收' },
-    };
+    const command = commandEnvelope(
+      'pol-a',
+      'command.action',
+      { action: 'receipt', note: '已签收' },
+      { referralId: referral.id, correlationId: referral.id },
+    );
     await hub.sendCommand('pol-a', command);
     await hub.sendCommand('pol-a', command);
     await waitFor(async () => {
@@ -121,7 +109,7 @@ describe('criminal transfer from HTTP through RabbitMQ to a receipt', () => {
       );
       return row && (duplicates?.value ?? 0) >= 1;
     }, 'both deliveries to be consumed');
-    const ledger = await ledgerOf(referral.id);
+    const ledger = await ledgerRows(hub, referral.id);
     expect(ledger.map((e) => e.event)).toEqual(['submitted', 'receipted']);
     expect(ledger[1]?.message_id).toBe(command.messageId);
     expect(ledger[1]?.payload).toMatchObject({ note: '已签收', duties: { fulfils: ['receipt_due'] } });
@@ -168,7 +156,7 @@ describe('criminal transfer from HTTP through RabbitMQ to a receipt', () => {
     const second = await hub.request('pol-a', 'POST', url, { action: 'receipt' }, { 'idempotency-key': key });
     expect([first.status, second.status]).toEqual([200, 200]);
     expect(second.body).toEqual(first.body);
-    expect(await ledgerOf(referral.id)).toHaveLength(2);
+    expect(await ledgerRows(hub, referral.id)).toHaveLength(2);
   });
 });
 
@@ -182,7 +170,7 @@ describe('the ledger', () => {
       sql`DELETE FROM ledger_events WHERE referral_id = ${referral.id}`.execute(hub.db),
     ).rejects.toThrow(/append-only/);
     await expect(sql`TRUNCATE ledger_events CASCADE`.execute(hub.db)).rejects.toThrow(/append-only/);
-    expect(await ledgerOf(referral.id)).toHaveLength(1);
+    expect(await ledgerRows(hub, referral.id)).toHaveLength(1);
   });
 
   it('verifies an intact chain and detects a rewritten event', async () => {

@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,7 +7,9 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeKeyPair } from '../bin/keygen.js';
 import { addSigningKey, revokeSigningKey, setSignatureMode } from '../db/signing-keys.js';
+import { commandEnvelope, deadLetterWith } from './helpers/commands.js';
 import { criminalTransfer, REGION } from './helpers/fixtures.js';
+import { ledgerRows } from './helpers/ledger.js';
 import { registeredKey, signatureHeader, signEnvelope } from './helpers/signing.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
 import { waitFor } from './helpers/wait.js';
@@ -24,37 +25,6 @@ afterAll(async () => {
 async function requireSignatures(mode: 'optional' | 'required') {
   await setSignatureMode(hub.db, REGION, mode);
   hub.commands.keys.invalidate();
-}
-
-function envelope(sender: string, type: string, payload: unknown, referralId: string | null = null) {
-  return {
-    messageId: randomUUID(),
-    type,
-    referralId,
-    sender,
-    recipient: 'hub',
-    occurredAt: new Date().toISOString(),
-    correlationId: null,
-    causationId: null,
-    payload,
-  };
-}
-
-async function deadLetterWith(messageId: string) {
-  const seen: Awaited<ReturnType<TestHub['drainDeadLetters']>> = [];
-  return waitFor(async () => {
-    seen.push(...(await hub.drainDeadLetters()));
-    return seen.find((m) => m.properties.messageId === messageId);
-  }, `the dead letter ${messageId}`);
-}
-
-async function ledgerOf(id: string) {
-  return hub.db
-    .selectFrom('ledger_events')
-    .selectAll()
-    .where('referral_id', '=', id)
-    .orderBy('seq')
-    .execute();
 }
 
 /** A signed HTTP submission as enf-a, with the key given. */
@@ -75,7 +45,7 @@ describe('signed commands where signatures are optional', () => {
     const body = criminalTransfer();
     const signed = await signedSubmit(key, body);
     expect(signed.status).toBe(201);
-    const [event] = await ledgerOf(signed.body.id);
+    const [event] = await ledgerRows(hub, signed.body.id);
     expect(event?.payload.signed).toMatchObject({
       alg: 'sm2',
       keyId: key.publicKey.keyId,
@@ -163,9 +133,9 @@ describe('signed commands where the region requires them', () => {
   });
 
   it('dead-letters an unsigned AMQP command with the reason and tells the sender', async () => {
-    const command = envelope('enf-a', 'command.submit', criminalTransfer());
+    const command = commandEnvelope('enf-a', 'command.submit', criminalTransfer());
     await hub.sendCommand('enf-a', command);
-    const dead = await deadLetterWith(command.messageId);
+    const dead = await deadLetterWith(hub, command.messageId);
     expect(dead.properties.headers?.['x-hub-reason-code']).toBe('SIGNATURE_REQUIRED');
     const inbox = await hub.inbox('enf-a');
     const notice = await waitFor(
@@ -180,7 +150,7 @@ describe('signed commands where the region requires them', () => {
 
   it('applies a signed AMQP command and a signed HTTP one, each signature on the chain', async () => {
     const agencyKey = await registeredKey(hub.db, 'enf-a', 'sm2');
-    const command = signEnvelope(envelope('enf-a', 'command.submit', criminalTransfer()), agencyKey);
+    const command = signEnvelope(commandEnvelope('enf-a', 'command.submit', criminalTransfer()), agencyKey);
     await hub.sendCommand('enf-a', command);
     const first = await waitFor(
       () =>
@@ -205,16 +175,16 @@ describe('signed commands where the region requires them', () => {
       signatureHeader(policeKey, 'POST', path, body),
     );
     expect(receipted.body.state).toBe('receipted');
-    const [, second] = await ledgerOf(first.referral_id);
+    const [, second] = await ledgerRows(hub, first.referral_id);
     expect(second?.payload.signed).toMatchObject({ alg: 'ed25519', command: { path, body } });
   });
 
   it('dead-letters an AMQP command whose signature does not cover what was sent', async () => {
     const key = await registeredKey(hub.db, 'enf-a', 'ed25519');
-    const signed = signEnvelope(envelope('enf-a', 'command.submit', criminalTransfer()), key);
+    const signed = signEnvelope(commandEnvelope('enf-a', 'command.submit', criminalTransfer()), key);
     const altered = { ...signed, payload: criminalTransfer({ suspectedOffence: '生产、销售伪劣产品罪' }) };
     await hub.sendCommand('enf-a', altered);
-    const dead = await deadLetterWith(signed.messageId);
+    const dead = await deadLetterWith(hub, signed.messageId);
     expect(dead.properties.headers?.['x-hub-reason-code']).toBe('SIGNATURE_INVALID');
   });
 });
@@ -248,7 +218,7 @@ describe("the README's HTTP signing example", () => {
         encoding: 'utf8',
       });
       expect(JSON.parse(out)).toMatchObject({ id, state: 'receipted' });
-      const [, receipt] = await ledgerOf(id);
+      const [, receipt] = await ledgerRows(hub, id);
       expect(receipt?.payload).toMatchObject({
         note: '已签收，卷宗3册',
         signed: { alg: 'sm2', keyId: pair.keyId },

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { verifyChain } from '../../db/ledger.js';
+import { commandEnvelope } from '../helpers/commands.js';
 import { criminalTransfer } from '../helpers/fixtures.js';
 import type { Received, TestHub } from '../helpers/test-hub.js';
 import { waitFor } from '../helpers/wait.js';
@@ -23,17 +23,8 @@ export async function startAgencies(hub: TestHub) {
   const seen = new Set<string>();
   let duplicates = 0;
   const delivered = new Set<string>();
-  const command = (sender: string, referralId: string, payload: unknown) => ({
-    messageId: randomUUID(),
-    type: 'command.action',
-    referralId,
-    sender,
-    recipient: 'hub',
-    occurredAt: new Date().toISOString(),
-    correlationId: referralId,
-    causationId: null,
-    payload,
-  });
+  const command = (sender: string, referralId: string, payload: unknown) =>
+    commandEnvelope(sender, 'command.action', payload, { referralId, correlationId: referralId });
   const react = (agency: string, handle: (r: Received) => unknown) => async (r: Received) => {
     if (seen.has(r.envelope.messageId)) {
       duplicates++;

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordFailure } from '../../db/command-failures.js';
 import { hubTopology } from '../../schemas/amqp-topology.js';
 import { listDeadLetters, replayDeadLetters, replayId } from '../../workers/dlq.js';
+import { commandEnvelope } from '../helpers/commands.js';
 import { criminalTransfer } from '../helpers/fixtures.js';
 import { createTestHub, type TestHub } from '../helpers/test-hub.js';
 import { waitFor } from '../helpers/wait.js';
@@ -17,17 +18,8 @@ afterAll(async () => {
   await hub?.close();
 });
 
-const action = (referralId: string, payload: unknown) => ({
-  messageId: randomUUID(),
-  type: 'command.action',
-  referralId,
-  sender: 'pol-a',
-  recipient: 'hub',
-  occurredAt: new Date().toISOString(),
-  correlationId: referralId,
-  causationId: null,
-  payload,
-});
+const action = (referralId: string, payload: unknown) =>
+  commandEnvelope('pol-a', 'command.action', payload, { referralId, correlationId: referralId });
 
 describe('dead letters', () => {
   it('lists them, replays one that is now allowed, and reports a stale one as a conflict', async () => {

@@ -5,6 +5,7 @@ import { countProcessed } from '../../db/dedup.js';
 import { countEvents } from '../../db/ledger.js';
 import { ActionCommandSchema, BriefingSchema } from '../../schemas/actions.js';
 import { SubmissionSchema } from '../../schemas/referral.js';
+import { commandEnvelope } from '../helpers/commands.js';
 import { criminalTransfer } from '../helpers/fixtures.js';
 import { hostileText } from '../helpers/hostile-text.js';
 import { createTestHub, type TestHub } from '../helpers/test-hub.js';
@@ -186,21 +187,15 @@ describe('hostile text in every text field', () => {
       const sender = isAction ? 'pol-a' : 'enf-a';
       const messageId = randomUUID();
       sent.push({ id: messageId, sender, valid: field.body.parse(payload) });
-      await hub.sendCommand(sender, {
-        messageId,
-        type: isAction
-          ? 'command.action'
-          : field.body.name === 'briefing'
-            ? 'command.brief'
-            : 'command.submit',
-        referralId: isAction ? referral : null,
+      const type = isAction
+        ? 'command.action'
+        : field.body.name === 'briefing'
+          ? 'command.brief'
+          : 'command.submit';
+      await hub.sendCommand(
         sender,
-        recipient: 'hub',
-        occurredAt: new Date().toISOString(),
-        correlationId: null,
-        causationId: null,
-        payload,
-      });
+        commandEnvelope(sender, type, payload, { messageId, referralId: isAction ? referral : null }),
+      );
     }
     const ids = sent.map((s) => s.id);
     await waitFor(

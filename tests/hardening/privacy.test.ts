@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../runtime/logger.js';
+import { commandEnvelope } from '../helpers/commands.js';
 import { criminalTransfer } from '../helpers/fixtures.js';
 import { createTestHub, type TestHub } from '../helpers/test-hub.js';
 import { waitFor } from '../helpers/wait.js';
@@ -47,29 +48,12 @@ describe('personal data and reads', () => {
     const submitted = await hub.request('enf-a', 'POST', '/v1/referrals', transfer);
     expect(submitted.status).toBe(201);
     const id = submitted.body.id;
-    await hub.sendCommand('pol-a', {
-      messageId: randomUUID(),
-      type: 'command.action',
-      referralId: id,
-      sender: 'pol-a',
-      recipient: 'hub',
-      occurredAt: new Date().toISOString(),
-      correlationId: null,
-      causationId: null,
-      payload: { action: 'receipt' },
-    });
+    await hub.sendCommand(
+      'pol-a',
+      commandEnvelope('pol-a', 'command.action', { action: 'receipt' }, { referralId: id }),
+    );
     // A refused command whose payload carries personal data, and a malformed one.
-    const refused = {
-      messageId: randomUUID(),
-      type: 'command.submit',
-      referralId: null,
-      sender: 'pol-a',
-      recipient: 'hub',
-      occurredAt: new Date().toISOString(),
-      correlationId: null,
-      causationId: null,
-      payload: transfer,
-    };
+    const refused = commandEnvelope('pol-a', 'command.submit', transfer);
     await hub.sendCommand('pol-a', refused);
     await hub.sendCommand('pol-a', null, {
       raw: Buffer.from(`{"name":"王执法","idNumber":"110101199001011234"`),

@@ -1,5 +1,4 @@
 import type { ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import { RegionPolicy } from '../../db/region-policy.js';
 import { buildApp } from '../../gateway/app.js';
 import { createLogger } from '../../runtime/logger.js';
 import { createMetrics } from '../../runtime/metrics.js';
+import { commandEnvelope } from '../helpers/commands.js';
 import { criminalTransfer } from '../helpers/fixtures.js';
 import { createTestHub, type TestHub } from '../helpers/test-hub.js';
 import { waitFor } from '../helpers/wait.js';
@@ -78,17 +78,15 @@ describe('two gateways and two worker processes on one database and broker', () 
     );
     // The police answer each delivery (duplicates included, as a real system would) over AMQP.
     for (const delivery of submitted()) {
-      await hub.sendCommand('pol-a', {
-        messageId: randomUUID(),
-        type: 'command.action',
-        referralId: delivery.envelope.referralId,
-        sender: 'pol-a',
-        recipient: 'hub',
-        occurredAt: new Date().toISOString(),
-        correlationId: null,
-        causationId: delivery.envelope.messageId,
-        payload: { action: 'receipt' },
-      });
+      await hub.sendCommand(
+        'pol-a',
+        commandEnvelope(
+          'pol-a',
+          'command.action',
+          { action: 'receipt' },
+          { referralId: delivery.envelope.referralId, causationId: delivery.envelope.messageId },
+        ),
+      );
     }
     await waitFor(
       async () => {

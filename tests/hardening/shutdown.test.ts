@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import amqp from 'amqplib';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commandEnvelope } from '../helpers/commands.js';
 import { criminalTransfer } from '../helpers/fixtures.js';
 import { createTestHub, type TestHub } from '../helpers/test-hub.js';
 import { waitFor } from '../helpers/wait.js';
@@ -56,17 +57,15 @@ describe('graceful shutdown', () => {
     for (const id of referrals) {
       const messageId = randomUUID();
       ids.push(messageId);
-      await hub.sendCommand('pol-a', {
-        messageId,
-        type: 'command.action',
-        referralId: id,
-        sender: 'pol-a',
-        recipient: 'hub',
-        occurredAt: new Date().toISOString(),
-        correlationId: id,
-        causationId: null,
-        payload: { action: 'receipt' },
-      });
+      await hub.sendCommand(
+        'pol-a',
+        commandEnvelope(
+          'pol-a',
+          'command.action',
+          { action: 'receipt' },
+          { messageId, referralId: id, correlationId: id },
+        ),
+      );
     }
     const workers = startWorkers();
     await waitFor(async () => (await processed(ids)) >= 5, 'the workers to start applying', 30_000);
