@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliveryRecord } from '../db/outbox.js';
-import { commandEnvelope, deadLetterWith } from './helpers/commands.js';
+import { actionCommand, commandEnvelope, deadLetterWith } from './helpers/commands.js';
 import { criminalTransfer } from './helpers/fixtures.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
 import { waitFor } from './helpers/wait.js';
@@ -61,12 +61,7 @@ describe('commands over AMQP', () => {
 
   it('dead-letters a receipt from the referring agency with ACTOR_NOT_PERMITTED and writes no ledger event', async () => {
     const referral = await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer());
-    const command = commandEnvelope(
-      'enf-a',
-      'command.action',
-      { action: 'receipt' },
-      { referralId: referral.body.id },
-    );
+    const command = actionCommand('enf-a', referral.body.id, { action: 'receipt' });
     await hub.sendCommand('enf-a', command);
     const dead = await deadLetterWith(hub, command.messageId);
     expect(dead.properties.headers?.['x-hub-reason-code']).toBe('ACTOR_NOT_PERMITTED');
@@ -83,12 +78,7 @@ describe('commands over AMQP', () => {
   it('rejects an envelope whose sender is not the authenticated agency', async () => {
     const referral = await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer());
     // pol-b signs in as itself but claims to be pol-a, the recipient.
-    const command = commandEnvelope(
-      'pol-a',
-      'command.action',
-      { action: 'receipt' },
-      { referralId: referral.body.id },
-    );
+    const command = actionCommand('pol-a', referral.body.id, { action: 'receipt' });
     await hub.sendCommand('pol-b', command);
     const dead = await deadLetterWith(hub, command.messageId);
     expect(dead.properties.headers?.['x-hub-reason-code']).toBe('ACTOR_NOT_PERMITTED');

@@ -3,17 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliveryRecord } from '../db/outbox.js';
 import { loadCalendarYear } from '../db/region-settings.js';
 import type { HolidayYear } from '../schemas/calendar.js';
+import { DEADLINES_BY_HAND, handClock } from './helpers/clock.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
 import { waitFor } from './helpers/wait.js';
 
 // Thursday 2027-02-04 10:00 in Beijing: the day before 春节's days off, in a year without a notice yet.
-let now = new Date('2027-02-04T02:00:00Z');
-const clock = () => now;
+const time = handClock('2027-02-04T02:00:00Z');
 
 let hub: TestHub;
 beforeAll(async () => {
   // Only explicit ticks: the background watcher sleeps for an hour after its first pass.
-  hub = await createTestHub({ clock, env: { DEADLINES_POLL_MS: '3600000' } });
+  hub = await createTestHub({ clock: time.clock, env: DEADLINES_BY_HAND });
 });
 afterAll(async () => {
   await hub?.close();
@@ -46,9 +46,9 @@ describe('due times over a year without a notice', () => {
     // By hand: 3 calendar days from 02-04 end on Sunday 02-07; synthesised 2027 rests 02-05..02-10
     // (放假办法 Art 2, and Art 6 gives back 初一 and 初二, which fell on the weekend), so 24:00 on 02-11.
     const moving = (await hub.request('enf-a', 'POST', '/v1/referrals', clue)).body.id as string;
-    now = new Date('2027-03-01T02:00:00Z'); // Monday: 3 days end on Thursday 03-04, a working day either way
+    time.set('2027-03-01T02:00:00Z'); // Monday: 3 days end on Thursday 03-04, a working day either way
     const staying = (await hub.request('enf-a', 'POST', '/v1/referrals', clue)).body.id as string;
-    now = new Date('2027-02-04T03:00:00Z');
+    time.set('2027-02-04T03:00:00Z');
     expect(await receiptDuty(moving)).toMatchObject({
       dueAt: '2027-02-11T16:00:00.000Z',
       provisional: true,
@@ -119,7 +119,7 @@ describe('due times over a year without a notice', () => {
   it('recounts on the next tick a due time another process counted over an older calendar', async () => {
     // The notice for 2027 is loaded (above). A gateway whose calendar was cached before that load opens
     // the duty over the synthesised year, as this row now records it.
-    now = new Date('2027-02-04T04:00:00Z');
+    time.set('2027-02-04T04:00:00Z');
     const id = (await hub.request('enf-a', 'POST', '/v1/referrals', clue)).body.id as string;
     const duty = await receiptDuty(id);
     expect(duty).toMatchObject({ dueAt: '2027-02-09T16:00:00.000Z', provisional: false });
@@ -132,13 +132,13 @@ describe('due times over a year without a notice', () => {
   });
 
   it('raises the alarms when a recount fails on a bug, and skips that duty afterwards', async () => {
-    now = new Date('2027-02-04T05:00:00Z');
+    time.set('2027-02-04T05:00:00Z');
     const id = (await hub.request('enf-a', 'POST', '/v1/referrals', clue)).body.id as string;
     const duty = await receiptDuty(id);
     // A provisional duty under a rule the hub no longer knows: its recount throws, not a refusal.
     await sql`UPDATE duties SET rule_id = 'retired_rule', provisional = true, provisional_years = '{2027}'
       WHERE id = ${duty.id}`.execute(hub.db);
-    now = new Date('2027-02-20T02:00:00Z');
+    time.set('2027-02-20T02:00:00Z');
     const first = await hub.workers.deadlines.tick();
     expect(first.recounted).toBe(0);
     // The receipts of the referrals above are overdue now, and raised.

@@ -3,18 +3,17 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyYearlyReport } from '../db/yearly-report.js';
 import { DECLINE_REASON_LABELS, RULE_LABELS } from '../schemas/labels.js';
+import { DEADLINES_BY_HAND, HOUR, handClock } from './helpers/clock.js';
 import { criminalTransfer, REGION } from './helpers/fixtures.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
 
-const HOUR = 3600_000;
-let now = new Date('2026-03-02T01:00:00Z'); // Monday 09:00 Beijing
-const clock = () => now;
+const time = handClock('2026-03-02T01:00:00Z'); // Monday 09:00 Beijing
 
 let hub: TestHub;
 const ids = { filed: '', declined: '', stuck: '', unit: '' };
 
 async function submit(as: string, overrides: Record<string, unknown> = {}) {
-  const r = await hub.request(as, 'POST', '/v1/referrals', criminalTransfer(overrides, now));
+  const r = await hub.request(as, 'POST', '/v1/referrals', criminalTransfer(overrides, time.now));
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return r.body.id as string;
 }
@@ -24,17 +23,17 @@ async function act(as: string, id: string, body: Record<string, unknown>) {
 }
 
 beforeAll(async () => {
-  hub = await createTestHub({ clock, env: { DEADLINES_POLL_MS: '3600000' } });
+  hub = await createTestHub({ clock: time.clock, env: DEADLINES_BY_HAND });
   // A small year: one transfer filed quickly, one declined, one left unreceipted (overdue), one from a unit.
   ids.filed = await submit('enf-a');
-  now = new Date(now.getTime() + 2 * HOUR);
+  time.advance(2 * HOUR);
   await act('pol-a', ids.filed, { action: 'receipt' });
-  now = new Date(now.getTime() + 20 * HOUR);
+  time.advance(20 * HOUR);
   await act('pol-a', ids.filed, { action: 'file' });
   ids.declined = await submit('enf-b');
-  now = new Date(now.getTime() + 4 * HOUR);
+  time.advance(4 * HOUR);
   await act('pol-a', ids.declined, { action: 'receipt' });
-  now = new Date(now.getTime() + 30 * HOUR);
+  time.advance(30 * HOUR);
   await act('pol-a', ids.declined, {
     action: 'decline',
     reasonCode: 'below_threshold',
@@ -42,7 +41,7 @@ beforeAll(async () => {
   });
   ids.stuck = await submit('enf-a');
   ids.unit = await submit('enf-a-east', { recipient: 'pol-b' });
-  now = new Date(now.getTime() + 40 * HOUR);
+  time.advance(40 * HOUR);
   await hub.workers.deadlines.tick();
 });
 afterAll(async () => {
@@ -138,7 +137,7 @@ describe('statistics and the yearly report', () => {
     ] as const) {
       const r = await hub.request('enf-a', 'POST', '/v1/penalty-cases', {
         decisionNo: no,
-        decidedAt: now.toISOString(),
+        decidedAt: time.now.toISOString(),
         amountYuan: amount,
         offence: '销售假冒商品',
       });

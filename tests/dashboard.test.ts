@@ -1,13 +1,12 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEADLINES_BY_HAND, HOUR, handClock } from './helpers/clock.js';
 import { criminalTransfer } from './helpers/fixtures.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const HOUR = 3600_000;
-let now = new Date('2026-11-23T01:00:00Z');
-const clock = () => now;
+const time = handClock('2026-11-23T01:00:00Z');
 
 let hub: TestHub;
 let browser: Browser;
@@ -17,10 +16,10 @@ const ids = { overdue: '', other: '' };
 beforeAll(async () => {
   if (!existsSync(CHROMIUM))
     throw new Error(`the dashboard test needs Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
-  hub = await createTestHub({ clock, env: { DEADLINES_POLL_MS: '3600000' } });
-  ids.overdue = (await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer({}, now))).body.id;
+  hub = await createTestHub({ clock: time.clock, env: DEADLINES_BY_HAND });
+  ids.overdue = (await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer({}, time.now))).body.id;
   ids.other = (
-    await hub.request('enf-b', 'POST', '/v1/referrals', criminalTransfer({ recipient: 'pol-b' }, now))
+    await hub.request('enf-b', 'POST', '/v1/referrals', criminalTransfer({ recipient: 'pol-b' }, time.now))
   ).body.id;
   // Another kind in the same year: the chart counts it, the criminal-transfer KPI does not.
   await hub.request('pol-a', 'POST', '/v1/referrals', {
@@ -29,9 +28,9 @@ beforeAll(async () => {
     caseSummary: { title: '不构成犯罪但应予行政处罚', facts: '经审查未达到追诉标准。' },
     basis: 'no_crime_administrative_liability',
   });
-  now = new Date(now.getTime() + 20 * HOUR);
+  time.advance(20 * HOUR);
   await hub.request('pol-b', 'POST', `/v1/referrals/${ids.other}/actions`, { action: 'receipt' });
-  now = new Date(now.getTime() + 10 * HOUR);
+  time.advance(10 * HOUR);
   await hub.workers.deadlines.tick();
   await hub.app.listen({ host: '127.0.0.1', port: 0 });
   const address = hub.app.server.address();

@@ -5,21 +5,17 @@ import { CommandPath } from '../db/command-path.js';
 import { deliveryRecord } from '../db/outbox.js';
 import { setOverride } from '../db/region-settings.js';
 import { DeadlineWatcher } from '../workers/deadlines.js';
+import { DEADLINES_BY_HAND, HOUR, handClock } from './helpers/clock.js';
 import { criminalTransfer, REGION } from './helpers/fixtures.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
 import { waitFor } from './helpers/wait.js';
 
-const HOUR = 3600_000;
-let now = new Date('2026-11-23T01:00:00Z'); // Monday 09:00 in Beijing
-const clock = () => now;
-const advance = (ms: number) => {
-  now = new Date(now.getTime() + ms);
-};
+const time = handClock('2026-11-23T01:00:00Z'); // Monday 09:00 in Beijing
 
 let hub: TestHub;
 beforeAll(async () => {
   // Only explicit ticks here: the background watcher sleeps for an hour.
-  hub = await createTestHub({ clock, env: { DEADLINES_POLL_MS: '3600000' } });
+  hub = await createTestHub({ clock: time.clock, env: DEADLINES_BY_HAND });
 });
 afterAll(async () => {
   await hub?.close();
@@ -69,7 +65,7 @@ async function act(as: string, id: string, body: Record<string, unknown>) {
 
 describe('the duty ledger', () => {
   it('warns before and records the breach of three rules, each once, on the chain', async () => {
-    const submitted = await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer({}, now));
+    const submitted = await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer({}, time.now));
     const id = submitted.body.id as string;
     expect(await duty(id, 'send_after_approval')).toMatchObject({ status: 'met' });
     expect(await duty(id, 'receipt_due')).toMatchObject({
@@ -78,10 +74,10 @@ describe('the duty ledger', () => {
     });
 
     // receipt_due: 24 h, warned at 75 % of the period.
-    advance(19 * HOUR);
+    time.advance(19 * HOUR);
     expect(await hub.workers.deadlines.tick()).toMatchObject({ approaching: 1, overdue: 0 });
     expect(await hub.workers.deadlines.tick()).toMatchObject({ approaching: 0, overdue: 0 });
-    advance(6 * HOUR);
+    time.advance(6 * HOUR);
     expect(await hub.workers.deadlines.tick()).toMatchObject({ overdue: 1 });
     expect(await duty(id, 'receipt_due')).toMatchObject({ status: 'overdue' });
     await act('pol-a', id, { action: 'receipt' });
@@ -90,9 +86,9 @@ describe('the duty ledger', () => {
     // filing_decision_due: 3 calendar days from Tuesday 10:00 → end of Friday.
     const filing = await duty(id, 'filing_decision_due');
     expect(filing).toMatchObject({ status: 'open', dueAt: '2026-11-27T16:00:00.000Z' });
-    now = new Date('2026-11-27T01:00:00Z');
+    time.set('2026-11-27T01:00:00Z');
     expect(await hub.workers.deadlines.tick()).toMatchObject({ approaching: 1 });
-    now = new Date('2026-11-27T17:00:00Z');
+    time.set('2026-11-27T17:00:00Z');
     expect(await hub.workers.deadlines.tick()).toMatchObject({ overdue: 1 });
 
     // supplement_due: 3 calendar days for the agency, opened by the (late) supplement request; the filing
@@ -106,9 +102,9 @@ describe('the duty ledger', () => {
       responsible: 'enf-a',
       period: { amount: 3, unit: 'calendar_day' },
     });
-    now = new Date(Date.parse(supplement.warnAt) + 60_000);
+    time.set(Date.parse(supplement.warnAt) + 60_000);
     expect(await hub.workers.deadlines.tick()).toMatchObject({ approaching: 1 });
-    now = new Date(Date.parse(supplement.dueAt) + 60_000);
+    time.set(Date.parse(supplement.dueAt) + 60_000);
     expect(await hub.workers.deadlines.tick()).toMatchObject({ overdue: 1 });
 
     const raised = await alarms(id);
@@ -132,16 +128,21 @@ describe('the duty ledger', () => {
   });
 
   it('never sends the same warning twice when two watchers run at once, nor after a restart', async () => {
-    const submitted = await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer({}, now));
+    const submitted = await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer({}, time.now));
     const id = submitted.body.id as string;
-    advance(19 * HOUR);
+    time.advance(19 * HOUR);
     // Each watcher with a command path of its own, as in four worker processes.
     const watcher = () =>
       new DeadlineWatcher(
         {
           db: hub.db,
-          clock,
-          commands: new CommandPath({ db: hub.db, directory: hub.directory, policy: hub.policy, clock }),
+          clock: time.clock,
+          commands: new CommandPath({
+            db: hub.db,
+            directory: hub.directory,
+            policy: hub.policy,
+            clock: time.clock,
+          }),
         },
         3_600_000,
         { warn() {}, info() {} } as never,
@@ -152,7 +153,7 @@ describe('the duty ledger', () => {
     // A restarted worker (a new instance) finds the duty already warned, and the breach still to come.
     const restarted = watcher();
     expect((await restarted.tick()).approaching).toBe(0);
-    advance(6 * HOUR);
+    time.advance(6 * HOUR);
     const breaches = await Promise.all([restarted.tick(), watchers[0]!.tick()]);
     expect(breaches.reduce((sum, r) => sum + r.overdue, 0)).toBe(1);
     expect(
@@ -165,7 +166,7 @@ describe('the duty ledger', () => {
       'enf-a',
       'POST',
       '/v1/referrals',
-      criminalTransfer({ approvedAt: new Date(now.getTime() - 30 * HOUR).toISOString() }, now),
+      criminalTransfer({ approvedAt: new Date(time.now.getTime() - 30 * HOUR).toISOString() }, time.now),
     );
     expect(late.body.late).toBe(true);
     expect(await duty(late.body.id, 'send_after_approval')).toMatchObject({ status: 'met_late' });
@@ -174,8 +175,8 @@ describe('the duty ledger', () => {
   it('applies a region override of a rule without a deploy', async () => {
     await setOverride(hub.db, REGION, 'receipt_due', { amount: 2, unit: 'working_day', leadFraction: 0.5 });
     hub.policy.invalidate();
-    now = new Date('2026-11-27T02:00:00Z'); // Friday 10:00 in Beijing
-    const submitted = await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer({}, now));
+    time.set('2026-11-27T02:00:00Z'); // Friday 10:00 in Beijing
+    const submitted = await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer({}, time.now));
     const receipt = await duty(submitted.body.id, 'receipt_due');
     // Two working days after Friday: Monday and Tuesday, to 24:00 Tuesday Beijing time.
     expect(receipt).toMatchObject({
@@ -185,12 +186,12 @@ describe('the duty ledger', () => {
   });
 
   it('lets an unused reconsideration window lapse without a breach', async () => {
-    now = new Date('2026-11-23T01:00:00Z');
-    const submitted = await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer({}, now));
+    time.set('2026-11-23T01:00:00Z');
+    const submitted = await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer({}, time.now));
     const id = submitted.body.id as string;
     await act('pol-a', id, { action: 'receipt' });
     await act('pol-a', id, { action: 'decline', reasonCode: 'no_crime_facts', reasons: '无犯罪事实' });
-    advance(10 * 24 * HOUR);
+    time.advance(10 * 24 * HOUR);
     await hub.workers.deadlines.tick();
     expect(await duty(id, 'reconsideration_request_window')).toMatchObject({
       status: 'lapsed',
@@ -202,8 +203,8 @@ describe('the duty ledger', () => {
 
 describe('duties in a year without the State Council notice', () => {
   it('counts over the synthesised 2027 and says so in hub calendar status', async () => {
-    now = new Date('2027-04-30T02:00:00Z'); // Friday 10:00 in Beijing
-    const submitted = await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer({}, now));
+    time.set('2027-04-30T02:00:00Z'); // Friday 10:00 in Beijing
+    const submitted = await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer({}, time.now));
     const id = submitted.body.id as string;
     await act('pol-a', id, { action: 'receipt' });
     // 04-30 + 3 days is Monday 05-03, given back with 05-04 for 劳动节's weekend (放假办法 Art 6): the

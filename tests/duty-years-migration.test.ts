@@ -2,13 +2,14 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as dutyYears from '../db/migrations/0011-duty-years.js';
 import { loadCalendarYear } from '../db/region-settings.js';
+import { DEADLINES_BY_HAND } from './helpers/clock.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
 
 // Thursday 2027-02-04 10:00 in Beijing, in a year without a notice.
 const clock = () => new Date('2027-02-04T02:00:00Z');
 let hub: TestHub;
 beforeAll(async () => {
-  hub = await createTestHub({ clock, env: { DEADLINES_POLL_MS: '3600000' } });
+  hub = await createTestHub({ clock, env: DEADLINES_BY_HAND });
 });
 afterAll(async () => {
   await hub?.close();

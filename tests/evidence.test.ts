@@ -10,7 +10,7 @@ import { hashLink } from '../crypto/ledger-hash.js';
 import { signCommand } from '../crypto/signatures.js';
 import { loadLedger } from '../db/ledger.js';
 import type { EvidenceFile } from '../schemas/evidence.js';
-import { commandEnvelope } from './helpers/commands.js';
+import { actionCommand } from './helpers/commands.js';
 import { criminalTransfer } from './helpers/fixtures.js';
 import { registeredKey, signatureHeader, signEnvelope } from './helpers/signing.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
@@ -37,12 +37,7 @@ async function signedReferral(): Promise<string> {
   const headers = signatureHeader(enfKey, 'POST', '/v1/referrals', body);
   const id = (await hub.request('enf-a', 'POST', '/v1/referrals', body, headers)).body.id as string;
   const receipt = signEnvelope(
-    commandEnvelope(
-      'pol-a',
-      'command.action',
-      { action: 'receipt', note: '已签收，卷宗3册' },
-      { referralId: id },
-    ),
+    actionCommand('pol-a', id, { action: 'receipt', note: '已签收，卷宗3册' }),
     polKey,
   );
   await hub.sendCommand('pol-a', receipt);

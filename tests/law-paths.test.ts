@@ -2,27 +2,23 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countProcessed } from '../db/dedup.js';
 import { setRegionSettings } from '../db/region-settings.js';
-import { commandEnvelope } from './helpers/commands.js';
+import { DEADLINES_BY_HAND, HOUR, handClock } from './helpers/clock.js';
+import { actionCommand } from './helpers/commands.js';
 import { criminalTransfer, REGION } from './helpers/fixtures.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
 import { waitFor } from './helpers/wait.js';
 
-const HOUR = 3600_000;
-let now = new Date('2026-06-01T02:00:00Z'); // Monday 10:00 in Beijing
-const clock = () => now;
-const advance = (ms: number) => {
-  now = new Date(now.getTime() + ms);
-};
+const time = handClock('2026-06-01T02:00:00Z'); // Monday 10:00 in Beijing
 
 let hub: TestHub;
 beforeAll(async () => {
-  hub = await createTestHub({ clock, env: { DEADLINES_POLL_MS: '3600000' } });
+  hub = await createTestHub({ clock: time.clock, env: DEADLINES_BY_HAND });
 });
 afterAll(async () => {
   await hub?.close();
 });
 
-async function submit(as = 'enf-a', body: Record<string, unknown> = criminalTransfer({}, now)) {
+async function submit(as = 'enf-a', body: Record<string, unknown> = criminalTransfer({}, time.now)) {
   const r = await hub.request(as, 'POST', '/v1/referrals', body);
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return r.body.id as string;
@@ -59,7 +55,7 @@ describe('supplement, forward and the answer outside the remit (MPS Art 175, 180
     const id = await submit();
     await act('pol-a', id, { action: 'receipt' });
     await act('pol-a', id, { action: 'request_supplement', items: ['照片'] });
-    advance(HOUR);
+    time.advance(HOUR);
     await act('enf-a', id, {
       action: 'supplement',
       documents: [{ type: 'other', title: '照片', sha256: 'b'.repeat(64), paper: true }],
@@ -72,7 +68,7 @@ describe('supplement, forward and the answer outside the remit (MPS Art 175, 180
     const again = await submit();
     await act('pol-a', again, { action: 'receipt' });
     await act('pol-a', again, { action: 'request_supplement', items: ['照片'] });
-    advance(HOUR);
+    time.advance(HOUR);
     await act('enf-a', again, {
       action: 'supplement',
       documents: [{ type: 'other', title: '照片', sha256: 'b'.repeat(64), paper: true }],
@@ -105,8 +101,8 @@ describe('supplement, forward and the answer outside the remit (MPS Art 175, 180
 
   it('counts the review from the acceptance the receipt states, never before the delivery', async () => {
     const id = await submit();
-    const delivered = now.toISOString();
-    advance(30 * HOUR);
+    const delivered = time.now.toISOString();
+    time.advance(30 * HOUR);
     await act(
       'pol-a',
       id,
@@ -116,7 +112,7 @@ describe('supplement, forward and the answer outside the remit (MPS Art 175, 180
     await act(
       'pol-a',
       id,
-      { action: 'receipt', receivedAt: new Date(now.getTime() + 2 * HOUR).toISOString() },
+      { action: 'receipt', receivedAt: new Date(time.now.getTime() + 2 * HOUR).toISOString() },
       400,
     );
     await act('pol-a', id, {
@@ -131,7 +127,7 @@ describe('supplement, forward and the answer outside the remit (MPS Art 175, 180
   });
 
   it('extends an economic-crime review with approval, moving its due time; not any other review', async () => {
-    const id = await submit('enf-a', criminalTransfer({ economicCrime: true }, now));
+    const id = await submit('enf-a', criminalTransfer({ economicCrime: true }, time.now));
     await act('pol-a', id, { action: 'receipt' });
     await act('pol-a', id, { action: 'extend_review', days: 10, approvedBy: '县公安局负责人' });
     expect(await duty(id, 'filing_decision_due')).toMatchObject({ status: 'open', period: { amount: 10 } });
@@ -149,7 +145,7 @@ describe('every supervision path (Decree 310 Art 9, 17; SPP Rules Art 557-563; M
     const id = await submit();
     const early = await act('enf-a', id, { action: 'request_supervision', reasons: '未回执' }, 409);
     expect(early.message).toContain('receipt_due');
-    advance(25 * HOUR);
+    time.advance(25 * HOUR);
     await hub.workers.deadlines.tick();
     await act('enf-a', id, { action: 'request_supervision', reasons: '超期未回执' });
     expect(await duty(id, 'supervision_review_due')).toMatchObject({ status: 'open', responsible: 'proc' });
@@ -195,7 +191,7 @@ describe('after filing: withdrawal, transfer elsewhere, and a case returned for 
     await act('pol-a', id, { action: 'file' });
     await act('pol-a', id, {
       action: 'withdraw_case',
-      decidedAt: new Date(now.getTime() - 5 * 24 * HOUR).toISOString(),
+      decidedAt: new Date(time.now.getTime() - 5 * 24 * HOUR).toISOString(),
       reasons: '不应追究刑事责任',
     });
     expect(await duty(id, 'report_withdrawal_due')).toMatchObject({ status: 'met_late' });
@@ -208,7 +204,7 @@ describe('after filing: withdrawal, transfer elsewhere, and a case returned for 
     await act('pol-a', moved, { action: 'file' });
     await act('pol-a', moved, {
       action: 'transfer_case',
-      decidedAt: now.toISOString(),
+      decidedAt: time.now.toISOString(),
       to: '某市公安局',
       reasons: '管辖',
     });
@@ -264,11 +260,11 @@ describe('opinions and returns and their report-back periods', () => {
     const messageId = randomUUID();
     await hub.sendCommand(
       'proc',
-      commandEnvelope(
+      actionCommand(
         'proc',
-        'command.action',
+        id,
         { action: 'open_supervision', reasons: '依职权监督' },
-        { messageId, referralId: id, correlationId: id, occurredAt: now },
+        { messageId, correlationId: id, occurredAt: time.now },
       ),
     );
     await waitFor(async () => (await countProcessed(hub.db, [messageId])) === 1, 'the command applied');

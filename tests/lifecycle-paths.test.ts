@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliveryRecord } from '../db/outbox.js';
-import { commandEnvelope } from './helpers/commands.js';
+import { actionCommand } from './helpers/commands.js';
 import { criminalTransfer } from './helpers/fixtures.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
 import { waitFor } from './helpers/wait.js';
@@ -183,8 +183,7 @@ describe('criminal transfer paths', () => {
   it('takes an action sent over AMQP through the same path, with the same refusal', async () => {
     const id = await submit('enf-a', criminalTransfer());
     await walk(id, [['pol-a', { action: 'receipt' }, 'receipted']]);
-    const command = (payload: unknown) =>
-      commandEnvelope('pol-a', 'command.action', payload, { referralId: id, correlationId: id });
+    const command = (payload: unknown) => actionCommand('pol-a', id, payload, { correlationId: id });
     const wrong = command({ action: 'hand_over_goods', items: [{ description: 'x' }] });
     await hub.sendCommand('pol-a', wrong);
     const decline = command({ action: 'decline', reasonCode: 'other', reasons: '其他' });

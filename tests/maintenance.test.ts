@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHealthServer } from '../workers/health.js';
-import { commandEnvelope } from './helpers/commands.js';
+import { actionCommand } from './helpers/commands.js';
 import { criminalTransfer } from './helpers/fixtures.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
 import { waitFor } from './helpers/wait.js';
@@ -108,7 +108,7 @@ describe('pruning the de-duplication records', () => {
   it('still takes a redelivered AMQP command inside the window once, after a pass', async () => {
     const submitted = await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer());
     const referralId = submitted.body.id as string;
-    const receipt = commandEnvelope('pol-a', 'command.action', { action: 'receipt' }, { referralId });
+    const receipt = actionCommand('pol-a', referralId, { action: 'receipt' });
     await hub.sendCommand('pol-a', receipt);
     await waitFor(async () => {
       const view = await hub.request('pol-a', 'GET', `/v1/referrals/${referralId}`);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliveryRecord } from '../db/outbox.js';
-import { commandEnvelope } from './helpers/commands.js';
+import { actionCommand } from './helpers/commands.js';
 import { criminalTransfer } from './helpers/fixtures.js';
 import { ledgerRows } from './helpers/ledger.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
@@ -90,11 +90,11 @@ describe('criminal transfer from HTTP through RabbitMQ to a receipt', () => {
 
   it('applies a receipt sent twice over AMQP once', async () => {
     const referral = await submit();
-    const command = commandEnvelope(
+    const command = actionCommand(
       'pol-a',
-      'command.action',
+      referral.id,
       { action: 'receipt', note: '已签收' },
-      { referralId: referral.id, correlationId: referral.id },
+      { correlationId: referral.id },
     );
     await hub.sendCommand('pol-a', command);
     await hub.sendCommand('pol-a', command);

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { verifyChain } from '../../db/ledger.js';
-import { commandEnvelope } from '../helpers/commands.js';
+import { actionCommand } from '../helpers/commands.js';
 import { criminalTransfer } from '../helpers/fixtures.js';
 import type { Received, TestHub } from '../helpers/test-hub.js';
 import { waitFor } from '../helpers/wait.js';
@@ -24,7 +24,7 @@ export async function startAgencies(hub: TestHub) {
   let duplicates = 0;
   const delivered = new Set<string>();
   const command = (sender: string, referralId: string, payload: unknown) =>
-    commandEnvelope(sender, 'command.action', payload, { referralId, correlationId: referralId });
+    actionCommand(sender, referralId, payload, { correlationId: referralId });
   const react = (agency: string, handle: (r: Received) => unknown) => async (r: Received) => {
     if (seen.has(r.envelope.messageId)) {
       duplicates++;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordFailure } from '../../db/command-failures.js';
 import { hubTopology } from '../../schemas/amqp-topology.js';
 import { listDeadLetters, replayDeadLetters, replayId } from '../../workers/dlq.js';
-import { commandEnvelope } from '../helpers/commands.js';
+import { actionCommand } from '../helpers/commands.js';
 import { criminalTransfer } from '../helpers/fixtures.js';
 import { createTestHub, type TestHub } from '../helpers/test-hub.js';
 import { waitFor } from '../helpers/wait.js';
@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 const action = (referralId: string, payload: unknown) =>
-  commandEnvelope('pol-a', 'command.action', payload, { referralId, correlationId: referralId });
+  actionCommand('pol-a', referralId, payload, { correlationId: referralId });
 
 describe('dead letters', () => {
   it('lists them, replays one that is now allowed, and reports a stale one as a conflict', async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../runtime/logger.js';
-import { commandEnvelope } from '../helpers/commands.js';
+import { actionCommand, commandEnvelope } from '../helpers/commands.js';
 import { criminalTransfer } from '../helpers/fixtures.js';
 import { createTestHub, type TestHub } from '../helpers/test-hub.js';
 import { waitFor } from '../helpers/wait.js';
@@ -48,10 +48,7 @@ describe('personal data and reads', () => {
     const submitted = await hub.request('enf-a', 'POST', '/v1/referrals', transfer);
     expect(submitted.status).toBe(201);
     const id = submitted.body.id;
-    await hub.sendCommand(
-      'pol-a',
-      commandEnvelope('pol-a', 'command.action', { action: 'receipt' }, { referralId: id }),
-    );
+    await hub.sendCommand('pol-a', actionCommand('pol-a', id, { action: 'receipt' }));
     // A refused command whose payload carries personal data, and a malformed one.
     const refused = commandEnvelope('pol-a', 'command.submit', transfer);
     await hub.sendCommand('pol-a', refused);

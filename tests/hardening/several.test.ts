@@ -9,7 +9,7 @@ import { RegionPolicy } from '../../db/region-policy.js';
 import { buildApp } from '../../gateway/app.js';
 import { createLogger } from '../../runtime/logger.js';
 import { createMetrics } from '../../runtime/metrics.js';
-import { commandEnvelope } from '../helpers/commands.js';
+import { actionCommand } from '../helpers/commands.js';
 import { criminalTransfer } from '../helpers/fixtures.js';
 import { createTestHub, type TestHub } from '../helpers/test-hub.js';
 import { waitFor } from '../helpers/wait.js';
@@ -80,11 +80,11 @@ describe('two gateways and two worker processes on one database and broker', () 
     for (const delivery of submitted()) {
       await hub.sendCommand(
         'pol-a',
-        commandEnvelope(
+        actionCommand(
           'pol-a',
-          'command.action',
+          delivery.envelope.referralId,
           { action: 'receipt' },
-          { referralId: delivery.envelope.referralId, causationId: delivery.envelope.messageId },
+          { causationId: delivery.envelope.messageId },
         ),
       );
     }

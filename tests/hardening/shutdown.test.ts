@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import amqp from 'amqplib';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commandEnvelope } from '../helpers/commands.js';
+import { actionCommand } from '../helpers/commands.js';
 import { criminalTransfer } from '../helpers/fixtures.js';
 import { createTestHub, type TestHub } from '../helpers/test-hub.js';
 import { waitFor } from '../helpers/wait.js';
@@ -59,12 +59,7 @@ describe('graceful shutdown', () => {
       ids.push(messageId);
       await hub.sendCommand(
         'pol-a',
-        commandEnvelope(
-          'pol-a',
-          'command.action',
-          { action: 'receipt' },
-          { messageId, referralId: id, correlationId: id },
-        ),
+        actionCommand('pol-a', id, { action: 'receipt' }, { messageId, correlationId: id }),
       );
     }
     const workers = startWorkers();

@@ -2,6 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { TestHub } from './test-hub.js';
 import { waitFor } from './wait.js';
 
+export type CommandRefs = {
+  correlationId?: string | null;
+  causationId?: string | null;
+  messageId?: string;
+  occurredAt?: Date;
+};
+
 /**
  * A command as an agency's system sends it to the hub over AMQP (`hub.sendCommand`): a fresh message id and
  * the time now unless given; no referral, correlation or causation unless given.
@@ -10,13 +17,7 @@ export function commandEnvelope(
   sender: string,
   type: string,
   payload: unknown,
-  refs: {
-    referralId?: string | null;
-    correlationId?: string | null;
-    causationId?: string | null;
-    messageId?: string;
-    occurredAt?: Date;
-  } = {},
+  refs: CommandRefs & { referralId?: string | null } = {},
 ) {
   return {
     messageId: refs.messageId ?? randomUUID(),
@@ -38,4 +39,9 @@ export async function deadLetterWith(hub: TestHub, messageId: string) {
     seen.push(...(await hub.drainDeadLetters()));
     return seen.find((m) => m.properties.messageId === messageId);
   }, `the dead letter ${messageId}`);
+}
+
+/** An action on a referral (`command.action`), as `commandEnvelope` builds it. */
+export function actionCommand(sender: string, referralId: string, payload: unknown, refs: CommandRefs = {}) {
+  return commandEnvelope(sender, 'command.action', payload, { ...refs, referralId });
 }
