@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { deliveryRecord } from '../db/outbox.js';
 import { loadRegion } from '../db/region-file.js';
 import { commandEnvelope } from './helpers/commands.js';
 import { criminalTransfer, REGION } from './helpers/fixtures.js';
+import { runHubCli } from './helpers/hub-cli.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
 import { waitFor } from './helpers/wait.js';
 
@@ -127,7 +127,7 @@ describe('regions', () => {
     expect(found).toEqual([]);
   });
 
-  it('loads a region from a file with the hub command, units before parents or not', () => {
+  it('loads a region from a file with the hub command, units before parents or not', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'region-'));
     const file = join(dir, 'region.json');
     writeFileSync(
@@ -146,10 +146,7 @@ describe('regions', () => {
         ],
       }),
     );
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'bin/hub.ts', 'region', 'load', file], {
-      env: { ...process.env, DATABASE_URL: hub.config.DATABASE_URL },
-      encoding: 'utf8',
-    });
+    const run = await runHubCli(hub, 'region', 'load', file);
     expect(run.stderr).toBe('');
     expect(run.stdout).toContain('region loaded: 2 agencies');
     expect(run.status).toBe(0);

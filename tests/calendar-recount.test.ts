@@ -4,6 +4,7 @@ import { deliveryRecord } from '../db/outbox.js';
 import { loadCalendarYear } from '../db/region-settings.js';
 import type { HolidayYear } from '../schemas/calendar.js';
 import { DEADLINES_BY_HAND, handClock } from './helpers/clock.js';
+import { dutyClue } from './helpers/fixtures.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
 import { waitFor } from './helpers/wait.js';
 
@@ -18,14 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await hub?.close();
 });
-
-const clue = {
-  kind: 'duty_clue',
-  recipient: 'sup',
-  caseSummary: { title: '执法人员涉嫌受贿线索', facts: '检查中发现执法人员收受当事人财物。' },
-  suspectedConduct: 'embezzlement_bribery',
-  officials: [{ name: '赵某', position: '科员' }],
-};
 
 /** The State Council's notice as loaded (a test's: rest on 02-05..02-08 only, none given back). */
 const NOTICE: HolidayYear = {
@@ -45,9 +38,9 @@ describe('due times over a year without a notice', () => {
   it('are provisional until the year is loaded, then recounted: moved with a ledger event and a notice, or confirmed', async () => {
     // By hand: 3 calendar days from 02-04 end on Sunday 02-07; synthesised 2027 rests 02-05..02-10
     // (放假办法 Art 2, and Art 6 gives back 初一 and 初二, which fell on the weekend), so 24:00 on 02-11.
-    const moving = (await hub.request('enf-a', 'POST', '/v1/referrals', clue)).body.id as string;
+    const moving = (await hub.request('enf-a', 'POST', '/v1/referrals', dutyClue)).body.id as string;
     time.set('2027-03-01T02:00:00Z'); // Monday: 3 days end on Thursday 03-04, a working day either way
-    const staying = (await hub.request('enf-a', 'POST', '/v1/referrals', clue)).body.id as string;
+    const staying = (await hub.request('enf-a', 'POST', '/v1/referrals', dutyClue)).body.id as string;
     time.set('2027-02-04T03:00:00Z');
     expect(await receiptDuty(moving)).toMatchObject({
       dueAt: '2027-02-11T16:00:00.000Z',
@@ -120,7 +113,7 @@ describe('due times over a year without a notice', () => {
     // The notice for 2027 is loaded (above). A gateway whose calendar was cached before that load opens
     // the duty over the synthesised year, as this row now records it.
     time.set('2027-02-04T04:00:00Z');
-    const id = (await hub.request('enf-a', 'POST', '/v1/referrals', clue)).body.id as string;
+    const id = (await hub.request('enf-a', 'POST', '/v1/referrals', dutyClue)).body.id as string;
     const duty = await receiptDuty(id);
     expect(duty).toMatchObject({ dueAt: '2027-02-09T16:00:00.000Z', provisional: false });
     await sql`UPDATE duties SET provisional = true, provisional_years = '{2027}',
@@ -133,7 +126,7 @@ describe('due times over a year without a notice', () => {
 
   it('raises the alarms when a recount fails on a bug, and skips that duty afterwards', async () => {
     time.set('2027-02-04T05:00:00Z');
-    const id = (await hub.request('enf-a', 'POST', '/v1/referrals', clue)).body.id as string;
+    const id = (await hub.request('enf-a', 'POST', '/v1/referrals', dutyClue)).body.id as string;
     const duty = await receiptDuty(id);
     // A provisional duty under a rule the hub no longer knows: its recount throws, not a refusal.
     await sql`UPDATE duties SET rule_id = 'retired_rule', provisional = true, provisional_years = '{2027}'

@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyYearlyReport } from '../db/yearly-report.js';
 import { DECLINE_REASON_LABELS, RULE_LABELS } from '../schemas/labels.js';
 import { DEADLINES_BY_HAND, HOUR, handClock } from './helpers/clock.js';
 import { criminalTransfer, REGION } from './helpers/fixtures.js';
+import { runHubCli } from './helpers/hub-cli.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
 
 const time = handClock('2026-03-02T01:00:00Z'); // Monday 09:00 Beijing
@@ -183,14 +183,7 @@ describe('statistics and the yearly report', () => {
     await sql`ALTER TABLE ledger_events ENABLE TRIGGER ledger_events_append_only`.execute(hub.db);
     const broken = await verifyYearlyReport(hub.db, json.body.id);
     expect(broken).toMatchObject({ matches: false, figuresMatch: false, brokenChains: [ids.declined] });
-    const cli = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', 'bin/hub.ts', 'report', 'verify', json.body.id],
-      {
-        env: { ...process.env, DATABASE_URL: hub.config.DATABASE_URL },
-        encoding: 'utf8',
-      },
-    );
+    const cli = await runHubCli(hub, 'report', 'verify', json.body.id);
     expect(cli.status).toBe(1);
     expect(cli.stdout).toContain('does NOT match');
   });

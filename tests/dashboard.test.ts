@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserBase, CHROMIUM, launchChromium } from './helpers/browser.js';
 import { DEADLINES_BY_HAND, HOUR, handClock } from './helpers/clock.js';
-import { criminalTransfer } from './helpers/fixtures.js';
+import { criminalTransfer, reverseTransfer } from './helpers/fixtures.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const time = handClock('2026-11-23T01:00:00Z');
 
 let hub: TestHub;
@@ -22,30 +22,13 @@ beforeAll(async () => {
     await hub.request('enf-b', 'POST', '/v1/referrals', criminalTransfer({ recipient: 'pol-b' }, time.now))
   ).body.id;
   // Another kind in the same year: the chart counts it, the criminal-transfer KPI does not.
-  await hub.request('pol-a', 'POST', '/v1/referrals', {
-    kind: 'reverse_transfer',
-    recipient: 'enf-a',
-    caseSummary: { title: '不构成犯罪但应予行政处罚', facts: '经审查未达到追诉标准。' },
-    basis: 'no_crime_administrative_liability',
-  });
+  await hub.request('pol-a', 'POST', '/v1/referrals', reverseTransfer);
   time.advance(20 * HOUR);
   await hub.request('pol-b', 'POST', `/v1/referrals/${ids.other}/actions`, { action: 'receipt' });
   time.advance(10 * HOUR);
   await hub.workers.deadlines.tick();
-  await hub.app.listen({ host: '127.0.0.1', port: 0 });
-  const address = hub.app.server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  base = await browserBase(hub);
+  browser = await launchChromium();
 }, 90_000);
 
 afterAll(async () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as dutyYears from '../db/migrations/0011-duty-years.js';
 import { loadCalendarYear } from '../db/region-settings.js';
 import { DEADLINES_BY_HAND } from './helpers/clock.js';
+import { dutyClue } from './helpers/fixtures.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
 
 // Thursday 2027-02-04 10:00 in Beijing, in a year without a notice.
@@ -23,15 +24,7 @@ async function receiptDuty(id: string) {
 
 describe('migration 0011 (the years a provisional due time rests on)', () => {
   it('marks a duty recorded before it over a year without a notice, so that the watcher recounts it', async () => {
-    const id = (
-      await hub.request('enf-a', 'POST', '/v1/referrals', {
-        kind: 'duty_clue',
-        recipient: 'sup',
-        caseSummary: { title: '执法人员涉嫌受贿线索', facts: '检查中发现执法人员收受当事人财物。' },
-        suspectedConduct: 'embezzlement_bribery',
-        officials: [{ name: '赵某', position: '科员' }],
-      })
-    ).body.id as string;
+    const id = (await hub.request('enf-a', 'POST', '/v1/referrals', dutyClue)).body.id as string;
     expect(await receiptDuty(id)).toEqual({ provisional: true, provisional_years: [2027] });
 
     // As recorded before: no years, and not marked provisional.

@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MiB, pdfBytes, sha256, upload } from './helpers/files.js';
+import { runHubCli } from './helpers/hub-cli.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
 
 let hub: TestHub;
@@ -18,27 +18,12 @@ afterAll(async () => {
 });
 
 /** `hub files verify` against this test's database, as an operator runs it. */
-async function verify(): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/hub.ts', 'files', 'verify'], {
-    env: { ...process.env, DATABASE_URL: hub.config.DATABASE_URL },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (data) => {
-    stdout += data;
-  });
-  child.stderr.on('data', (data) => {
-    stderr += data;
-  });
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  return { code, stdout, stderr };
-}
+const verify = () => runHubCli(hub, 'files', 'verify');
 
 describe('hub files verify', () => {
   it('re-hashes every stored file with progress on stderr and says that all match', async () => {
     const run = await verify();
-    expect(run.code, run.stderr).toBe(0);
+    expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain(`verified 2 files (${((big.length + small.length) / MiB).toFixed(1)} MiB)`);
     expect(run.stdout).toContain('every file matches its SHA-256');
     // Not a terminal here: plain progress lines, the last at 100 %.
@@ -55,7 +40,7 @@ describe('hub files verify', () => {
       ALTER TABLE file_chunks ENABLE TRIGGER file_chunks_immutable;
       COMMIT;`.execute(hub.db);
     const run = await verify();
-    expect(run.code).toBe(1);
+    expect(run.status).toBe(1);
     expect(run.stdout).toContain('1 file(s) no longer match:');
     expect(run.stdout).toContain(`  ${sha256(big)}  stored ${big.length} bytes`);
     expect(run.stdout).not.toContain(sha256(small));

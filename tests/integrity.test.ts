@@ -1,12 +1,10 @@
 import { existsSync } from 'node:fs';
 import { sql } from 'kysely';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserBase, CHROMIUM, launchChromium } from './helpers/browser.js';
 import { criminalTransfer } from './helpers/fixtures.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
 import { waitFor } from './helpers/wait.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let hub: TestHub;
 beforeAll(async () => {
@@ -110,19 +108,8 @@ describe('the ledger watched, not only checkable', () => {
 
   it('shows a red banner on the dashboard', async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`this test needs Chromium at ${CHROMIUM}`);
-    await hub.app.listen({ host: '127.0.0.1', port: 0 });
-    const address = hub.app.server.address();
-    const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--no-first-run',
-      ],
-    });
+    const base = await browserBase(hub);
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       await page.goto(`${base}/dashboard`);

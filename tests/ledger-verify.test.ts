@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { criminalTransfer } from './helpers/fixtures.js';
+import { runHubCli } from './helpers/hub-cli.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
 
 let hub: TestHub;
@@ -18,27 +18,12 @@ afterAll(async () => {
 });
 
 /** `hub ledger verify …` as an operator runs it, on this file's database. */
-function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/hub.ts', 'ledger', 'verify', ...args], {
-      env: { ...process.env, DATABASE_URL: hub.config.DATABASE_URL },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (...args: string[]) => runHubCli(hub, 'ledger', 'verify', ...args);
 
 describe('hub ledger verify', () => {
   it('says an intact chain is intact, with its events and head, and exits 0', async () => {
     const run = await cli(ids[0] ?? '');
-    expect(run.code).toBe(0);
+    expect(run.status).toBe(0);
     expect(run.stdout).toMatch(
       new RegExp(`^referral ${ids[0]}: chain intact \\(2 events, head [0-9a-f]{64}\\)`),
     );
@@ -46,7 +31,7 @@ describe('hub ledger verify', () => {
 
   it('checks every chain with --all: a progress bar on stderr, a summary, exit 0', async () => {
     const run = await cli('--all');
-    expect(run.code).toBe(0);
+    expect(run.status).toBe(0);
     expect(run.stderr).toContain('100%');
     expect(run.stderr).toContain('3/3 chains');
     expect(run.stdout).toMatch(/^verified 3 chains in [\d.]+ s: 3 intact, 0 broken\n$/);
@@ -59,22 +44,22 @@ describe('hub ledger verify', () => {
     await sql`ALTER TABLE ledger_events ENABLE TRIGGER ledger_events_append_only`.execute(hub.db);
 
     const one = await cli(ids[1] ?? '');
-    expect(one.code).toBe(1);
+    expect(one.status).toBe(1);
     expect(one.stdout).toContain(`referral ${ids[1]}: chain BROKEN (1 events): seq 1 hash_mismatch`);
     const all = await cli('--all');
-    expect(all.code).toBe(1);
+    expect(all.status).toBe(1);
     expect(all.stdout).toContain(`BROKEN ${ids[1]} (region 110101): seq 1 hash_mismatch`);
     expect(all.stdout).toMatch(/verified 3 chains in [\d.]+ s: 2 intact, 1 broken\n$/);
     // The others are still intact one by one.
-    expect((await cli(ids[2] ?? '')).code).toBe(0);
+    expect((await cli(ids[2] ?? '')).status).toBe(0);
   });
 
   it('exits 2 for an unknown referral or when given neither an id nor --all', async () => {
     const unknown = await cli('00000000-0000-4000-8000-000000000000');
-    expect(unknown.code).toBe(2);
+    expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('no such referral');
     const neither = await cli();
-    expect(neither.code).toBe(2);
+    expect(neither.status).toBe(2);
     expect(neither.stderr).toContain('--all');
   });
 });

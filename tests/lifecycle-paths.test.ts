@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliveryRecord } from '../db/outbox.js';
 import { actionCommand } from './helpers/commands.js';
-import { criminalTransfer } from './helpers/fixtures.js';
+import { criminalTransfer, dutyClue, reverseTransfer } from './helpers/fixtures.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
 import { waitFor } from './helpers/wait.js';
 
@@ -43,21 +43,6 @@ async function noticesOf(id: string) {
   const rows = await deliveryRecord(hub.db, { referralId: id });
   return rows.map((r) => `${r.type}>${r.recipient}`);
 }
-
-const reverseTransfer = {
-  kind: 'reverse_transfer',
-  recipient: 'enf-a',
-  caseSummary: { title: '不构成犯罪但应予行政处罚', facts: '经审查未达到追诉标准。' },
-  basis: 'no_crime_administrative_liability',
-};
-
-const dutyClue = {
-  kind: 'duty_clue',
-  recipient: 'sup',
-  caseSummary: { title: '执法人员涉嫌受贿线索', facts: '检查中发现执法人员收受当事人财物。' },
-  suspectedConduct: 'embezzlement_bribery',
-  officials: [{ name: '赵某', position: '科员' }],
-};
 
 describe('criminal transfer paths', () => {
   it('carries a transfer to filed and goods handed over, with progress, telling every party', async () => {

@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../crypto/ledger-hash.js';
 import { rotateApiKeys } from '../../db/agencies.js';
+import { runHubCli } from '../helpers/hub-cli.js';
 import { createTestHub, type TestHub } from '../helpers/test-hub.js';
 
 let hub: TestHub;
@@ -37,15 +37,8 @@ describe('API keys', () => {
     expect((await inbox(now.key)).statusCode).toBe(200);
   }, 20_000);
 
-  it('rotates from the command line, printing the new key once', () => {
-    const run = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', 'bin/hub.ts', 'key', 'rotate', 'coord', '--grace', '0'],
-      {
-        env: { ...process.env, DATABASE_URL: hub.config.DATABASE_URL },
-        encoding: 'utf8',
-      },
-    );
+  it('rotates from the command line, printing the new key once', async () => {
+    const run = await runHubCli(hub, 'key', 'rotate', 'coord', '--grace', '0');
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^rh_coord_\S+$/m);
   });

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +6,7 @@ import { hubTopology } from '../../schemas/amqp-topology.js';
 import { listDeadLetters, replayDeadLetters, replayId } from '../../workers/dlq.js';
 import { actionCommand } from '../helpers/commands.js';
 import { criminalTransfer } from '../helpers/fixtures.js';
+import { runHubCli } from '../helpers/hub-cli.js';
 import { createTestHub, type TestHub } from '../helpers/test-hub.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -61,15 +61,7 @@ describe('dead letters', () => {
         [twice.messageId, 'TRANSITION_NOT_ALLOWED', 'pol-a'],
       ]),
     );
-    const cli = spawnSync(process.execPath, ['--import', 'tsx', 'bin/hub.ts', 'dlq', 'list'], {
-      env: {
-        ...process.env,
-        AMQP_URL: hub.config.AMQP_URL,
-        AMQP_PREFIX: hub.prefix,
-        DATABASE_URL: hub.config.DATABASE_URL,
-      },
-      encoding: 'utf8',
-    });
+    const cli = await runHubCli(hub, 'dlq', 'list');
     expect(cli.stdout).toContain('2 dead letter(s)');
 
     const progress: string[] = [];
@@ -138,19 +130,7 @@ describe('a dead letter the queue made by its delivery limit', () => {
     const { letters, total } = await listDeadLetters(connection, deps, 1);
     expect(letters).toHaveLength(1);
     expect(total).toBeGreaterThan(1);
-    const cli = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', 'bin/hub.ts', 'dlq', 'list', '--limit', '1'],
-      {
-        env: {
-          ...process.env,
-          AMQP_URL: hub.config.AMQP_URL,
-          AMQP_PREFIX: hub.prefix,
-          DATABASE_URL: hub.config.DATABASE_URL,
-        },
-        encoding: 'utf8',
-      },
-    );
+    const cli = await runHubCli(hub, 'dlq', 'list', '--limit', '1');
     expect(cli.stdout).toMatch(new RegExp(`1 of ${total} dead letters shown`));
     await connection.close();
   });

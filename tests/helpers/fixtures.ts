@@ -103,3 +103,20 @@ export function criminalTransfer(overrides: Record<string, unknown> = {}, now = 
     ...overrides,
   };
 }
+
+/** A police (or procuratorate) return to enf-a: no crime, but an administrative penalty is due. */
+export const reverseTransfer = {
+  kind: 'reverse_transfer',
+  recipient: 'enf-a',
+  caseSummary: { title: '不构成犯罪但应予行政处罚', facts: '经审查未达到追诉标准。' },
+  basis: 'no_crime_administrative_liability',
+};
+
+/** A clue of an official's misconduct from enf-a to the supervision commission. */
+export const dutyClue = {
+  kind: 'duty_clue',
+  recipient: 'sup',
+  caseSummary: { title: '执法人员涉嫌受贿线索', facts: '检查中发现执法人员收受当事人财物。' },
+  suspectedConduct: 'embezzlement_bribery',
+  officials: [{ name: '赵某', position: '科员' }],
+};
