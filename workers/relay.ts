@@ -7,6 +7,7 @@ import { crashPoint } from '../runtime/crash-point.js';
 import type { HubSigner } from '../runtime/hub-signer.js';
 import type { Logger } from '../runtime/logger.js';
 import type { HubMetrics } from '../runtime/metrics.js';
+import { type CanonicalText, canonicalJson } from '../schemas/canonical-json.js';
 import type { Config } from '../schemas/config.js';
 import { backoffMs } from './connection.js';
 import { declareInbox, declareTopology, hubTopology, inboxQueue } from './topology.js';
@@ -127,7 +128,7 @@ export class Relay {
       const signer = await this.signer?.();
       const timestamp = Math.floor(Date.now() / 1000);
       // One signature for the batch; each message carries it with its inclusion proof.
-      const seals = signer?.sealMessages(rows.map((row) => JSON.parse(row.body) as unknown));
+      const seals = signer?.sealCanonicalTexts(rows.map((row) => canonicalBody(row.body)));
       for (const [i, row] of rows.entries()) {
         await this.ensureInbox(channel, row.recipient_code);
         const ok = channel.publish(this.topology.names.hub, row.recipient_code, Buffer.from(row.body), {
@@ -160,4 +161,13 @@ export class Relay {
     await declareInbox(channel, inboxQueue(this.config.AMQP_PREFIX, agencyCode, this.config.DELIVERY_LIMIT));
     this.declared.add(agencyCode);
   }
+}
+
+/**
+ * The envelope's canonical text. Every envelope the hub writes is canonical (schemas/envelopes.ts: members
+ * in sorted order, so it opens with `causationId`); one queued by an earlier version (members in header
+ * order) is canonicalized here, so that its seal still verifies.
+ */
+function canonicalBody(body: string): CanonicalText {
+  return body.startsWith('{"causationId":') ? (body as CanonicalText) : canonicalJson(JSON.parse(body));
 }
