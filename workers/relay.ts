@@ -25,6 +25,8 @@ export class Relay {
   private running = false;
   private loopDone: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  /** A commit nudged the relay while it was busy: there is work, claim again at once. */
+  private nudgedWhileBusy = false;
   private readonly claim: RelayClaim;
   private readonly topology;
 
@@ -74,19 +76,23 @@ export class Relay {
 
   /** Wakes the loop now (the command path calls it after a commit when both run in one process). */
   nudge(): void {
-    this.wake?.();
+    if (this.wake) this.wake();
+    else this.nudgedWhileBusy = true;
   }
 
   private async loop(): Promise<void> {
     let failures = 0;
     while (this.running) {
       try {
+        this.nudgedWhileBusy = false;
         const sent = this.channel ? await this.relayBatch(this.channel) : 0;
         failures = 0;
-        if (sent < this.config.RELAY_BATCH_SIZE) {
+        // Commits while this batch was out: what they queued is waiting, and waiting longer only adds
+        // latency (under load the batch filled up during the round).
+        if (sent < this.config.RELAY_BATCH_SIZE && !(this.nudgedWhileBusy && sent > 0)) {
           const nudged = await this.idle(this.channel ? this.config.RELAY_POLL_MS : 200);
-          // Woken by a commit: linger a moment so that the next claim takes a batch, not one message
-          // (every round trip to PostgreSQL and RabbitMQ costs more here than the bytes it carries).
+          // Woken from idle by a commit: linger a moment so that the next claim takes a batch, not one
+          // message (every round trip to PostgreSQL and RabbitMQ costs more here than the bytes it carries).
           if (nudged && this.running)
             await new Promise((resolve) => setTimeout(resolve, this.config.RELAY_LINGER_MS));
         }
