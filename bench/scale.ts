@@ -125,11 +125,11 @@ WITH r AS (
     CASE WHEN s = r.head_seq THEN md5('head' || r.id) || md5('h2' || r.id) ELSE md5('e' || r.id || s) || md5('f' || r.id || s) END
   FROM r, generate_series(1, r.head_seq) s
 )
-INSERT INTO duties (id, referral_id, rule_id, region, title, source, is_window, responsible_code, counterparty_code, amount, unit,
+INSERT INTO duties (id, referral_id, rule_id, region, is_window, responsible_code, counterparty_code, amount, unit,
   started_at, warn_at, due_at, status, opened_seq, closed_seq, closed_at)
 SELECT md5('duty' || r.id || d)::uuid, r.id,
   CASE WHEN r.state = 'submitted' THEN 'receipt_due' WHEN r.state = 'receipted' THEN 'filing_decision_due' WHEN r.state = 'filed' THEN 'goods_handover_due' ELSE 'receipt_due' END,
-  r.region, '合成义务', 'synthetic', false,
+  r.region, false,
   CASE WHEN r.state = 'filed' THEN r.sender_code ELSE r.recipient_code END, r.sender_code, 3, 'calendar_day',
   r.updated_at, r.updated_at + interval '2 days', r.updated_at + interval '3 days',
   CASE WHEN d = 1 AND r.state IN ('submitted', 'receipted', 'filed') THEN

@@ -1,4 +1,5 @@
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import { ruleText } from '../schemas/deadlines.js';
 import type { Db } from './connection.js';
 import type { Database } from './types.js';
 import { type Scope, visibleTo } from './visibility.js';
@@ -98,8 +99,6 @@ async function openDuties(db: Db, scope: Scope, filter: BacklogFilter, now: Date
       'duties.id',
       'duties.referral_id',
       'duties.rule_id',
-      'duties.title',
-      'duties.source',
       'duties.responsible_code',
       'duties.counterparty_code',
       'duties.due_at',
@@ -135,8 +134,7 @@ async function openDuties(db: Db, scope: Scope, filter: BacklogFilter, now: Date
     kind: d.kind,
     state: d.state,
     rule: d.rule_id,
-    title: d.title,
-    source: d.source,
+    ...ruleText(d.rule_id),
     owedBy: d.responsible_code,
     owedTo: d.counterparty_code,
     dueAt: new Date(d.due_at).toISOString(),

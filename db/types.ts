@@ -183,8 +183,6 @@ export interface DutiesTable {
   referral_id: string;
   rule_id: string;
   region: string;
-  title: string;
-  source: string;
   is_window: boolean;
   responsible_code: string;
   counterparty_code: string | null;
