@@ -1,6 +1,7 @@
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import { ruleText } from '../schemas/deadlines.js';
 import type { Db } from './connection.js';
+import { CASE_TITLE } from './referrals.js';
 import type { Database } from './types.js';
 import { type Scope, visibleTo } from './visibility.js';
 
@@ -106,7 +107,7 @@ async function openDuties(db: Db, scope: Scope, filter: BacklogFilter, now: Date
       'referrals.kind',
       'referrals.state',
       'referrals.created_at',
-      sql<string | null>`referrals.submission->'caseSummary'->>'title'`.as('referral_title'),
+      sql<string | null>`${sql.raw(CASE_TITLE)}`.as('referral_title'),
     ])
     .where('duties.status', 'in', OPEN_DUTY)
     .where('duties.is_window', '=', false)
@@ -164,7 +165,7 @@ async function openReferrals(
         'referrals.sender_code',
         'referrals.recipient_code',
         'referrals.created_at',
-        sql<string | null>`referrals.submission->'caseSummary'->>'title'`.as('title'),
+        sql<string | null>`${sql.raw(CASE_TITLE)}`.as('title'),
       ])
       .where('referrals.state', 'not in', TERMINAL)
       .where(inScope(scope))
@@ -180,7 +181,7 @@ async function openReferrals(
       'referrals.sender_code',
       'referrals.recipient_code',
       'referrals.created_at',
-      sql<string | null>`referrals.submission->'caseSummary'->>'title'`.as('title'),
+      sql<string | null>`${sql.raw(CASE_TITLE)}`.as('title'),
       sql<Date>`min(duties.due_at)`.as('next_due'),
     ])
     .where('duties.status', 'in', OPEN_DUTY)

@@ -35,7 +35,6 @@ export interface ReferralsTable {
   milestones: Generated<Record<string, string>>;
   facts: Generated<Record<string, unknown>>;
   region: string;
-  submission: Json<Record<string, unknown>>;
   approved_at: Timestamp | null;
   late: boolean;
   version: number;

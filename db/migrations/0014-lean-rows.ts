@@ -1,10 +1,32 @@
 import { type Kysely, sql } from 'kysely';
 
+// Frozen in time: the keys the hub added to a referral's first event that are not the agency's submission.
+const HUB_KEYS = `CASE WHEN r.kind = 'criminal_transfer' THEN ARRAY['duties', 'replayOf', 'late']
+  ELSE ARRAY['duties', 'replayOf'] END`;
+
 // Issue 16: bytes per referral. Every index on duties and referrals is written for every duty and referral
 // version (a step changes a status or state, which the indexes read, so no update is HOT); these served no
 // query another index did not serve as well.
 export async function up(db: Kysely<any>): Promise<void> {
+  // The submission is the first event's payload less the hub's keys, and every step copied it into a new
+  // row version again. Dropped only where the ledger holds the same: a row that says otherwise stops the
+  // migration, before it changes anything, rather than lose what it says.
   await sql`
+    DO $$
+    DECLARE differing uuid;
+    BEGIN
+      SELECT r.id INTO differing FROM referrals r
+      LEFT JOIN ledger_events e ON e.referral_id = r.id AND e.seq = 1
+      WHERE e.referral_id IS NULL OR r.submission IS DISTINCT FROM e.payload - ${sql.raw(HUB_KEYS)}
+      LIMIT 1;
+      IF differing IS NOT NULL THEN
+        RAISE EXCEPTION 'referral % keeps a submission its first ledger event does not hold', differing;
+      END IF;
+    END
+    $$;
+  `.execute(db);
+  await sql`
+    ALTER TABLE referrals DROP COLUMN submission;
     -- The backlog reads open duties by (region, due_at) from duties_open_region; nothing reads by status.
     DROP INDEX duties_region_status;
     -- Per referral: duties_referral finds its few duties (the backlog's "no open duty" check among them).
@@ -29,6 +51,10 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   // The rules' texts are not copied into a frozen migration: a duty gets its rule id back as its title.
   await sql`
+    ALTER TABLE referrals ADD COLUMN submission jsonb;
+    UPDATE referrals r SET submission = e.payload - ${sql.raw(HUB_KEYS)}
+    FROM ledger_events e WHERE e.referral_id = r.id AND e.seq = 1;
+    ALTER TABLE referrals ALTER COLUMN submission SET NOT NULL;
     ALTER TABLE duties ADD COLUMN title text, ADD COLUMN source text;
     UPDATE duties SET title = rule_id, source = '';
     ALTER TABLE duties ALTER COLUMN title SET NOT NULL, ALTER COLUMN source SET NOT NULL;
