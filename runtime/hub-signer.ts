@@ -7,10 +7,11 @@ import {
   importPrivateKey,
   type PrivateKey,
 } from '../crypto/keys.js';
-import { type MessageSeal, sealMessages } from '../crypto/message-seal.js';
+import { type MessageSeal, sealCanonicalTexts, sealMessages } from '../crypto/message-seal.js';
 import { sign } from '../crypto/signatures.js';
 import type { Db } from '../db/connection.js';
 import { recordHubKey, storedHubPrivateKey } from '../db/hub-keys.js';
+import type { CanonicalText } from '../schemas/canonical-json.js';
 import type { Config } from '../schemas/config.js';
 import type { DetachedSignature } from '../schemas/signature.js';
 
@@ -21,6 +22,8 @@ export type HubSigner = {
   signJson(value: unknown): DetachedSignature;
   /** One signature over a batch of envelopes (parsed JSON), each with its inclusion proof. */
   sealMessages(envelopes: readonly unknown[]): MessageSeal[];
+  /** The same over envelopes stored as canonical text (as the hub writes them). */
+  sealCanonicalTexts(texts: readonly CanonicalText[]): MessageSeal[];
 };
 
 export function hubSigner(key: PrivateKey): HubSigner {
@@ -29,6 +32,7 @@ export function hubSigner(key: PrivateKey): HubSigner {
     keyId: key.publicKey.keyId,
     signJson,
     sealMessages: (envelopes) => sealMessages(envelopes, key),
+    sealCanonicalTexts: (texts) => sealCanonicalTexts(texts, key),
   };
 }
 

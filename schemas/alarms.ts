@@ -182,7 +182,7 @@ function watchStep(
         ctx.directory.inRegion(duty.region, 'coordinator')?.code,
       ]
     : [];
-  const body = message ? JSON.stringify(message.payload) : '';
+  const body = canonicalJson(message?.payload ?? null);
   const outgoing = [...new Set(recipients.filter((c): c is string => typeof c === 'string'))].map(
     (code): Outgoing => {
       const messageId = ctx.newId('message');

@@ -1,5 +1,6 @@
 import type { Briefing } from './actions.js';
 import type { Agency } from './agency.js';
+import { canonicalJson } from './canonical-json.js';
 import type { CommandMeta } from './commands.js';
 import type { DecisionContext } from './decision-context.js';
 import { envelopeText } from './envelopes.js';
@@ -37,7 +38,7 @@ export function newBriefing(
     region: actor.region,
     createdAt,
   };
-  const payload = JSON.stringify({
+  const payload = canonicalJson({
     briefingId: record.id,
     referralId,
     subject: record.subject,

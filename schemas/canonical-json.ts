@@ -4,7 +4,14 @@
  * hash. A value is serialised once: `entriesOf` writes each member of an object, and `joinEntries` makes
  * objects of any selection of them (the ledger payload and the message `data` share their members' text).
  */
-export function canonicalJson(value: unknown): string {
+/**
+ * Text that is canonical JSON — also RFC 8785's form for the values the hub writes (no lone surrogates, only
+ * finite numbers: the text type and the schemas see to that). Only the writers here and in envelopes.ts make
+ * it, so a message body typed so can be hashed as it is stored, without parsing it again.
+ */
+export type CanonicalText = string & { readonly __canonical: true };
+
+export function canonicalJson(value: unknown): CanonicalText {
   // A Date (anything with toJSON) hashes as the JSON it is stored as.
   if (
     value !== null &&
@@ -13,8 +20,8 @@ export function canonicalJson(value: unknown): string {
   ) {
     return canonicalJson((value as { toJSON: () => unknown }).toJSON());
   }
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value === null || typeof value !== 'object') return (JSON.stringify(value) ?? 'null') as CanonicalText;
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]` as CanonicalText;
   return joinEntries(entriesOf(value as Record<string, unknown>));
 }
 
@@ -28,11 +35,11 @@ export function entriesOf(value: Record<string, unknown>): Map<string, string> {
 }
 
 /** The canonical object of several entry sets (later sets win on a shared name). */
-export function joinEntries(...sets: Entries[]): string {
+export function joinEntries(...sets: Entries[]): CanonicalText {
   const merged = new Map<string, string>();
   for (const set of sets) for (const [k, v] of set) merged.set(k, v);
   const keys = [...merged.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${merged.get(k)}`).join(',')}}`;
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${merged.get(k)}`).join(',')}}` as CanonicalText;
 }
 
 /** The genesis link of every chain. */

@@ -1,3 +1,5 @@
+import type { CanonicalText } from './canonical-json.js';
+
 /** The envelope's header fields (DESIGN.md), everything but the payload. */
 export type EnvelopeHead = {
   messageId: string;
@@ -13,15 +15,16 @@ export type EnvelopeHead = {
 const s = JSON.stringify;
 
 /**
- * The envelope as JSON text around a payload already written as JSON: a referral's data is written once
- * and shared by the ledger and every recipient's message, not serialised again per recipient.
+ * The envelope as canonical JSON text (members in sorted order) around a payload already written as
+ * canonical JSON: a referral's data is written once and shared by the ledger and every recipient's message,
+ * not serialised again per recipient, and the text as stored is the RFC 8785 form the hub's seal covers, so
+ * the relay hashes it as it is (crypto/message-seal.ts `sealCanonicalTexts`).
  */
-export function envelopeText(head: EnvelopeHead, payloadJson: string): string {
-  return (
-    `{"messageId":${s(head.messageId)},"type":${s(head.type)},"referralId":${s(head.referralId)},` +
-    `"sender":${s(head.sender)},"recipient":${s(head.recipient)},"occurredAt":${s(head.occurredAt)},` +
-    `"correlationId":${s(head.correlationId)},"causationId":${s(head.causationId)},"payload":${payloadJson}}`
-  );
+export function envelopeText(head: EnvelopeHead, payloadJson: CanonicalText): CanonicalText {
+  return (`{"causationId":${s(head.causationId)},"correlationId":${s(head.correlationId)},` +
+    `"messageId":${s(head.messageId)},"occurredAt":${s(head.occurredAt)},"payload":${payloadJson},` +
+    `"recipient":${s(head.recipient)},"referralId":${s(head.referralId)},"sender":${s(head.sender)},` +
+    `"type":${s(head.type)}}`) as CanonicalText;
 }
 
 /** The payload of a `referral.<event>` message; `dataJson` is the action's fields (or the submission). */
@@ -36,11 +39,9 @@ export function referralEventPayload(
     hash: string;
     actor: string;
   },
-  dataJson: string,
-): string {
-  return (
-    `{"referralId":${s(fields.referralId)},"kind":${s(fields.kind)},"state":${s(fields.state)},` +
-    `"event":${s(fields.event)},"role":${s(fields.role)},"seq":${fields.seq},"hash":${s(fields.hash)},` +
-    `"actor":${s(fields.actor)},"data":${dataJson}}`
-  );
+  dataJson: CanonicalText,
+): CanonicalText {
+  return (`{"actor":${s(fields.actor)},"data":${dataJson},"event":${s(fields.event)},` +
+    `"hash":${s(fields.hash)},"kind":${s(fields.kind)},"referralId":${s(fields.referralId)},` +
+    `"role":${s(fields.role)},"seq":${s(fields.seq)},"state":${s(fields.state)}}`) as CanonicalText;
 }

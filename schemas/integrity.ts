@@ -1,4 +1,5 @@
 import type { DeliveryChannel } from './agency.js';
+import { canonicalJson } from './canonical-json.js';
 import { envelopeText } from './envelopes.js';
 import { HUB } from './messages.js';
 import type { Outgoing } from './step.js';
@@ -31,7 +32,7 @@ export function integrityAlert(
     correlationId: found.referralId,
     causationId: null,
   };
-  const payload = JSON.stringify({ ...found, detectedAt: now.toISOString() });
+  const payload = canonicalJson({ ...found, detectedAt: now.toISOString() });
   return {
     messageId: ids.messageId,
     recipient: recipient.code,

@@ -1,4 +1,5 @@
 import type { DeliveryChannel } from './agency.js';
+import { canonicalJson } from './canonical-json.js';
 import { envelopeText } from './envelopes.js';
 import type { HubError } from './errors.js';
 import { HUB } from './messages.js';
@@ -25,7 +26,7 @@ export function rejectionNotice(input: {
     correlationId: input.correlationId,
     causationId: input.rejectedMessageId,
   };
-  const payload = JSON.stringify({
+  const payload = canonicalJson({
     rejectedMessageId: input.rejectedMessageId,
     code: input.error.code,
     message: input.error.message,

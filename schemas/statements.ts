@@ -1,4 +1,5 @@
 import type { DeliveryChannel } from './agency.js';
+import { canonicalJson } from './canonical-json.js';
 import { envelopeText } from './envelopes.js';
 import { HUB } from './messages.js';
 import type { DetachedSignature } from './signature.js';
@@ -39,7 +40,7 @@ export function statementMessage(input: {
     correlationId: null,
     causationId: null,
   };
-  const payload = JSON.stringify({
+  const payload = canonicalJson({
     statementId: input.statementId,
     statement: input.statement,
     signature: input.signature,

@@ -125,7 +125,7 @@ describe('the registry of agencies’ public keys', () => {
     expect(added.stdout).toContain(`key id ${key.publicKey.keyId} (sm2) registered for enf-b`);
     expect(hub('agency', 'key', 'add', 'enf-b', file).stderr).toContain('already registered');
     const revoked = hub('agency', 'key', 'revoke', key.publicKey.keyId, '--reason', 'rotated');
-    expect(revoked.status).toBe(0);
+    expect({ status: revoked.status, stderr: revoked.stderr }).toEqual({ status: 0, stderr: '' });
     const listed = hub('agency', 'key', 'list', 'enf-b');
     const line = listed.stdout.split('\n').find((l) => l.startsWith(key.publicKey.keyId));
     expect(line).toContain('2025-12-31T16:00:00.000Z');

@@ -7,6 +7,7 @@ import { crashPoint } from '../runtime/crash-point.js';
 import type { HubSigner } from '../runtime/hub-signer.js';
 import type { Logger } from '../runtime/logger.js';
 import type { HubMetrics } from '../runtime/metrics.js';
+import { type CanonicalText, canonicalJson } from '../schemas/canonical-json.js';
 import type { Config } from '../schemas/config.js';
 import { backoffMs } from './connection.js';
 import { declareInbox, declareTopology, hubTopology, inboxQueue } from './topology.js';
@@ -24,6 +25,8 @@ export class Relay {
   private running = false;
   private loopDone: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  /** A commit nudged the relay while it was busy: there is work, claim again at once. */
+  private nudgedWhileBusy = false;
   private readonly claim: RelayClaim;
   private readonly topology;
 
@@ -73,19 +76,23 @@ export class Relay {
 
   /** Wakes the loop now (the command path calls it after a commit when both run in one process). */
   nudge(): void {
-    this.wake?.();
+    if (this.wake) this.wake();
+    else this.nudgedWhileBusy = true;
   }
 
   private async loop(): Promise<void> {
     let failures = 0;
     while (this.running) {
       try {
+        this.nudgedWhileBusy = false;
         const sent = this.channel ? await this.relayBatch(this.channel) : 0;
         failures = 0;
-        if (sent < this.config.RELAY_BATCH_SIZE) {
+        // Commits while this batch was out: what they queued is waiting, and waiting longer only adds
+        // latency (under load the batch filled up during the round).
+        if (sent < this.config.RELAY_BATCH_SIZE && !(this.nudgedWhileBusy && sent > 0)) {
           const nudged = await this.idle(this.channel ? this.config.RELAY_POLL_MS : 200);
-          // Woken by a commit: linger a moment so that the next claim takes a batch, not one message
-          // (every round trip to PostgreSQL and RabbitMQ costs more here than the bytes it carries).
+          // Woken from idle by a commit: linger a moment so that the next claim takes a batch, not one
+          // message (every round trip to PostgreSQL and RabbitMQ costs more here than the bytes it carries).
           if (nudged && this.running)
             await new Promise((resolve) => setTimeout(resolve, this.config.RELAY_LINGER_MS));
         }
@@ -127,7 +134,7 @@ export class Relay {
       const signer = await this.signer?.();
       const timestamp = Math.floor(Date.now() / 1000);
       // One signature for the batch; each message carries it with its inclusion proof.
-      const seals = signer?.sealMessages(rows.map((row) => JSON.parse(row.body) as unknown));
+      const seals = signer?.sealCanonicalTexts(rows.map((row) => canonicalBody(row.body)));
       for (const [i, row] of rows.entries()) {
         await this.ensureInbox(channel, row.recipient_code);
         const ok = channel.publish(this.topology.names.hub, row.recipient_code, Buffer.from(row.body), {
@@ -160,4 +167,13 @@ export class Relay {
     await declareInbox(channel, inboxQueue(this.config.AMQP_PREFIX, agencyCode, this.config.DELIVERY_LIMIT));
     this.declared.add(agencyCode);
   }
+}
+
+/**
+ * The envelope's canonical text. Every envelope the hub writes is canonical (schemas/envelopes.ts: members
+ * in sorted order, so it opens with `causationId`); one queued by an earlier version (members in header
+ * order) is canonicalized here, so that its seal still verifies.
+ */
+function canonicalBody(body: string): CanonicalText {
+  return body.startsWith('{"causationId":') ? (body as CanonicalText) : canonicalJson(JSON.parse(body));
 }

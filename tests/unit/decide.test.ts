@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { canonicalize } from '../../crypto/jcs.js';
 import { type ActionCommand, ActionCommandSchema } from '../../schemas/actions.js';
 import { HolidayYearSchema } from '../../schemas/calendar.js';
 import { RULES_BY_ID } from '../../schemas/deadlines.js';
@@ -174,6 +175,8 @@ describe('the decision', () => {
       const told = step.outgoing.filter((m) => m.type.startsWith('referral.')).map((m) => m.recipient);
       expect(told).not.toContain(actor);
       expect(new Set(told).size).toBe(told.length);
+      // Every envelope is written as its RFC 8785 text: the relay seals the stored bytes as they are.
+      for (const m of step.outgoing) expect(m.body).toBe(canonicalize(JSON.parse(m.body)));
       walked++;
     }
     expect(walked).toBeGreaterThan(TRANSITIONS.length / 2);

@@ -1,18 +1,37 @@
 import { describe, expect, it } from 'vitest';
+import { canonicalize } from '../../crypto/jcs.js';
 import { generateKeyPair } from '../../crypto/keys.js';
 import { inclusionProof, rootOf } from '../../crypto/merkle.js';
 import {
   envelopeLeaf,
   messageSealHeaderText,
   messageSealOfHeader,
+  sealCanonicalTexts,
   sealMessages,
   verifyMessageSeal,
 } from '../../crypto/message-seal.js';
+import type { CanonicalText } from '../../schemas/canonical-json.js';
 
 const envelopes = (n: number) =>
   Array.from({ length: n }, (_, i) => ({ messageId: `m${i}`, type: 'referral.submitted', payload: { i } }));
 
 describe('the hub’s seal on a batch of messages', () => {
+  it('seals envelopes stored as canonical text exactly as their parsed form, so either verifies', () => {
+    const key = generateKeyPair('ed25519');
+    const batch = [
+      ...envelopes(3),
+      { b: '案件\u0000控制字符', a: [1, 2.5, { z: null, y: true }], é: 'x', 'e\u0301': 'y' },
+    ];
+    const texts = batch.map((e) => canonicalize(e) as CanonicalText);
+    const fromTexts = sealCanonicalTexts(texts, key);
+    expect(fromTexts.map(({ signature: _, ...s }) => s)).toEqual(
+      sealMessages(batch, key).map(({ signature: _, ...s }) => s),
+    );
+    texts.forEach((text, i) => {
+      expect(verifyMessageSeal(JSON.parse(text), fromTexts[i]!, key.publicKey).ok).toBe(true);
+    });
+  });
+
   for (const alg of ['sm2', 'ed25519'] as const) {
     it(`verifies every message of batches of 1 to 9 under one ${alg} signature, and no message altered`, () => {
       const key = generateKeyPair(alg);
