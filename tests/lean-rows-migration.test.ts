@@ -34,7 +34,9 @@ describe('migration 0014 (lean rows)', () => {
     await sql`UPDATE referrals SET submission = submission || '{"note": "only here"}' WHERE id = ${id}`.execute(
       hub.db,
     );
-    await expect(leanRows.up(hub.db)).rejects.toThrow(/keeps a submission its first ledger event does not hold/);
+    await expect(leanRows.up(hub.db)).rejects.toThrow(
+      /keeps a submission its first ledger event does not hold/,
+    );
     expect(await storedSubmission(id)).toMatchObject({ note: 'only here' });
 
     await sql`UPDATE referrals SET submission = submission - 'note' WHERE id = ${id}`.execute(hub.db);
