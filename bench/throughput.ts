@@ -35,6 +35,8 @@ export type ThroughputResult = {
   duplicates: number;
   duplicateEffects: number;
   failedSubmits: number;
+  /** `--signed`: submissions the load generator had to sign during the run (not signed beforehand). */
+  signedDuringLoad?: number;
   /** The first refused submission's status and answer (a bench that is refused measures the refusals). */
   firstFailure?: string;
   meanCommandBatch: number;
@@ -96,7 +98,10 @@ export async function runThroughput(args: ThroughputArgs): Promise<ThroughputRes
       durationSeconds: args.durationSeconds,
       clients: args.clients,
       ...(args.rate ? { rate: args.rate } : {}),
-      ...(signingKeys ? { signingKeys } : {}),
+      // Enough for the whole run at well above the rates seen here (agencies sign on their own machines).
+      ...(signingKeys
+        ? { signingKeys, presign: Math.ceil((args.warmupSeconds + args.durationSeconds) * 3000) }
+        : {}),
     };
     const load = spawn(
       process.execPath,
@@ -167,6 +172,7 @@ export async function runThroughput(args: ThroughputArgs): Promise<ThroughputRes
       duplicates: result.duplicates,
       duplicateEffects: stored - submitted.length,
       failedSubmits: result.failedSubmits,
+      ...(args.signed ? { signedDuringLoad: result.signedDuringLoad } : {}),
       ...(result.firstFailure ? { firstFailure: result.firstFailure } : {}),
       meanCommandBatch: await mean('hub_command_batch_size'),
       meanRelayBatch: await mean('hub_relay_batch_size'),
