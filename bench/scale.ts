@@ -91,12 +91,11 @@ WITH g AS (
   FROM k
 )
 INSERT INTO referrals (id, kind, state, sender_code, recipient_code, procuratorate_code, copy_codes, participant_codes, region,
-  submission, approved_at, late, version, head_seq, head_hash, created_at, updated_at, milestones, facts)
+  approved_at, late, version, head_seq, head_hash, created_at, updated_at, milestones, facts)
 SELECT md5('ref' || n)::uuid, kind, state, sender, recipient,
   CASE WHEN kind = 'criminal_transfer' THEN 'r' || reg || '-proc' END, '{}',
   array_remove(ARRAY[sender, recipient, CASE WHEN kind = 'criminal_transfer' THEN 'r' || reg || '-proc' END], NULL),
   '5' || right((10000 + reg)::text, 5),
-  jsonb_build_object('kind', kind, 'caseSummary', jsonb_build_object('title', '合成案件 ' || n, 'facts', 'synthetic')),
   created - interval '2 hours', h % 50 = 0, 1 + depth, 1 + depth, md5('head' || n) || md5('h2' || n), created, created + (depth || ' days')::interval,
   jsonb_strip_nulls(jsonb_build_object(
     'submitted', created,
@@ -120,16 +119,19 @@ WITH r AS (
 ), ev AS (
   INSERT INTO ledger_events (referral_id, seq, event, action, actor_code, occurred_at, payload, prev_hash, hash)
   SELECT r.id, s, CASE WHEN s = 1 THEN 'submitted' WHEN s = r.head_seq THEN r.state ELSE 'progress' END, 'synthetic',
-    CASE WHEN s = 1 THEN r.sender_code ELSE r.recipient_code END, r.created_at + ((s - 1) || ' days')::interval, '{}'::jsonb,
+    CASE WHEN s = 1 THEN r.sender_code ELSE r.recipient_code END, r.created_at + ((s - 1) || ' days')::interval,
+    -- The submission is the first event's payload.
+    CASE WHEN s = 1 THEN jsonb_build_object('kind', r.kind, 'caseSummary',
+      jsonb_build_object('title', '合成案件 ' || left(r.id::text, 8), 'facts', 'synthetic')) ELSE '{}'::jsonb END,
     CASE WHEN s = 1 THEN repeat('0', 64) ELSE md5('e' || r.id || (s - 1)) || md5('f' || r.id || (s - 1)) END,
     CASE WHEN s = r.head_seq THEN md5('head' || r.id) || md5('h2' || r.id) ELSE md5('e' || r.id || s) || md5('f' || r.id || s) END
   FROM r, generate_series(1, r.head_seq) s
 )
-INSERT INTO duties (id, referral_id, rule_id, region, title, source, is_window, responsible_code, counterparty_code, amount, unit,
+INSERT INTO duties (id, referral_id, rule_id, region, is_window, responsible_code, counterparty_code, amount, unit,
   started_at, warn_at, due_at, status, opened_seq, closed_seq, closed_at)
 SELECT md5('duty' || r.id || d)::uuid, r.id,
   CASE WHEN r.state = 'submitted' THEN 'receipt_due' WHEN r.state = 'receipted' THEN 'filing_decision_due' WHEN r.state = 'filed' THEN 'goods_handover_due' ELSE 'receipt_due' END,
-  r.region, '合成义务', 'synthetic', false,
+  r.region, false,
   CASE WHEN r.state = 'filed' THEN r.sender_code ELSE r.recipient_code END, r.sender_code, 3, 'calendar_day',
   r.updated_at, r.updated_at + interval '2 days', r.updated_at + interval '3 days',
   CASE WHEN d = 1 AND r.state IN ('submitted', 'receipted', 'filed') THEN

@@ -1,5 +1,7 @@
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import { ruleText } from '../schemas/deadlines.js';
 import type { Db } from './connection.js';
+import { CASE_TITLE } from './referrals.js';
 import type { Database } from './types.js';
 import { type Scope, visibleTo } from './visibility.js';
 
@@ -98,8 +100,6 @@ async function openDuties(db: Db, scope: Scope, filter: BacklogFilter, now: Date
       'duties.id',
       'duties.referral_id',
       'duties.rule_id',
-      'duties.title',
-      'duties.source',
       'duties.responsible_code',
       'duties.counterparty_code',
       'duties.due_at',
@@ -107,7 +107,7 @@ async function openDuties(db: Db, scope: Scope, filter: BacklogFilter, now: Date
       'referrals.kind',
       'referrals.state',
       'referrals.created_at',
-      sql<string | null>`referrals.submission->'caseSummary'->>'title'`.as('referral_title'),
+      sql<string | null>`${sql.raw(CASE_TITLE)}`.as('referral_title'),
     ])
     .where('duties.status', 'in', OPEN_DUTY)
     .where('duties.is_window', '=', false)
@@ -135,8 +135,7 @@ async function openDuties(db: Db, scope: Scope, filter: BacklogFilter, now: Date
     kind: d.kind,
     state: d.state,
     rule: d.rule_id,
-    title: d.title,
-    source: d.source,
+    ...ruleText(d.rule_id),
     owedBy: d.responsible_code,
     owedTo: d.counterparty_code,
     dueAt: new Date(d.due_at).toISOString(),
@@ -166,7 +165,7 @@ async function openReferrals(
         'referrals.sender_code',
         'referrals.recipient_code',
         'referrals.created_at',
-        sql<string | null>`referrals.submission->'caseSummary'->>'title'`.as('title'),
+        sql<string | null>`${sql.raw(CASE_TITLE)}`.as('title'),
       ])
       .where('referrals.state', 'not in', TERMINAL)
       .where(inScope(scope))
@@ -182,7 +181,7 @@ async function openReferrals(
       'referrals.sender_code',
       'referrals.recipient_code',
       'referrals.created_at',
-      sql<string | null>`referrals.submission->'caseSummary'->>'title'`.as('title'),
+      sql<string | null>`${sql.raw(CASE_TITLE)}`.as('title'),
       sql<Date>`min(duties.due_at)`.as('next_due'),
     ])
     .where('duties.status', 'in', OPEN_DUTY)

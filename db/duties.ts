@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { DurationUnit } from '../schemas/calendar.js';
 import type { Alarm } from '../schemas/commands.js';
-import type { DutyStatus } from '../schemas/deadlines.js';
+import { type DutyStatus, ruleText } from '../schemas/deadlines.js';
 import type { Duty, DutyChange } from '../schemas/referral-state.js';
 import type { Db } from './connection.js';
 
@@ -12,7 +12,7 @@ import type { Db } from './connection.js';
 export const DUTY_INPUTS = {
   opened: {
     name: 'in_duties',
-    columns: `id uuid, referral_id uuid, rule_id text, region text, title text, source text, is_window boolean,
+    columns: `id uuid, referral_id uuid, rule_id text, region text, is_window boolean,
       responsible_code text, counterparty_code text, amount int, unit text, started_at timestamptz,
       warn_at timestamptz, due_at timestamptz, provisional boolean, provisional_years int[], status text, opened_seq int,
       closed_seq int, closed_at timestamptz`,
@@ -27,10 +27,10 @@ export const DUTY_INPUTS = {
 
 export const DUTY_WRITES = `
   opened_duties AS (
-    INSERT INTO duties (id, referral_id, rule_id, region, title, source, is_window, responsible_code,
+    INSERT INTO duties (id, referral_id, rule_id, region, is_window, responsible_code,
       counterparty_code, amount, unit, started_at, warn_at, due_at, provisional, provisional_years, status, opened_seq,
       closed_seq, closed_at)
-    SELECT d.id, d.referral_id, d.rule_id, d.region, d.title, d.source, d.is_window, d.responsible_code,
+    SELECT d.id, d.referral_id, d.rule_id, d.region, d.is_window, d.responsible_code,
       d.counterparty_code, d.amount, d.unit, d.started_at, d.warn_at, d.due_at, d.provisional, d.provisional_years,
       d.status, d.opened_seq, d.closed_seq, d.closed_at
     FROM in_duties d WHERE d.referral_id IN (SELECT id FROM referral_guards)
@@ -57,8 +57,6 @@ export function openedRow(d: Duty) {
     referral_id: d.referralId,
     rule_id: d.ruleId,
     region: d.region,
-    title: d.title,
-    source: d.source,
     is_window: d.window,
     responsible_code: d.responsible,
     counterparty_code: d.counterparty,
@@ -93,7 +91,7 @@ export function changedRow(referralId: string, c: DutyChange) {
   };
 }
 
-export const LOADED_DUTY_COLUMNS = `id, referral_id, rule_id, region, title, source, is_window, responsible_code,
+export const LOADED_DUTY_COLUMNS = `id, referral_id, rule_id, region, is_window, responsible_code,
   counterparty_code, amount, unit, started_at, warn_at, due_at, provisional, provisional_years, status, opened_seq, closed_seq,
   closed_at`;
 
@@ -102,8 +100,6 @@ export type LoadedDutyRow = {
   referral_id: string;
   rule_id: string;
   region: string;
-  title: string;
-  source: string;
   is_window: boolean;
   responsible_code: string;
   counterparty_code: string | null;
@@ -128,8 +124,6 @@ export function dutyOf(r: LoadedDutyRow): Duty {
     referralId: r.referral_id,
     ruleId: r.rule_id,
     region: r.region,
-    title: r.title,
-    source: r.source,
     window: r.is_window,
     responsible: r.responsible_code,
     counterparty: r.counterparty_code,
@@ -176,8 +170,7 @@ export async function loadDuties(db: Db, referralId: string): Promise<DutyView[]
   return rows.map((r) => ({
     id: r.id,
     rule: r.rule_id,
-    title: r.title,
-    source: r.source,
+    ...ruleText(r.rule_id),
     responsible: r.responsible_code,
     counterparty: r.counterparty_code,
     period: { amount: r.amount, unit: r.unit },

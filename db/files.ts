@@ -183,7 +183,9 @@ export async function regionDocumentTotals(
         WHERE r.region = ${region} AND r.created_at >= ${period.from} AND r.created_at < ${period.to}) AS files,
       (SELECT sum(f.size) FROM referral_files l JOIN referrals r ON r.id = l.referral_id JOIN files f ON f.sha256 = l.sha256
         WHERE r.region = ${region} AND r.created_at >= ${period.from} AND r.created_at < ${period.to}) AS bytes,
-      (SELECT count(*)::int FROM referrals r, jsonb_array_elements(coalesce(r.submission->'documents', '[]')) d
+      (SELECT count(*)::int FROM referrals r
+        JOIN ledger_events e ON e.referral_id = r.id AND e.seq = 1,
+        jsonb_array_elements(coalesce(e.payload->'documents', '[]')) d
         WHERE r.region = ${region} AND r.created_at >= ${period.from} AND r.created_at < ${period.to}
           AND (d->>'paper')::boolean IS TRUE) AS paper`.execute(db);
   const row = rows[0];

@@ -3,6 +3,7 @@ import { HubError } from '../schemas/errors.js';
 import type { State } from '../schemas/lifecycle.js';
 import type { ReferralKind } from '../schemas/referral.js';
 import type { Db } from './connection.js';
+import { CASE_TITLE } from './referrals.js';
 import { type Scope, visibleTo } from './visibility.js';
 
 export type ListFilter = {
@@ -51,7 +52,7 @@ export async function listReferrals(
       'late',
       'created_at',
       'updated_at',
-      sql<string>`submission->'caseSummary'->>'title'`.as('title'),
+      sql<string>`${sql.raw(CASE_TITLE)}`.as('title'),
     ])
     .where(visibleTo(scope));
   if (filter.kind) query = query.where('kind', '=', filter.kind);

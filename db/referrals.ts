@@ -16,7 +16,7 @@ export const REFERRAL_INPUTS = {
     columns: `id uuid, kind text, state text, sender_code text, recipient_code text, procuratorate_code text,
       copy_codes text[], participant_codes text[], region text, approved_at timestamptz, late boolean,
       version int, head_seq int, head_hash text, created_at timestamptz, updated_at timestamptz,
-      milestones jsonb, facts jsonb, strip text[]`,
+      milestones jsonb, facts jsonb`,
   },
   moved: {
     name: 'in_moved_referrals',
@@ -26,16 +26,19 @@ export const REFERRAL_INPUTS = {
   },
 } as const;
 
-/** The submission is not sent twice: it is the first ledger event's payload less the hub's own keys. */
+/**
+ * The submission is not kept on the row: it is the first ledger event's payload less the hub's own keys
+ * (`submissionOf`), and a row copied at every step would carry it again each time (issue 16).
+ */
 export const REFERRAL_WRITES = `
   new_referrals AS (
     INSERT INTO referrals (id, kind, state, sender_code, recipient_code, procuratorate_code, copy_codes,
-      participant_codes, region, submission, approved_at, late, version, head_seq, head_hash, created_at,
+      participant_codes, region, approved_at, late, version, head_seq, head_hash, created_at,
       updated_at, milestones, facts)
     SELECT r.id, r.kind, r.state, r.sender_code, r.recipient_code, r.procuratorate_code, r.copy_codes,
-      r.participant_codes, r.region, e.payload - r.strip, r.approved_at, r.late, r.version, r.head_seq,
+      r.participant_codes, r.region, r.approved_at, r.late, r.version, r.head_seq,
       r.head_hash, r.created_at, r.updated_at, r.milestones, r.facts
-    FROM in_new_referrals r JOIN in_events e ON e.referral_id = r.id AND e.seq = 1
+    FROM in_new_referrals r
     ON CONFLICT (id) DO NOTHING
     RETURNING id
   ),
@@ -68,10 +71,18 @@ export function createdRow(after: Referral) {
     updated_at: after.updatedAt,
     milestones: after.milestones,
     facts: after.facts,
-    // Keys the hub adds to the first event's payload that are not part of the submission.
-    strip: after.kind === 'criminal_transfer' ? ['duties', 'replayOf', 'late'] : ['duties', 'replayOf'],
   };
 }
+
+/** The submission as the agency sent it: the first event's payload less the keys the hub adds to it. */
+export function submissionOf(kind: string, firstPayload: Record<string, unknown>): Record<string, unknown> {
+  const hubKeys = kind === 'criminal_transfer' ? ['duties', 'replayOf', 'late'] : ['duties', 'replayOf'];
+  return Object.fromEntries(Object.entries(firstPayload).filter(([key]) => !hubKeys.includes(key)));
+}
+
+/** The case title of a referral in SQL over `referrals` (a list, the backlog): from its first event. */
+export const CASE_TITLE = `(SELECT e.payload->'caseSummary'->>'title' FROM ledger_events e
+  WHERE e.referral_id = referrals.id AND e.seq = 1)`;
 
 export function movedRow(expectedVersion: number, after: Referral) {
   return {
@@ -185,7 +196,7 @@ export async function readReferral(db: Db, id: string): Promise<ReferralView | u
     late: row.late,
     documentsReturned: (row.facts as { documentsReturned?: boolean }).documentsReturned === true,
     parties: partiesOf(row),
-    submission: row.submission,
+    submission: submissionOf(row.kind, ledger[0]?.payload ?? {}),
     approvedAt: iso(row.approved_at as Date | null),
     createdAt: iso(row.created_at as Date)!,
     updatedAt: iso(row.updated_at as Date)!,

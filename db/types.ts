@@ -35,7 +35,6 @@ export interface ReferralsTable {
   milestones: Generated<Record<string, string>>;
   facts: Generated<Record<string, unknown>>;
   region: string;
-  submission: Json<Record<string, unknown>>;
   approved_at: Timestamp | null;
   late: boolean;
   version: number;
@@ -183,8 +182,6 @@ export interface DutiesTable {
   referral_id: string;
   rule_id: string;
   region: string;
-  title: string;
-  source: string;
   is_window: boolean;
   responsible_code: string;
   counterparty_code: string | null;

@@ -1,6 +1,6 @@
 import { canonicalJson, linkText } from './canonical-json.js';
 import type { Alarm } from './commands.js';
-import { type DutyStatus, UNMET_STATUSES } from './deadlines.js';
+import { type DutyStatus, ruleText, UNMET_STATUSES } from './deadlines.js';
 import type { DecisionContext, Loaded } from './decision-context.js';
 import { envelopeText } from './envelopes.js';
 import { HubError } from './errors.js';
@@ -37,8 +37,7 @@ export function decideAlarm(
   const payload = {
     dutyId: duty.id,
     rule: duty.ruleId,
-    title: duty.title,
-    source: duty.source,
+    ...ruleText(duty.ruleId),
     responsible: duty.responsible,
     counterparty: duty.counterparty,
     dueAt: duty.dueAt,
@@ -113,8 +112,7 @@ export function decideRecheck(ctx: DecisionContext, loaded: Loaded, dutyId: stri
   const payload = {
     dutyId: duty.id,
     rule: duty.ruleId,
-    title: duty.title,
-    source: duty.source,
+    ...ruleText(duty.ruleId),
     responsible: duty.responsible,
     counterparty: duty.counterparty,
     dueAt,

@@ -87,6 +87,15 @@ export const DEADLINE_RULES: readonly DeadlineRule[] = [...CRIMINAL_TRANSFER, ..
 
 export const RULES_BY_ID = new Map(DEADLINE_RULES.map((r) => [r.id, r]));
 
+/**
+ * What a duty shows of its rule: the title and the article. Not stored per duty (the rule id says it, and
+ * each referral opens several duties); a rule no longer in this table shows its id.
+ */
+export function ruleText(ruleId: string): { title: string; source: string } {
+  const rule = RULES_BY_ID.get(ruleId);
+  return rule ? { title: rule.title, source: rule.source } : { title: ruleId, source: '' };
+}
+
 /** The events that open a rule: the lifecycle rows that name it. */
 export function startingEvents(ruleId: string): string[] {
   return [...new Set(TRANSITIONS.filter((t) => t.opens.includes(ruleId)).map((t) => t.event))];

@@ -34,8 +34,6 @@ export type Duty = {
   referralId: string;
   ruleId: string;
   region: string;
-  title: string;
-  source: string;
   window: boolean;
   responsible: string;
   counterparty: string | null;

@@ -243,8 +243,6 @@ function openedDuties(
       referralId: input.referralId,
       ruleId: rule.id,
       region: input.region,
-      title: rule.title,
-      source: rule.source,
       window: rule.window,
       responsible: codesOf(input.parties, rule.responsible)[0] ?? input.parties.sender,
       counterparty: codesOf(input.parties, rule.counterparty)[0] ?? null,

@@ -4,6 +4,7 @@ import { latestOwedDueAt } from '../db/calendar-years.js';
 import { CommandPath } from '../db/command-path.js';
 import { deliveryRecord } from '../db/outbox.js';
 import { setOverride } from '../db/region-settings.js';
+import { RULES_BY_ID } from '../schemas/deadlines.js';
 import { DeadlineWatcher } from '../workers/deadlines.js';
 import { DEADLINES_BY_HAND, HOUR, handClock } from './helpers/clock.js';
 import { criminalTransfer, REGION } from './helpers/fixtures.js';
@@ -124,6 +125,16 @@ describe('the duty ledger', () => {
     const events = view.body.ledger.map((e: { event: string }) => e.event);
     expect(events.filter((e: string) => e === 'deadline_approaching')).toHaveLength(3);
     expect(events.filter((e: string) => e === 'deadline_overdue')).toHaveLength(3);
+    // A duty row keeps only its rule id: the alarm names the rule's title and article from the rule table.
+    const overdue = view.body.ledger.find(
+      (e: { event: string; payload: { rule: string } }) =>
+        e.event === 'deadline_overdue' && e.payload.rule === 'receipt_due',
+    );
+    expect(overdue.payload).toMatchObject({
+      title: RULES_BY_ID.get('receipt_due')?.title,
+      source: RULES_BY_ID.get('receipt_due')?.source,
+    });
+    expect(overdue.payload.title).toContain('回执');
     expect((await hub.request('proc', 'GET', `/v1/referrals/${id}/verify`)).body.valid).toBe(true);
   });
 

@@ -318,4 +318,17 @@ describe('bad input', () => {
     const onTime = await submit();
     expect((await hub.request('enf-a', 'GET', `/v1/referrals/${onTime.id}`)).body.late).toBe(false);
   });
+
+  it('shows the submission as sent, read from the first ledger event without the keys the hub adds', async () => {
+    const body = criminalTransfer({ approvedAt: new Date(Date.now() - 30 * 3600_000).toISOString() });
+    const response = await hub.request('enf-a', 'POST', '/v1/referrals', body);
+    const id = response.body.id as string;
+    const view = await hub.request('pol-a', 'GET', `/v1/referrals/${id}`);
+    // The first event carries the late flag and the duties it opened; the submission does not.
+    expect(view.body.ledger[0].payload).toMatchObject({ late: true, duties: expect.any(Object) });
+    expect(view.body.submission).toEqual(JSON.parse(JSON.stringify(body)));
+    const list = await hub.request('pol-a', 'GET', '/v1/referrals?limit=100');
+    const listed = list.body.referrals.find((r: { id: string }) => r.id === id);
+    expect(listed.title).toBe((body.caseSummary as { title: string }).title);
+  });
 });

@@ -12,6 +12,7 @@ import * as fileDocuments from './0010-file-documents.js';
 import * as dutyYears from './0011-duty-years.js';
 import * as steady from './0012-steady.js';
 import * as evidence from './0013-evidence.js';
+import * as leanRows from './0014-lean-rows.js';
 
 /** An ordered record, not a folder scan: a migration is added here by hand. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0011-duty-years': dutyYears,
   '0012-steady': steady,
   '0013-evidence': evidence,
+  '0014-lean-rows': leanRows,
 };

@@ -107,8 +107,6 @@ function duty(referral: Referral, ruleId: string, dueInMs: number): Duty {
     referralId: referral.id,
     ruleId,
     region: referral.region,
-    title: rule.title,
-    source: rule.source,
     window: rule.window,
     responsible: referral.parties.recipient,
     counterparty: referral.parties.sender,

@@ -72,8 +72,6 @@ function openedDuty(referral: Referral, over: Partial<Duty> = {}): Duty {
     referralId: referral.id,
     ruleId: rule.id,
     region: referral.region,
-    title: rule.title,
-    source: rule.source,
     window: false,
     responsible: 'sup',
     counterparty: 'enf-a',
