@@ -1,12 +1,13 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as leanRows from '../db/migrations/0014-lean-rows.js';
+import { DEADLINES_BY_HAND } from './helpers/clock.js';
 import { criminalTransfer } from './helpers/fixtures.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
 
 let hub: TestHub;
 beforeAll(async () => {
-  hub = await createTestHub({ env: { DEADLINES_POLL_MS: '3600000' } });
+  hub = await createTestHub({ env: DEADLINES_BY_HAND });
 });
 afterAll(async () => {
   await hub?.close();
