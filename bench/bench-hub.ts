@@ -61,6 +61,7 @@ export async function provisionBench(env: Record<string, string | undefined> = {
     COMMAND_BATCHES_IN_FLIGHT: process.env.COMMAND_BATCHES_IN_FLIGHT,
     COMMAND_BATCH_MAX: process.env.COMMAND_BATCH_MAX,
     RELAY_LINGER_MS: process.env.RELAY_LINGER_MS,
+    RELAY_LANES: process.env.RELAY_LANES,
     ...env,
   });
   if (!parsed.ok) throw new Error(parsed.message);

@@ -53,6 +53,8 @@ export type IntervalReport = {
 
 export type LoadResult = {
   submitted: Record<string, number>;
+  /** When the hub answered 201 to the submission (the command committed). */
+  answered: Record<string, number>;
   delivered: Record<string, number>;
   receipted: Record<string, number>;
   copies: number;
@@ -99,6 +101,7 @@ function urlFor(user: { user: string; password: string }) {
 
 const result: LoadResult = {
   submitted: {},
+  answered: {},
   delivered: {},
   receipted: {},
   copies: 0,
@@ -209,6 +212,7 @@ function submit(i: number): Promise<void> {
           if (response.statusCode === 201) {
             const id = (JSON.parse(Buffer.concat(chunks).toString()) as { id: string }).id;
             result.submitted[id] = t0;
+            result.answered[id] = now();
           } else {
             result.failedSubmits++;
             result.firstFailure ??= `${response.statusCode} ${Buffer.concat(chunks).toString().slice(0, 300)}`;

@@ -26,6 +26,8 @@ export type ThroughputResult = {
   durationSeconds: number;
   referralsPerSecond: number;
   submitToDeliveredMs: ReturnType<typeof percentiles>;
+  /** To the hub's 201 (the command written): the HTTP part of the latency. */
+  submitToAnsweredMs: ReturnType<typeof percentiles>;
   submitToReceiptMs?: ReturnType<typeof percentiles>;
   cpuMsPerReferral: number;
   cpuMsPerReferralBy: Record<string, number>;
@@ -159,6 +161,7 @@ export async function runThroughput(args: ThroughputArgs): Promise<ThroughputRes
       durationSeconds: Math.round(seconds * 100) / 100,
       referralsPerSecond: Math.round(inWindow / seconds),
       submitToDeliveredMs: latency(result.delivered),
+      submitToAnsweredMs: latency(result.answered),
       ...(args.mode === 'round-trip' ? { submitToReceiptMs: latency(result.receipted) } : {}),
       cpuMsPerReferral: perReferral(cpu.machineCpuSeconds),
       cpuMsPerReferralBy: Object.fromEntries(

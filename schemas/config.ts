@@ -36,6 +36,11 @@ export const ConfigSchema = z.object({
   RELAY_POLL_MS: z.coerce.number().int().min(1).max(60_000).default(20),
   /** After a commit wakes it, the relay waits this long so that it publishes a batch. */
   RELAY_LINGER_MS: z.coerce.number().int().min(0).max(1000).default(5),
+  /**
+   * Batches a relay has out at once, each with its own claim: while the broker confirms one (most of a
+   * round here), the next is claimed and published.
+   */
+  RELAY_LANES: z.coerce.number().int().min(1).max(8).default(2),
   /** Commands decided and written together at most (group commit). */
   COMMAND_BATCH_MAX: z.coerce.number().int().min(1).max(1000).default(64),
   /** Batches of commands in flight at once: while one is written, the next collects what arrives. */

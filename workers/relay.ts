@@ -23,11 +23,13 @@ export class Relay {
   private channel: ConfirmChannel | undefined;
   private declared = new Set<string>();
   private running = false;
-  private loopDone: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
-  /** A commit nudged the relay while it was busy: there is work, claim again at once. */
-  private nudgedWhileBusy = false;
-  private readonly claim: RelayClaim;
+  private loopsDone: Promise<void>[] = [];
+  /** Lanes sleeping until a nudge or their poll. */
+  private readonly sleepers = new Set<() => void>();
+  /** Nudges so far: a lane that sees it moved during its batch knows commits queued work meanwhile. */
+  private nudges = 0;
+  /** One claim per lane: each lane has a batch out at a time, each in its own transaction. */
+  private readonly claims: RelayClaim[];
   private readonly topology;
 
   constructor(
@@ -39,7 +41,7 @@ export class Relay {
     /** The hub's seal: every message it publishes carries its signature (issue 15). */
     private readonly signer?: () => Promise<HubSigner>,
   ) {
-    this.claim = new RelayClaim(db);
+    this.claims = Array.from({ length: config.RELAY_LANES }, () => new RelayClaim(db));
     this.topology = hubTopology(config.AMQP_PREFIX, config.DELIVERY_LIMIT);
   }
 
@@ -63,33 +65,38 @@ export class Relay {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loopDone = this.loop();
+    this.loopsDone = this.claims.map((claim) => this.loop(claim));
   }
 
-  /** Stops claiming; the batch in flight is finished (published and recorded) before this resolves. */
+  /** Stops claiming; the batches in flight are finished (published and recorded) before this resolves. */
   async stop(): Promise<void> {
     this.running = false;
-    this.nudge();
-    await this.loopDone;
-    this.claim.release();
+    for (const wake of [...this.sleepers]) wake();
+    await Promise.all(this.loopsDone);
+    for (const claim of this.claims) claim.release();
   }
 
-  /** Wakes the loop now (the command path calls it after a commit when both run in one process). */
+  /** Wakes the lanes now (the command path calls it after a commit when both run in one process). */
   nudge(): void {
-    if (this.wake) this.wake();
-    else this.nudgedWhileBusy = true;
+    this.nudges++;
+    for (const wake of [...this.sleepers]) wake();
   }
 
-  private async loop(): Promise<void> {
+  /**
+   * One lane: claim, publish, wait for the confirms, record, again. Lanes share the channel and split the
+   * work by their claims (SKIP LOCKED); a message waits while an earlier one to the same agency about the
+   * same referral is still in the outbox, claimed by another lane or not, so per-referral order holds.
+   */
+  private async loop(claim: RelayClaim): Promise<void> {
     let failures = 0;
     while (this.running) {
       try {
-        this.nudgedWhileBusy = false;
-        const sent = this.channel ? await this.relayBatch(this.channel) : 0;
+        const nudgesBefore = this.nudges;
+        const sent = this.channel ? await this.relayBatch(this.channel, claim) : 0;
         failures = 0;
         // Commits while this batch was out: what they queued is waiting, and waiting longer only adds
-        // latency (under load the batch filled up during the round).
-        if (sent < this.config.RELAY_BATCH_SIZE && !(this.nudgedWhileBusy && sent > 0)) {
+        // latency (under load the next batch filled up during the round).
+        if (sent < this.config.RELAY_BATCH_SIZE && !(this.nudges !== nudgesBefore && sent > 0)) {
           const nudged = await this.idle(this.channel ? this.config.RELAY_POLL_MS : 200);
           // Woken from idle by a commit: linger a moment so that the next claim takes a batch, not one
           // message (every round trip to PostgreSQL and RabbitMQ costs more here than the bytes it carries).
@@ -110,21 +117,22 @@ export class Relay {
       const timer = setTimeout(() => done(false), ms);
       const done = (nudged: boolean) => {
         clearTimeout(timer);
-        this.wake = undefined;
+        this.sleepers.delete(wake);
         resolve(nudged);
       };
-      this.wake = () => done(true);
+      const wake = () => done(true);
+      this.sleepers.add(wake);
     });
   }
 
   /** One claim–publish–confirm–record round; returns how many messages it published. */
-  async relayBatch(channel: ConfirmChannel): Promise<number> {
+  private async relayBatch(channel: ConfirmChannel, claim: RelayClaim): Promise<number> {
     const started = performance.now();
     let rows: Awaited<ReturnType<RelayClaim['claim']>>;
     try {
-      rows = await this.claim.claim(this.config.RELAY_BATCH_SIZE);
+      rows = await claim.claim(this.config.RELAY_BATCH_SIZE);
     } catch (error) {
-      this.claim.release(true);
+      claim.release(true);
       throw error;
     }
     this.metrics.relayClaimSeconds.observe((performance.now() - started) / 1000);
@@ -135,26 +143,40 @@ export class Relay {
       const timestamp = Math.floor(Date.now() / 1000);
       // One signature for the batch; each message carries it with its inclusion proof.
       const seals = signer?.sealCanonicalTexts(rows.map((row) => canonicalBody(row.body)));
+      // This batch's own confirms (another lane's batch shares the channel, so not waitForConfirms).
+      const confirms: Promise<void>[] = [];
       for (const [i, row] of rows.entries()) {
         await this.ensureInbox(channel, row.recipient_code);
-        const ok = channel.publish(this.topology.names.hub, row.recipient_code, Buffer.from(row.body), {
-          persistent: true,
-          messageId: row.message_id,
-          type: row.type,
-          contentType: 'application/json',
-          correlationId: row.correlation_id ?? undefined,
-          timestamp,
-          appId: 'referral-hub',
-          ...(seals?.[i] ? { headers: { 'hub-signature': messageSealHeaderText(seals[i]) } } : {}),
+        let ok = true;
+        const confirmed = new Promise<void>((resolve, reject) => {
+          ok = channel.publish(
+            this.topology.names.hub,
+            row.recipient_code,
+            Buffer.from(row.body),
+            {
+              persistent: true,
+              messageId: row.message_id,
+              type: row.type,
+              contentType: 'application/json',
+              correlationId: row.correlation_id ?? undefined,
+              timestamp,
+              appId: 'referral-hub',
+              ...(seals?.[i] ? { headers: { 'hub-signature': messageSealHeaderText(seals[i]) } } : {}),
+            },
+            (error) => (error ? reject(error) : resolve()),
+          );
         });
+        // Handled here too: if a later publish of the batch throws, Promise.all below is never reached.
+        confirmed.catch(() => {});
+        confirms.push(confirmed);
         if (!ok) await new Promise((resolve) => channel.once('drain', resolve));
       }
-      await channel.waitForConfirms();
+      await Promise.all(confirms);
       crashPoint(this.config, 'relay.after_publish');
-      await this.claim.complete(rows.map((r) => r.id));
+      await claim.complete(rows.map((r) => r.id));
     } catch (error) {
-      await this.claim.abandon();
-      this.claim.release(true);
+      await claim.abandon();
+      claim.release(true);
       throw error;
     }
     this.metrics.messagesPublished.inc(rows.length);
