@@ -98,8 +98,13 @@ export class RelayClaim {
     // fell to one batch of 500 per 10 s). So no sequential scans here, and the order check is an aggregate
     // over the (referral, recipient) index (`+ 0` keeps the primary key out of it): the relay's index is
     // read in id order until the batch is full, one index probe per message, however stale the statistics.
+    // Nor bitmap scans: the planner likes them for a queue it thinks small, and a bitmap scan reads every
+    // entry of the index, dead ones included, every time, and sorts, so that a claim cost a millisecond for
+    // every ~5,000 rows deleted since the last vacuum (2.3 ms at 10,000). An index scan in id order stops
+    // at the batch's end and marks the dead entries it passes, so that the next claim skips them (0.16 ms).
     const results = (await this.client.query(`BEGIN;
       SET LOCAL enable_seqscan = off;
+      SET LOCAL enable_bitmapscan = off;
       SELECT o.id, o.message_id, o.recipient_code, o.type, o.correlation_id, o.body::text AS body
       FROM outbox o
       WHERE o.channel = 'amqp' AND (o.referral_id IS NULL OR o.id = (
@@ -107,7 +112,7 @@ export class RelayClaim {
         WHERE p.referral_id = o.referral_id AND p.recipient_code = o.recipient_code))
       ORDER BY o.id LIMIT ${n}
       FOR UPDATE OF o SKIP LOCKED`)) as unknown as pg.QueryResult<Claimed>[];
-    const rows = results[2]?.rows ?? [];
+    const rows = results[3]?.rows ?? [];
     if (rows.length === 0) await this.client.query('COMMIT');
     return rows;
   }
