@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ChannelModel, GetMessage } from 'amqplib';
+import type { Channel, ChannelModel, GetMessage } from 'amqplib';
 import { failuresOf } from '../db/command-failures.js';
 import type { CommandPath } from '../db/command-path.js';
 import type { Db } from '../db/connection.js';
@@ -86,9 +86,28 @@ export async function listDeadLetters(
     if (!m) break;
     taken.push(m);
   }
-  for (const m of taken) channel.nack(m, false, true);
+  const total = Math.max(messageCount, taken.length);
+  await putBack(channel, queue, taken, total);
   await channel.close();
-  return { letters: await describeAll(taken, deps), total: Math.max(messageCount, taken.length) };
+  return { letters: await describeAll(taken, deps), total };
+}
+
+/**
+ * Returns letters to the dead-letter queue. They go back through the queue's log: this waits (a second at
+ * most) until the queue counts `atLeast` again, so that a list or a replay right after this one finds them
+ * all (a list right after another once saw one letter of two).
+ */
+async function putBack(
+  channel: Channel,
+  queue: string,
+  letters: GetMessage[],
+  atLeast: number,
+): Promise<void> {
+  for (const m of letters) channel.nack(m, false, true);
+  for (let i = 0; i < 50 && letters.length > 0; i++) {
+    if ((await channel.checkQueue(queue)).messageCount >= atLeast) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 /** A replay's own message id, derived from the original so that replaying twice applies once. */
@@ -138,7 +157,7 @@ export async function replayDeadLetters(
       await new Promise((resolve) => setTimeout(resolve, 1000 / options.perSecond));
     }
   } finally {
-    for (const m of keep) channel.nack(m, false, true);
+    await putBack(channel, queue, keep, keep.length).catch(() => {});
     await channel.close().catch(() => {});
   }
   return outcomes;
