@@ -1,7 +1,7 @@
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import { ruleText } from '../schemas/deadlines.js';
 import type { Db } from './connection.js';
-import { CASE_TITLE } from './referrals.js';
+import { caseTitles } from './referrals.js';
 import type { Database } from './types.js';
 import { type Scope, visibleTo } from './visibility.js';
 
@@ -107,7 +107,6 @@ async function openDuties(db: Db, scope: Scope, filter: BacklogFilter, now: Date
       'referrals.kind',
       'referrals.state',
       'referrals.created_at',
-      sql<string | null>`${sql.raw(CASE_TITLE)}`.as('referral_title'),
     ])
     .where('duties.status', 'in', OPEN_DUTY)
     .where('duties.is_window', '=', false)
@@ -128,10 +127,14 @@ async function openDuties(db: Db, scope: Scope, filter: BacklogFilter, now: Date
   if (filter.dueWithinDays !== undefined)
     q = q.where('duties.due_at', '<', new Date(now.getTime() + filter.dueWithinDays * DAY));
   const rows = await q.orderBy('duties.due_at').limit(filter.limit).execute();
+  const titles = await caseTitles(
+    db,
+    rows.map((d) => d.referral_id),
+  );
   return rows.map((d) => ({
     dutyId: d.id,
     referralId: d.referral_id,
-    referralTitle: d.referral_title,
+    referralTitle: titles.get(d.referral_id) ?? null,
     kind: d.kind,
     state: d.state,
     rule: d.rule_id,
@@ -165,7 +168,6 @@ async function openReferrals(
         'referrals.sender_code',
         'referrals.recipient_code',
         'referrals.created_at',
-        sql<string | null>`${sql.raw(CASE_TITLE)}`.as('title'),
       ])
       .where('referrals.state', 'not in', TERMINAL)
       .where(inScope(scope))
@@ -181,7 +183,6 @@ async function openReferrals(
       'referrals.sender_code',
       'referrals.recipient_code',
       'referrals.created_at',
-      sql<string | null>`${sql.raw(CASE_TITLE)}`.as('title'),
       sql<Date>`min(duties.due_at)`.as('next_due'),
     ])
     .where('duties.status', 'in', OPEN_DUTY)
@@ -206,9 +207,14 @@ async function openReferrals(
           .orderBy('referrals.created_at')
           .limit(filter.limit - withDuty.length)
           .execute();
-  return [...withDuty, ...rest].map((r) => ({
+  const page = [...withDuty, ...rest];
+  const titles = await caseTitles(
+    db,
+    page.map((r) => r.id),
+  );
+  return page.map((r) => ({
     id: r.id,
-    title: r.title,
+    title: titles.get(r.id) ?? null,
     kind: r.kind,
     state: r.state,
     sender: r.sender_code,

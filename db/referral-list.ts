@@ -3,7 +3,7 @@ import { HubError } from '../schemas/errors.js';
 import type { State } from '../schemas/lifecycle.js';
 import type { ReferralKind } from '../schemas/referral.js';
 import type { Db } from './connection.js';
-import { CASE_TITLE } from './referrals.js';
+import { caseTitles } from './referrals.js';
 import { type Scope, visibleTo } from './visibility.js';
 
 export type ListFilter = {
@@ -52,7 +52,6 @@ export async function listReferrals(
       'late',
       'created_at',
       'updated_at',
-      sql<string>`${sql.raw(CASE_TITLE)}`.as('title'),
     ])
     .where(visibleTo(scope));
   if (filter.kind) query = query.where('kind', '=', filter.kind);
@@ -80,6 +79,10 @@ export async function listReferrals(
     .execute();
   const page = rows.slice(0, filter.limit);
   const last = page.at(-1);
+  const titles = await caseTitles(
+    db,
+    page.map((r) => r.id),
+  );
   return {
     items: page.map((r) => ({
       id: r.id,
@@ -90,7 +93,7 @@ export async function listReferrals(
       procuratorate: r.procuratorate_code,
       region: r.region,
       late: r.late,
-      title: r.title,
+      title: titles.get(r.id) ?? '',
       createdAt: new Date(r.created_at).toISOString(),
       updatedAt: new Date(r.updated_at).toISOString(),
     })),

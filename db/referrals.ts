@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { State } from '../schemas/lifecycle.js';
 import type { ReferralKind } from '../schemas/referral.js';
 import type { Parties, Referral } from '../schemas/referral-state.js';
@@ -80,9 +81,18 @@ export function submissionOf(kind: string, firstPayload: Record<string, unknown>
   return Object.fromEntries(Object.entries(firstPayload).filter(([key]) => !hubKeys.includes(key)));
 }
 
-/** The case title of a referral in SQL over `referrals` (a list, the backlog): from its first event. */
-export const CASE_TITLE = `(SELECT e.payload->'caseSummary'->>'title' FROM ledger_events e
-  WHERE e.referral_id = referrals.id AND e.seq = 1)`;
+/**
+ * The case titles of the referrals a page shows (a list, the backlog), from their first events: one lookup
+ * by primary key per referral, made after the page is chosen. A subquery in the page's own select ran for
+ * every row the query grouped or sorted before its LIMIT (the backlog of a region of 25,000 referrals: 400 ms).
+ */
+export async function caseTitles(db: Db, ids: readonly string[]): Promise<Map<string, string | null>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await sql<{ referral_id: string; title: string | null }>`
+    SELECT referral_id, payload->'caseSummary'->>'title' AS title FROM ledger_events
+    WHERE referral_id = ANY(${[...new Set(ids)]}::uuid[]) AND seq = 1`.execute(db);
+  return new Map(rows.map((r) => [r.referral_id, r.title]));
+}
 
 export function movedRow(expectedVersion: number, after: Referral) {
   return {

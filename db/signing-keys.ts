@@ -98,6 +98,15 @@ export class KeyRegistry {
     return { key: (id) => keys.get(id), requires: (region) => required.has(region) };
   }
 
+  /** The view at once, when it needs no load (fresh, and every key named is known); else undefined. */
+  viewIfFresh(keyIds: readonly string[] = []): KeyView | undefined {
+    if (Date.now() - this.loadedAt > this.maxAgeMs || keyIds.some((id) => !this.keys.has(id)))
+      return undefined;
+    const keys = this.keys;
+    const required = this.required;
+    return { key: (id) => keys.get(id), requires: (region) => required.has(region) };
+  }
+
   invalidate(): void {
     this.loadedAt = 0;
   }
