@@ -6,38 +6,58 @@ import type { Database } from './types.js';
 // int8 (bigserial ids, counts) as strings is pg's safe default; timestamps stay Date.
 export type Db = Kysely<Database>;
 
-const pools = new WeakMap<Db, pg.Pool>();
+const pools = new WeakMap<Db, { pool: pg.Pool; hot: pg.Pool }>();
+
+/** At most this many connections run the command path's named statements (batches in flight, and retries). */
+const HOT_POOL_SIZE = 4;
 
 export function createDb(databaseUrl: string, poolSize = 20): Db {
-  // Generic plans for the named prepared statements (the batch load and write, nothing else is named): left
-  // to choose, PostgreSQL plans them anew at every execution because each batch's arrays differ in length,
-  // and planning the six-part load cost more than running it (issue 11: 0.2 ms of PostgreSQL CPU per
-  // referral). Unnamed statements are planned per execution whatever this says.
-  const pool = new pg.Pool({
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, connectionTimeoutMillis: 5000 });
+  // The command path's two named statements (the batch load and write) run on connections of their own with
+  // generic plans: left to choose, PostgreSQL plans them anew at every execution because each batch's arrays
+  // differ in length, and planning the six-part load cost more than running it (issue 11: 0.2 ms of
+  // PostgreSQL CPU per referral). Not on the main pool: the setting applies to every parameterized statement
+  // of the extended protocol, kysely's unnamed ones included, and a generic plan for a region's backlog read
+  // 25,000 rows where the custom plan reads 150 (0.4 s against 3 ms at a million referrals).
+  const hot = new pg.Pool({
     connectionString: databaseUrl,
-    max: poolSize,
+    max: HOT_POOL_SIZE,
     connectionTimeoutMillis: 5000,
     options: '-c plan_cache_mode=force_generic_plan',
   });
   // A client losing its server (restart, admin shutdown) must not crash the process: the query in flight
   // fails (the gateway answers 503, the workers retry) and the pool replaces the client.
-  pool.on('error', () => {});
-  pool.on('connect', (client) => client.on('error', () => {}));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  pools.set(db, pool);
+  for (const p of [pool, hot]) {
+    p.on('error', () => {});
+    p.on('connect', (client) => client.on('error', () => {}));
+  }
+  const both = {
+    connect: () => pool.connect(),
+    end: async () => {
+      await Promise.all([pool.end(), hot.end()]);
+    },
+  };
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: both }) });
+  pools.set(db, { pool, hot });
   return db;
 }
 
 /** The pool under a Kysely instance, for the hot statements that run as named prepared statements. */
 export function poolOf(db: Db): pg.Pool {
-  const pool = pools.get(db);
-  if (!pool) throw new Error('this Kysely instance was not made by createDb');
-  return pool;
+  const found = pools.get(db);
+  if (!found) throw new Error('this Kysely instance was not made by createDb');
+  return found.pool;
+}
+
+function hotPoolOf(db: Db): pg.Pool {
+  const found = pools.get(db);
+  if (!found) throw new Error('this Kysely instance was not made by createDb');
+  return found.hot;
 }
 
 /**
  * A named prepared statement: PostgreSQL parses and plans it once per connection, not on every call
- * (kysely has no prepared statements; the command path's load and write and the relay's claim use this).
+ * (kysely has no prepared statements; the command path's load and write use this, on their own pool).
  */
 export async function prepared<R extends pg.QueryResultRow>(
   db: Db,
@@ -45,7 +65,7 @@ export async function prepared<R extends pg.QueryResultRow>(
   text: string,
   values: unknown[],
 ): Promise<R[]> {
-  const result = await poolOf(db).query<R>({ name, text, values });
+  const result = await hotPoolOf(db).query<R>({ name, text, values });
   return result.rows;
 }
 
