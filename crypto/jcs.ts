@@ -29,6 +29,16 @@ export function canonicalBytes(value: unknown): Buffer {
   return Buffer.from(canonicalize(value), 'utf8');
 }
 
+/** The canonical bytes, or undefined when the value is not I-JSON (what a verifier calls malformed). */
+export function canonicalBytesOrUndefined(value: unknown): Buffer | undefined {
+  try {
+    return canonicalBytes(value);
+  } catch (error) {
+    if (error instanceof JcsError) return undefined;
+    throw error;
+  }
+}
+
 function write(value: unknown, path: string): string {
   if (value === null) return 'null';
   switch (typeof value) {

@@ -1,6 +1,6 @@
 import type { CanonicalText } from '../schemas/canonical-json.js';
 import type { DetachedSignature } from '../schemas/signature.js';
-import { canonicalBytes, JcsError } from './jcs.js';
+import { canonicalBytes, canonicalBytesOrUndefined } from './jcs.js';
 import type { PrivateKey, PublicKey } from './keys.js';
 import { allInclusionProofs, leafHash, verifyInclusion } from './merkle.js';
 import { sign, type VerifyResult, verify } from './signatures.js';
@@ -58,13 +58,9 @@ export type SealCheck = VerifyResult | { ok: false; reason: 'proof' };
 
 /** Whether `envelope` is the message the hub sealed: in the batch's tree, under the hub's signature. */
 export function verifyMessageSeal(envelope: unknown, seal: MessageSeal, publicKey: PublicKey): SealCheck {
-  let leaf: Buffer;
-  try {
-    leaf = envelopeLeaf(envelope);
-  } catch (error) {
-    if (error instanceof JcsError) return { ok: false, reason: 'malformed' };
-    throw error;
-  }
+  const bytes = canonicalBytesOrUndefined(envelope);
+  if (!bytes) return { ok: false, reason: 'malformed' };
+  const leaf = leafHash(bytes);
   const hex = /^[0-9a-f]{64}$/;
   if (!hex.test(seal.root) || !Array.isArray(seal.proof) || !seal.proof.every((h) => hex.test(h))) {
     return { ok: false, reason: 'malformed' };

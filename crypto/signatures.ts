@@ -1,6 +1,6 @@
 import { sign as nodeSign, verify as nodeVerify } from 'node:crypto';
 import type { DetachedSignature, SignatureAlg } from '../schemas/signature.js';
-import { canonicalBytes, JcsError } from './jcs.js';
+import { canonicalBytes, canonicalBytesOrUndefined } from './jcs.js';
 import type { PrivateKey, PublicKey } from './keys.js';
 import { decodeSm2Signature, encodeSm2Signature, sm2Sign, sm2Verify } from './sm2.js';
 import { SM2_NATIVE, sm2SignNative, sm2VerifyNative } from './sm2-native.js';
@@ -85,12 +85,7 @@ export function verifyCommand(
   signature: DetachedSignature,
   publicKey: PublicKey,
 ): VerifyResult {
-  let data: Buffer;
-  try {
-    data = canonicalBytes(command);
-  } catch (error) {
-    if (error instanceof JcsError) return { ok: false, reason: 'malformed' };
-    throw error;
-  }
+  const data = canonicalBytesOrUndefined(command);
+  if (!data) return { ok: false, reason: 'malformed' };
   return verify({ signature, publicKey, data });
 }

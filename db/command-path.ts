@@ -312,9 +312,14 @@ export class CommandPath {
   }
 }
 
-/** The signing keys the batch's commands name, so that a key registered a moment ago is found. */
+/**
+ * The signing keys the batch's commands still to be checked name, so that a key registered a moment ago is
+ * found (one checked on arrival needs no key here).
+ */
 function keyIdsOf(batch: Item[]): string[] {
-  return batch.flatMap((item) => (item.meta.signed ? [item.meta.signed.keyId] : []));
+  return batch.flatMap((item) =>
+    item.meta.signed && !item.signatureChecked ? [item.meta.signed.keyId] : [],
+  );
 }
 
 /**

@@ -44,15 +44,13 @@ export function createDb(databaseUrl: string, poolSize = 20): Db {
 
 /** The pool under a Kysely instance, for the hot statements that run as named prepared statements. */
 export function poolOf(db: Db): pg.Pool {
-  const found = pools.get(db);
-  if (!found) throw new Error('this Kysely instance was not made by createDb');
-  return found.pool;
+  return poolsOf(db).pool;
 }
 
-function hotPoolOf(db: Db): pg.Pool {
+function poolsOf(db: Db): { pool: pg.Pool; hot: pg.Pool } {
   const found = pools.get(db);
   if (!found) throw new Error('this Kysely instance was not made by createDb');
-  return found.hot;
+  return found;
 }
 
 /**
@@ -65,7 +63,7 @@ export async function prepared<R extends pg.QueryResultRow>(
   text: string,
   values: unknown[],
 ): Promise<R[]> {
-  const result = await hotPoolOf(db).query<R>({ name, text, values });
+  const result = await poolsOf(db).hot.query<R>({ name, text, values });
   return result.rows;
 }
 

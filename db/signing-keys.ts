@@ -90,18 +90,19 @@ export class KeyRegistry {
 
   /** A snapshot that knows every key id in `keyIds` the database knows. */
   async view(keyIds: readonly string[] = []): Promise<KeyView> {
-    if (Date.now() - this.loadedAt > this.maxAgeMs || keyIds.some((id) => !this.keys.has(id))) {
-      await this.reload();
-    }
-    const keys = this.keys;
-    const required = this.required;
-    return { key: (id) => keys.get(id), requires: (region) => required.has(region) };
+    const fresh = this.viewIfFresh(keyIds);
+    if (fresh) return fresh;
+    await this.reload();
+    return this.snapshot();
   }
 
   /** The view at once, when it needs no load (fresh, and every key named is known); else undefined. */
   viewIfFresh(keyIds: readonly string[] = []): KeyView | undefined {
-    if (Date.now() - this.loadedAt > this.maxAgeMs || keyIds.some((id) => !this.keys.has(id)))
-      return undefined;
+    const stale = Date.now() - this.loadedAt > this.maxAgeMs || keyIds.some((id) => !this.keys.has(id));
+    return stale ? undefined : this.snapshot();
+  }
+
+  private snapshot(): KeyView {
     const keys = this.keys;
     const required = this.required;
     return { key: (id) => keys.get(id), requires: (region) => required.has(region) };
