@@ -62,6 +62,7 @@ export async function provisionBench(env: Record<string, string | undefined> = {
     COMMAND_BATCH_MAX: process.env.COMMAND_BATCH_MAX,
     RELAY_LINGER_MS: process.env.RELAY_LINGER_MS,
     RELAY_LANES: process.env.RELAY_LANES,
+    SIGNATURE_VERIFY_THREADS: process.env.SIGNATURE_VERIFY_THREADS,
     ...env,
   });
   if (!parsed.ok) throw new Error(parsed.message);

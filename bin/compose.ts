@@ -71,6 +71,7 @@ export async function composeHub(config: Config, options: HubOptions = {}): Prom
     async stop() {
       await app.close();
       await started.stop();
+      await commands.close();
       if (!options.db) await db.destroy();
     },
   };

@@ -241,6 +241,7 @@ dlq
         onProgress: (done, o) =>
           console.log(`[${done}] ${o.messageId} ${o.outcome}${o.detail ? `: ${o.detail}` : ''}`),
       });
+      await commands.close();
       const count = (k: string) => outcomes.filter((o) => o.outcome === k).length;
       console.log(
         `replayed ${count('applied')}, already applied ${count('duplicate')}, conflicts ${count('conflict')}, unreplayable ${count('unreplayable')}`,

@@ -1,7 +1,14 @@
 import { HubError } from '../schemas/errors.js';
 import { keyStandingAt, type RegisteredKeyRecord, type SignedCommand } from '../schemas/signature.js';
+import { canonicalBytesOrUndefined } from './jcs.js';
 import type { PublicKey } from './keys.js';
-import { verifyCommand } from './signatures.js';
+import {
+  type SignatureCheck as CryptoCheck,
+  checkSignature,
+  prepareVerify,
+  type VerifyFailure,
+  verdictOf,
+} from './signatures.js';
 
 /** A registered key with its public key imported once (the SM2 window table is built on first use). */
 export type RegisteredKey = { record: RegisteredKeyRecord; publicKey: PublicKey };
@@ -22,6 +29,17 @@ export type SignatureCheck = {
  * or undefined when the command may go on.
  */
 export function checkCommandSignature(check: SignatureCheck): HubError | undefined {
+  const planned = planCommandSignature(check);
+  return planned instanceof HubError || planned === undefined
+    ? planned
+    : refusalOf(planned, checkSignature(planned));
+}
+
+/**
+ * Everything of `checkCommandSignature` but the public-key operation: a refusal, undefined (nothing to
+ * check), or the check left to do, whose answer `refusalOf` reads.
+ */
+export function planCommandSignature(check: SignatureCheck): HubError | PlannedCheck | undefined {
   const { signed } = check;
   if (!signed) return check.required ? new HubError('SIGNATURE_REQUIRED') : undefined;
   const key = check.key(signed.keyId);
@@ -43,8 +61,21 @@ export function checkCommandSignature(check: SignatureCheck): HubError | undefin
     });
   }
   const { command, ...signature } = signed;
-  const verdict = verifyCommand(command, signature, key.publicKey);
-  return verdict.ok
-    ? undefined
-    : new HubError('SIGNATURE_INVALID', undefined, { keyId: signed.keyId, reason: verdict.reason });
+  const data = canonicalBytesOrUndefined(command);
+  const prepared = data
+    ? prepareVerify({ signature, publicKey: key.publicKey, data })
+    : { ok: false as const, reason: 'malformed' as const };
+  return 'reason' in prepared ? invalid(signed.keyId, prepared.reason) : prepared;
+}
+
+export type PlannedCheck = CryptoCheck;
+
+/** The refusal a check's answer makes, if any. */
+export function refusalOf(check: PlannedCheck, answer: boolean | undefined): HubError | undefined {
+  const verdict = verdictOf(check, answer);
+  return verdict.ok ? undefined : invalid(check.publicKey.keyId, verdict.reason);
+}
+
+function invalid(keyId: string, reason: VerifyFailure): HubError {
+  return new HubError('SIGNATURE_INVALID', undefined, { keyId, reason });
 }

@@ -41,29 +41,58 @@ export function sign({ alg, privateKey, data }: SignInput): DetachedSignature {
   return { alg, keyId: privateKey.publicKey.keyId, signature: bytes.toString('base64') };
 }
 
-export function verify({ signature, publicKey, data }: VerifyInput): VerifyResult {
+export function verify(input: VerifyInput): VerifyResult {
+  const prepared = prepareVerify(input);
+  return 'reason' in prepared ? prepared : verdictOf(prepared, checkSignature(prepared));
+}
+
+/**
+ * What is left of a verification once its form has been read: the one costly step (the public-key
+ * operation), which `checkSignature` does here and `VerifierPool` on another thread.
+ */
+export type SignatureCheck = { publicKey: PublicKey; data: Uint8Array; bytes: Buffer };
+
+/** A verification's cheap part: algorithm, key id and the signature's form; the check that remains. */
+export function prepareVerify({
+  signature,
+  publicKey,
+  data,
+}: VerifyInput): SignatureCheck | { ok: false; reason: VerifyFailure } {
   if (signature.alg !== publicKey.alg) return { ok: false, reason: 'alg_mismatch' };
   if (signature.keyId !== undefined && signature.keyId !== publicKey.keyId) {
     return { ok: false, reason: 'key_mismatch' };
   }
   const bytes = strictBase64(signature.signature);
-  const verdict = bytes && check(publicKey, data, bytes);
+  if (!bytes || !wellFormed(publicKey, bytes)) return { ok: false, reason: 'malformed' };
+  return { publicKey, data, bytes };
+}
+
+/** The answer of a check: true or false, or undefined when the signature could not be read. */
+export function verdictOf(check: SignatureCheck, verdict: boolean | undefined): VerifyResult {
   if (verdict === undefined) return { ok: false, reason: 'malformed' };
   return verdict
-    ? { ok: true, alg: publicKey.alg, keyId: publicKey.keyId }
+    ? { ok: true, alg: check.publicKey.alg, keyId: check.publicKey.keyId }
     : { ok: false, reason: 'invalid' };
 }
 
-/** true or false when the signature could be read; undefined when it could not. */
-function check(publicKey: PublicKey, data: Uint8Array, bytes: Buffer): boolean | undefined {
-  if (publicKey.alg === 'ed25519') {
-    return bytes.length === 64 ? nodeVerify(null, data, publicKey.keyObject, bytes) : undefined;
-  }
+/** Ed25519 signatures are 64 bytes; SM2 ones strict DER with r and s in range. */
+function wellFormed(publicKey: PublicKey, bytes: Buffer): boolean {
+  if (publicKey.alg === 'ed25519') return bytes.length === 64;
   try {
-    const signature = decodeSm2Signature(bytes);
+    decodeSm2Signature(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The public-key operation: true or false, undefined when the signature could not be read. */
+export function checkSignature({ publicKey, data, bytes }: SignatureCheck): boolean | undefined {
+  try {
+    if (publicKey.alg === 'ed25519') return nodeVerify(null, data, publicKey.keyObject, bytes);
     return SM2_NATIVE
       ? sm2VerifyNative(publicKey, data, bytes)
-      : sm2Verify({ publicKey: publicKey.point, message: data, signature });
+      : sm2Verify({ publicKey: publicKey.point, message: data, signature: decodeSm2Signature(bytes) });
   } catch {
     return undefined;
   }

@@ -39,6 +39,11 @@ function nativePrivate(key: Extract<PrivateKey, { alg: 'sm2' }>): KeyObject {
   return found;
 }
 
+/** Z of GM/T 0009 for `key` with the default ID (computed once a key). */
+export function sm2ZOf(key: Sm2PublicKey): Buffer {
+  return nativePublic(key).z;
+}
+
 /** A DER SM2 signature of `data` (strict DER, as OpenSSL writes it). */
 export function sm2SignNative(key: Extract<PrivateKey, { alg: 'sm2' }>, data: Uint8Array): Buffer {
   const signer = createSign('sm3');

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { checkCommandSignature } from '../crypto/command-signature.js';
+import { planCommandSignature, refusalOf } from '../crypto/command-signature.js';
 import { sha256Hex } from '../crypto/ledger-hash.js';
+import { VerifierPool } from '../crypto/verifier-pool.js';
 import type { Command, CommandMeta } from '../schemas/commands.js';
 import { referralIdOf } from '../schemas/commands.js';
 import { UNMET_STATUSES } from '../schemas/deadlines.js';
@@ -34,6 +35,8 @@ export type CommandPathDeps = {
   policy: RegionPolicy;
   /** Agencies' public keys and the regions that require signatures (made on the pool when not given). */
   keys?: KeyRegistry;
+  /** Where signatures are checked (one thread of its own when not given). */
+  verifier?: VerifierPool;
   clock: () => Date;
   /** Commands decided and written together at most (group commit). */
   maxBatch?: number;
@@ -59,11 +62,12 @@ type Item = {
   attempt: number;
   /** Run alone: the batch it was in failed on something other than a lost race. */
   solo: boolean;
-  /** Its signature (or its lack of one) was checked when it arrived. */
-  signatureChecked: boolean;
   resolve(outcome: CommandOutcome): void;
   reject(error: unknown): void;
 };
+
+/** A command whose signature is being checked; it joins the queue when it and those before it are done. */
+type Arrival = { item: Item; settled: boolean; refused?: unknown };
 
 const MAX_ATTEMPTS = 5;
 const DEFAULT_FILE_LIMITS = { maxBytes: 1024 ** 3, maxCount: 500 };
@@ -77,6 +81,8 @@ const DEFAULT_FILE_LIMITS = { maxBytes: 1024 ** 3, maxCount: 500 };
  */
 export class CommandPath {
   private queue: Item[] = [];
+  private readonly arrivals: Arrival[] = [];
+  private readonly verifier: VerifierPool;
   private readonly inFlight = new Set<Set<string>>();
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
@@ -85,31 +91,19 @@ export class CommandPath {
 
   constructor(private readonly deps: CommandPathDeps) {
     this.keys = deps.keys ?? new KeyRegistry(deps.db);
+    this.verifier = deps.verifier ?? new VerifierPool(1);
     this.maxBatch = deps.maxBatch ?? 64;
     this.maxInFlight = deps.maxInFlight ?? 1;
   }
 
   execute(actor: Actor, command: Command, meta: CommandMeta = {}, dedup?: Dedup): Promise<CommandOutcome> {
-    // A signature is checked as the command arrives, while the batch in flight waits for PostgreSQL, not
-    // in the next batch's decision, where 15 SM2 verifications (0.2 ms each) lengthened every batch. Only
-    // when the key registry can answer at once: a command that must wait for a load is checked in its
-    // batch as before, so that commands keep the order they arrived in.
-    let signatureChecked = actor === 'hub';
-    if (actor !== 'hub') {
-      const keys = this.keys.viewIfFresh(meta.signed ? [meta.signed.keyId] : []);
-      if (keys) {
-        const refused = this.signatureRefusal(actor, meta, keys);
-        if (refused) return Promise.reject(refused);
-        signatureChecked = true;
-      }
-    }
     return new Promise((resolve, reject) => {
       const dedupKey = !dedup
         ? null
         : dedup.via === 'http'
           ? `k:${answerKey(dedup.agency, dedup.key)}`
           : `m:${dedup.messageId}`;
-      this.queue.push({
+      const item: Item = {
         actor,
         command,
         meta,
@@ -118,12 +112,70 @@ export class CommandPath {
         dedupKey,
         attempt: 0,
         solo: false,
-        signatureChecked,
         resolve,
         reject,
-      });
-      this.pump();
+      };
+      const arrival: Arrival = { item, settled: false };
+      this.arrivals.push(arrival);
+      const settle = (refused: unknown) => {
+        arrival.refused = refused;
+        arrival.settled = true;
+        this.admit();
+      };
+      const failed = (error: unknown) =>
+        settle(Object.assign(classifyFailure(error).error, { cause: error }));
+      try {
+        const checked = actor === 'hub' ? undefined : this.signatureRefusal(actor, meta);
+        if (checked instanceof Promise) checked.then(settle, failed);
+        else settle(checked);
+      } catch (error) {
+        failed(error);
+      }
     });
+  }
+
+  /**
+   * Issue 15: a signature is checked as the command arrives, before any batch sees it, so that a refused
+   * signature writes nothing; the public-key operation runs on a thread of its own (crypto/verifier-pool.ts)
+   * while this one goes on. Commands join the queue in the order they arrived, whatever their checks took.
+   */
+  private signatureRefusal(
+    actor: Exclude<Actor, 'hub'>,
+    meta: CommandMeta,
+  ): HubError | undefined | Promise<HubError | undefined> {
+    const keyIds = meta.signed ? [meta.signed.keyId] : [];
+    const plan = (keys: KeyView) => {
+      const planned = planCommandSignature({
+        signed: meta.signed,
+        agency: actor.code,
+        required: keys.requires(actor.region),
+        now: this.deps.clock(),
+        key: keys.key,
+      });
+      if (planned instanceof HubError || planned === undefined) return planned;
+      return this.verifier.check(planned).then((answer) => refusalOf(planned, answer));
+    };
+    const fresh = this.keys.viewIfFresh(keyIds);
+    return fresh ? plan(fresh) : this.keys.view(keyIds).then(plan);
+  }
+
+  /** Arrivals whose checks are done, in the order they came, join the queue (or are refused). */
+  private admit(): void {
+    let admitted = false;
+    while (this.arrivals[0]?.settled) {
+      const { item, refused } = this.arrivals.shift() as Arrival;
+      if (refused) item.reject(refused);
+      else {
+        this.queue.push(item);
+        admitted = true;
+      }
+    }
+    if (admitted) this.pump();
+  }
+
+  /** Ends the signature threads (the process's stop). */
+  async close(): Promise<void> {
+    await this.verifier.close();
   }
 
   /** Starts batches while there is room: the next batch takes what queued up meanwhile. */
@@ -206,7 +258,6 @@ export class CommandPath {
   private async decideAll(batch: Item[], state: BatchState) {
     const directory = await this.deps.directory.view(codesOf(batch));
     const policy = await this.deps.policy.view();
-    const keys = await this.keys.view(keyIdsOf(batch));
     const local = new Map<string, Loaded>();
     const decided: { item: Item; write: StepToWrite }[] = [];
     for (const item of batch) {
@@ -217,14 +268,6 @@ export class CommandPath {
         continue;
       }
       const now = this.deps.clock();
-      if (item.actor !== 'hub' && !item.signatureChecked) {
-        // Issue 15: checked before the decision, so that a refused signature writes nothing.
-        const refused = this.signatureRefusal(item.actor, item.meta, keys);
-        if (refused) {
-          item.reject(refused);
-          continue;
-        }
-      }
       const id = item.referralId;
       const actorCode = item.actor === 'hub' ? 'hub' : item.actor.code;
       const uploads = state.uploads.get(actorCode) ?? new Map();
@@ -274,20 +317,6 @@ export class CommandPath {
     return decided;
   }
 
-  private signatureRefusal(
-    actor: Exclude<Actor, 'hub'>,
-    meta: CommandMeta,
-    keys: KeyView,
-  ): HubError | undefined {
-    return checkCommandSignature({
-      signed: meta.signed,
-      agency: actor.code,
-      required: keys.requires(actor.region),
-      now: this.deps.clock(),
-      key: keys.key,
-    });
-  }
-
   /** An AMQP message seen before is a duplicate; an HTTP key seen before answers as it did (or is reused). */
   private answerSeen(item: Item, state: BatchState): CommandOutcome | HubError | undefined {
     const dedup = item.dedup;
@@ -310,16 +339,6 @@ export class CommandPath {
     }
     this.queue = [...again, ...this.queue];
   }
-}
-
-/**
- * The signing keys the batch's commands still to be checked name, so that a key registered a moment ago is
- * found (one checked on arrival needs no key here).
- */
-function keyIdsOf(batch: Item[]): string[] {
-  return batch.flatMap((item) =>
-    item.meta.signed && !item.signatureChecked ? [item.meta.signed.keyId] : [],
-  );
 }
 
 /**

@@ -109,6 +109,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerErrorHandling(app);
   keepSentBodies(app);
   if (ownStore) app.addHook('onClose', async () => ownStore.close());
+  if (!options.commands) app.addHook('onClose', async () => deps.commands.close());
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

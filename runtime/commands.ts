@@ -1,3 +1,4 @@
+import { VerifierPool } from '../crypto/verifier-pool.js';
 import { CommandPath } from '../db/command-path.js';
 import type { Db } from '../db/connection.js';
 import type { AgencyDirectory } from '../db/directory.js';
@@ -22,6 +23,7 @@ export function createCommandPath(deps: {
       ? {
           maxBatch: config.COMMAND_BATCH_MAX,
           maxInFlight: config.COMMAND_BATCHES_IN_FLIGHT,
+          verifier: new VerifierPool(config.SIGNATURE_VERIFY_THREADS),
           fileLimits: {
             maxBytes: config.REFERRAL_FILES_MAX_BYTES,
             maxCount: config.REFERRAL_FILES_MAX_COUNT,

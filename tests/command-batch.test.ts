@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signCommand } from '../crypto/signatures.js';
+import { VerifierPool } from '../crypto/verifier-pool.js';
 import { CommandPath, type CommandPathDeps } from '../db/command-path.js';
 import { ledgerEvents } from '../db/ledger.js';
 import type { Command } from '../schemas/commands.js';
 import { SubmissionSchema } from '../schemas/referral.js';
 import { criminalTransfer } from './helpers/fixtures.js';
+import { registeredKey } from './helpers/signing.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
 
 let hub: TestHub;
@@ -107,6 +110,8 @@ describe('a batch of commands decided and written together', () => {
     const { commands, batches } = path();
     const police = (await hub.directory.get('pol-a'))!;
     const enf = (await hub.directory.get('enf-a'))!;
+    // The key registry loaded, so that each command joins the queue as it is executed.
+    await commands.keys.view();
     const blocker = commands.execute(enf, {
       type: 'brief',
       briefing: { recipients: ['coord'], subject: '通报', body: '内容' },
@@ -204,5 +209,55 @@ describe('a batch of commands decided and written together', () => {
     ]);
     expect((await ledgerEvents(hub.db, firstId)).map((e) => e.event)).toEqual(['submitted']);
     expect((await ledgerEvents(hub.db, id(results[2]!))).map((e) => e.event)).toEqual(['submitted']);
+  });
+});
+
+describe('signatures checked off the event loop', () => {
+  it('keeps arrival order: an unsigned step sent after a signed one waits for its check and comes second', async () => {
+    const id = await referral();
+    const key = await registeredKey(hub.db, 'pol-a', 'sm2');
+    const { commands, batches } = path();
+    await commands.keys.view([key.publicKey.keyId]);
+    const police = (await hub.directory.get('pol-a'))!;
+    const covered = { method: 'POST', path: `/v1/referrals/${id}/actions`, body: { action: 'receipt' } };
+    const signed = { ...signCommand(covered, key), keyId: key.publicKey.keyId, command: covered };
+    const results = await Promise.allSettled([
+      commands.execute(police, receipt(id), { signed }),
+      // Checked at once (nothing to verify): it would join the queue first if arrivals did not keep order.
+      commands.execute(police, {
+        type: 'action',
+        referralId: id,
+        action: { action: 'request_supplement', items: ['现场检查笔录'] },
+      }),
+    ]);
+    expect(results.map(outcome)).toEqual(['applied', 'applied']);
+    expect(batches.at(-1)).toEqual({ written: 2, commands: 2 });
+    expect((await ledgerEvents(hub.db, id)).map((e) => e.event)).toEqual([
+      'submitted',
+      'receipted',
+      'supplement_requested',
+    ]);
+    await commands.close();
+  });
+
+  it('refuses a bad signature checked on the thread, and the steps after it still go through in order', async () => {
+    const [a, b] = [await referral(), await referral()];
+    const key = await registeredKey(hub.db, 'pol-a', 'sm2');
+    const { commands } = path({ verifier: new VerifierPool(1) });
+    await commands.keys.view([key.publicKey.keyId]);
+    const police = (await hub.directory.get('pol-a'))!;
+    const covered = { method: 'POST', path: `/v1/referrals/${a}/actions`, body: { action: 'receipt' } };
+    const forged = {
+      ...signCommand({ ...covered, path: '/elsewhere' }, key),
+      keyId: key.publicKey.keyId,
+      command: covered,
+    };
+    const results = await Promise.allSettled([
+      commands.execute(police, receipt(a), { signed: forged }),
+      commands.execute(police, receipt(b)),
+    ]);
+    expect(results.map(outcome)).toEqual(['SIGNATURE_INVALID', 'applied']);
+    expect((await ledgerEvents(hub.db, a)).map((e) => e.event)).toEqual(['submitted']);
+    await commands.close();
   });
 });

@@ -48,6 +48,7 @@ export async function startWorkers(config: Config, deps: WorkerDeps): Promise<Wo
   const clock = deps.clock ?? (() => new Date());
   let relay: Relay | undefined;
   const policy = deps.policy ?? new RegionPolicy(deps.db);
+  const ownCommands = deps.commands === undefined;
   const commands =
     deps.commands ??
     createCommandPath({
@@ -124,6 +125,7 @@ export async function startWorkers(config: Config, deps: WorkerDeps): Promise<Wo
       await intake.stop();
       await ready.stop();
       await session.close();
+      if (ownCommands) await commands.close();
     },
   };
 }
