@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { SignatureAlg } from '../schemas/signature.js';
 import { runThroughput, type ThroughputResult } from './throughput.js';
 
 /**
@@ -64,15 +65,23 @@ export async function runCompare(args: {
   durationSeconds: number;
   warmupSeconds: number;
   clients: number;
+  /** Also the delivery mode with signatures required (issue 15), in the same rounds. */
+  signed?: boolean;
+  signingAlg?: SignatureAlg;
 }) {
   const dir = referenceCopy();
   const reference: Reference[] = [];
   const hub: ThroughputResult[] = [];
+  const signedHub: ThroughputResult[] = [];
   for (let i = 0; i < args.runs; i++) {
     reference.push(runReference(dir, args.durationSeconds, args.clients));
     console.error(`reference run ${i + 1}: ${JSON.stringify(reference.at(-1))}`);
-    hub.push(await runThroughput({ mode: 'delivery', ...args }));
+    hub.push(await runThroughput({ ...args, mode: 'delivery', signed: false }));
     console.error(`hub run ${i + 1}: ${JSON.stringify(hub.at(-1))}`);
+    if (args.signed) {
+      signedHub.push(await runThroughput({ ...args, mode: 'delivery', signed: true }));
+      console.error(`hub signed run ${i + 1}: ${JSON.stringify(signedHub.at(-1))}`);
+    }
   }
   const ref = {
     referralsPerSecond: median(reference.map((r) => r.rate)),
@@ -80,25 +89,29 @@ export async function runCompare(args: {
     p99Ms: median(reference.map((r) => r.p99)),
     cpuMsPerReferral: median(reference.map((r) => r.cpuMsPerReferral)),
   };
-  const ours = {
-    referralsPerSecond: median(hub.map((r) => r.referralsPerSecond)),
-    p50Ms: median(hub.map((r) => r.submitToDeliveredMs.p50)),
-    p99Ms: median(hub.map((r) => r.submitToDeliveredMs.p99)),
-    cpuMsPerReferral: median(hub.map((r) => r.cpuMsPerReferral)),
-    lost: hub.reduce((n, r) => n + r.lost, 0),
-    duplicateEffects: hub.reduce((n, r) => n + r.duplicateEffects, 0),
-  };
+  const summary = (runs: ThroughputResult[]) => ({
+    referralsPerSecond: median(runs.map((r) => r.referralsPerSecond)),
+    p50Ms: median(runs.map((r) => r.submitToDeliveredMs.p50)),
+    p99Ms: median(runs.map((r) => r.submitToDeliveredMs.p99)),
+    cpuMsPerReferral: median(runs.map((r) => r.cpuMsPerReferral)),
+    lost: runs.reduce((n, r) => n + r.lost, 0),
+    duplicateEffects: runs.reduce((n, r) => n + r.duplicateEffects, 0),
+  });
+  const ratios = (ours: ReturnType<typeof summary>) => ({
+    throughput: ratio(ours.referralsPerSecond, ref.referralsPerSecond),
+    p99: ratio(ours.p99Ms, ref.p99Ms),
+    cpuPerReferral: ratio(ours.cpuMsPerReferral, ref.cpuMsPerReferral),
+  });
+  const ours = summary(hub);
+  const signed = args.signed ? summary(signedHub) : undefined;
   return {
     mode: 'compare',
     runs: args.runs,
     reference: ref,
     hub: ours,
-    ratios: {
-      throughput: ratio(ours.referralsPerSecond, ref.referralsPerSecond),
-      p99: ratio(ours.p99Ms, ref.p99Ms),
-      cpuPerReferral: ratio(ours.cpuMsPerReferral, ref.cpuMsPerReferral),
-    },
-    each: { reference, hub },
-    lost: ours.lost,
+    ratios: ratios(ours),
+    ...(signed ? { hubSigned: signed, ratiosSigned: ratios(signed) } : {}),
+    each: { reference, hub, ...(signed ? { hubSigned: signedHub } : {}) },
+    lost: ours.lost + (signed?.lost ?? 0),
   };
 }

@@ -8,7 +8,8 @@ import { runThroughput } from './throughput.js';
 /**
  * `npm run bench -- --mode delivery|round-trip [--duration 15] [--warmup 3] [--c 32] [--rate n]`: the
  * referral pipeline under load (see bench/throughput.ts). `npm run bench -- --compare [--runs 3]`: the
- * reference pipeline and the delivery mode alternately, with medians and ratios. `npm run bench -- --mode
+ * reference pipeline and the delivery mode alternately, with medians and ratios (`--signed`: and the delivery
+ * mode with signatures required, in the same rounds). `npm run bench -- --mode
  * scale [--referrals 1000000]`: backlog and statistics over a seeded million referrals. `npm run bench --
  * --mode files [--small 200] [--c 4]`: case-file upload and download rates beside cat and COPY (bench/files.ts).
  * `npm run bench -- --mode soak [--minutes 10] [--rate 120]`: gateway and workers as separate processes at a
@@ -26,6 +27,10 @@ const mode = argv.includes('--compare')
     ? (argv[argv.indexOf('--mode') + 1] ?? 'delivery')
     : 'delivery';
 
+/** `--signed` signs with SM2 unless `--alg ed25519`. */
+const signingAlg =
+  argv.includes('--alg') && argv[argv.indexOf('--alg') + 1] === 'ed25519' ? 'ed25519' : 'sm2';
+
 async function run(): Promise<Record<string, unknown>> {
   const load = {
     durationSeconds: arg('duration', 15),
@@ -41,10 +46,10 @@ async function run(): Promise<Record<string, unknown>> {
     case 'soak':
       return runSoak({ minutes: arg('minutes', 10), rate: arg('rate', 120), clients: arg('c', 32) });
     case 'compare':
-      return runCompare({ runs: arg('runs', 3), ...load });
+      return runCompare({ runs: arg('runs', 3), ...load, signed: argv.includes('--signed'), signingAlg });
     case 'delivery':
     case 'round-trip':
-      return runThroughput({ mode, ...load, signed: argv.includes('--signed') });
+      return runThroughput({ mode, ...load, signed: argv.includes('--signed'), signingAlg });
     default:
       throw new Error(`unknown mode ${mode}: delivery, round-trip, scale, files, soak, or --compare`);
   }

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { exportPrivateKey, exportPublicKey, generateKeyPair } from '../crypto/keys.js';
 import { countEvents } from '../db/ledger.js';
 import { addSigningKey, setSignatureMode } from '../db/signing-keys.js';
+import type { SignatureAlg } from '../schemas/signature.js';
 import { type BenchHub, REGION, startBenchHub } from './bench-hub.js';
 import { type CpuReport, cpuWindow } from './cpu.js';
 import type { LoadResult, LoadSetup } from './load.js';
@@ -15,13 +16,15 @@ export type ThroughputArgs = {
   warmupSeconds: number;
   clients: number;
   rate?: number;
-  /** Issue 15: the region requires signatures and every command is signed (SM2). */
+  /** Issue 15: the region requires signatures and every command is signed (SM2, or `signingAlg`). */
   signed?: boolean;
+  signingAlg?: SignatureAlg;
 };
 
 export type ThroughputResult = {
   mode: string;
   signed: boolean;
+  signingAlg?: SignatureAlg;
   clients: number;
   durationSeconds: number;
   referralsPerSecond: number;
@@ -48,9 +51,12 @@ export type ThroughputResult = {
 };
 
 /** Registers an SM2 key for the referring agency and the police, and requires signatures in the region. */
-async function requireSignatures(bench: BenchHub): Promise<{ enf: string; police: string }> {
+async function requireSignatures(
+  bench: BenchHub,
+  alg: SignatureAlg,
+): Promise<{ enf: string; police: string }> {
   const keyFor = async (agency: string) => {
-    const key = generateKeyPair('sm2');
+    const key = generateKeyPair(alg);
     await addSigningKey(bench.hub.db, {
       agency,
       publicKeyPem: exportPublicKey(key.publicKey),
@@ -88,7 +94,7 @@ function countRoundTrips(): { read(): number } {
 export async function runThroughput(args: ThroughputArgs): Promise<ThroughputResult> {
   const bench = await startBenchHub();
   try {
-    const signingKeys = args.signed ? await requireSignatures(bench) : undefined;
+    const signingKeys = args.signed ? await requireSignatures(bench, args.signingAlg ?? 'sm2') : undefined;
     const setup: LoadSetup = {
       baseUrl: bench.baseUrl,
       key: bench.key,
@@ -157,6 +163,7 @@ export async function runThroughput(args: ThroughputArgs): Promise<ThroughputRes
     return {
       mode: args.mode,
       signed: args.signed ?? false,
+      ...(args.signed ? { signingAlg: args.signingAlg ?? 'sm2' } : {}),
       clients: args.clients,
       durationSeconds: Math.round(seconds * 100) / 100,
       referralsPerSecond: Math.round(inWindow / seconds),
