@@ -21,7 +21,51 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 /** The canonical text; sign or hash its UTF-8 bytes (RFC 8785 §3.2.5), see `canonicalBytes`. */
 export function canonicalize(value: unknown): string {
-  return write(value, '$');
+  try {
+    return writeFast(value);
+  } catch (error) {
+    // Not I-JSON: written again, slowly, to say where.
+    if (error === NOT_I_JSON) return write(value, '$');
+    throw error;
+  }
+}
+
+const NOT_I_JSON = new Error('not I-JSON');
+
+/**
+ * `write` without the path it would name in an error (building it cost more than the rest): the same
+ * checks, and on any of them a throw that sends `canonicalize` to the slow writer for the message.
+ */
+function writeFast(value: unknown): string {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      if (!Number.isFinite(value)) throw NOT_I_JSON;
+      return Object.is(value, -0) ? '0' : String(value);
+    case 'string':
+      if (!value.isWellFormed()) throw NOT_I_JSON;
+      return JSON.stringify(value);
+    case 'object': {
+      if (Array.isArray(value)) {
+        let text = '[';
+        for (let i = 0; i < value.length; i++) text += (i === 0 ? '' : ',') + writeFast(value[i]);
+        return `${text}]`;
+      }
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) throw NOT_I_JSON;
+      const record = value as Record<string, unknown>;
+      let text = '{';
+      for (const key of Object.keys(record).sort()) {
+        if (!key.isWellFormed()) throw NOT_I_JSON;
+        text += `${text.length === 1 ? '' : ','}${JSON.stringify(key)}:${writeFast(record[key])}`;
+      }
+      return `${text}}`;
+    }
+    default:
+      throw NOT_I_JSON;
+  }
 }
 
 /** RFC 8785 §3.2.5: the canonical form is exchanged as UTF-8. */

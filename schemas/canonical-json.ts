@@ -12,17 +12,32 @@
 export type CanonicalText = string & { readonly __canonical: true };
 
 export function canonicalJson(value: unknown): CanonicalText {
+  return write(value) as CanonicalText;
+}
+
+/**
+ * One string built as it goes: no intermediate map or array per object (this runs for every payload, event
+ * and message the hub writes). `Object.keys(…).sort()` orders by UTF-16 code units, as the form requires.
+ */
+function write(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   // A Date (anything with toJSON) hashes as the JSON it is stored as.
-  if (
-    value !== null &&
-    typeof value === 'object' &&
-    typeof (value as { toJSON?: unknown }).toJSON === 'function'
-  ) {
-    return canonicalJson((value as { toJSON: () => unknown }).toJSON());
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === 'function') return write(toJSON.call(value));
+  if (Array.isArray(value)) {
+    let text = '[';
+    for (let i = 0; i < value.length; i++) text += (i === 0 ? '' : ',') + write(value[i]);
+    return `${text}]`;
   }
-  if (value === null || typeof value !== 'object') return (JSON.stringify(value) ?? 'null') as CanonicalText;
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]` as CanonicalText;
-  return joinEntries(entriesOf(value as Record<string, unknown>));
+  const record = value as Record<string, unknown>;
+  let text = '{';
+  for (const key of Object.keys(record).sort()) {
+    const item = record[key];
+    if (item === undefined) continue;
+    text += `${text.length === 1 ? '' : ','}${JSON.stringify(key)}:${write(item)}`;
+  }
+  return `${text}}`;
 }
 
 /** An object's members as canonical text, keyed by member name; undefined members are left out. */
@@ -30,7 +45,7 @@ export type Entries = ReadonlyMap<string, string>;
 
 export function entriesOf(value: Record<string, unknown>): Map<string, string> {
   const entries = new Map<string, string>();
-  for (const [k, v] of Object.entries(value)) if (v !== undefined) entries.set(k, canonicalJson(v));
+  for (const [k, v] of Object.entries(value)) if (v !== undefined) entries.set(k, write(v));
   return entries;
 }
 
@@ -38,7 +53,7 @@ export function entriesOf(value: Record<string, unknown>): Map<string, string> {
 export function joinEntries(...sets: Entries[]): CanonicalText {
   const merged = new Map<string, string>();
   for (const set of sets) for (const [k, v] of set) merged.set(k, v);
-  const keys = [...merged.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const keys = [...merged.keys()].sort();
   return `{${keys.map((k) => `${JSON.stringify(k)}:${merged.get(k)}`).join(',')}}` as CanonicalText;
 }
 
