@@ -112,11 +112,13 @@ const result: LoadResult = {
 
 const target = new URL(`${setup.baseUrl}/v1/referrals`);
 /** A submission's body and, when signing, its Command-Signature header. */
-function signedSubmission(i: number): { body: string; signature?: string } {
+function signedSubmission(i: number): { body: string; idempotencyKey: string; signature?: string } {
   const body = transfer(i);
-  if (!enfKey) return { body };
-  const command = { method: 'POST', path: target.pathname, body: JSON.parse(body) };
-  return { body, signature: signatureHeaderText(signCommand(command, enfKey)) };
+  const idempotencyKey = randomUUID();
+  if (!enfKey) return { body, idempotencyKey };
+  // The signature covers the request's Idempotency-Key too.
+  const command = { method: 'POST', path: target.pathname, idempotencyKey, body: JSON.parse(body) };
+  return { body, idempotencyKey, signature: signatureHeaderText(signCommand(command, enfKey)) };
 }
 const presigned = Array.from({ length: enfKey ? (setup.presign ?? 0) : 0 }, (_, i) => signedSubmission(i));
 
@@ -187,7 +189,7 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: setup.clients });
 function submit(i: number): Promise<void> {
   const ready = presigned[i];
   if (!ready && enfKey) result.signedDuringLoad++;
-  const { body, signature } = ready ?? signedSubmission(i);
+  const { body, idempotencyKey, signature } = ready ?? signedSubmission(i);
   const t0 = now();
   return new Promise((resolve) => {
     const request = http.request(
@@ -201,7 +203,7 @@ function submit(i: number): Promise<void> {
           authorization: `Bearer ${setup.key}`,
           'content-type': 'application/json',
           'content-length': Buffer.byteLength(body),
-          'idempotency-key': randomUUID(),
+          'idempotency-key': idempotencyKey,
           ...(signature ? { 'command-signature': signature } : {}),
         },
       },

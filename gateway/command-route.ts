@@ -26,12 +26,21 @@ export function keepSentBodies(app: FastifyInstance): void {
 }
 
 /**
- * A signed HTTP command covers `{method, path, body}`: the path names the referral acted on, so that a
- * signed receipt of one referral cannot be passed off as the receipt of another.
+ * A signed HTTP command covers `{method, path, idempotencyKey, body}`: the path names the referral acted on,
+ * so that a signed receipt of one referral cannot be passed off as the receipt of another, and the
+ * `Idempotency-Key` names this one request, so that whoever holds a signed body cannot send it again under
+ * another key (a second transfer of the same case, signed by nobody). A signed request must carry one.
  */
-function signedOf(request: FastifyRequest, path: string): SignedCommand | undefined {
+function signedOf(request: FastifyRequest, path: string, key: string | undefined): SignedCommand | undefined {
   const header = request.headers[SIGNATURE_HEADER];
   if (header === undefined) return undefined;
+  if (key === undefined) {
+    throw new HubError(
+      'SIGNATURE_INVALID',
+      'a signed request carries an Idempotency-Key, and its signature covers it',
+      { reason: 'idempotency_key_missing' },
+    );
+  }
   const fields = signatureHeaderFields(Array.isArray(header) ? header.join(',') : header);
   const parsed = CommandSignatureSchema.safeParse(fields);
   if (!parsed.success) {
@@ -40,7 +49,10 @@ function signedOf(request: FastifyRequest, path: string): SignedCommand | undefi
       path: parsed.error.issues[0]?.path.join('.'),
     });
   }
-  return { ...parsed.data, command: { method: request.method, path, body: request.sentBody ?? null } };
+  return {
+    ...parsed.data,
+    command: { method: request.method, path, idempotencyKey: key, body: request.sentBody ?? null },
+  };
 }
 
 /** How an outcome answers over HTTP: what the command created is a 201, a step on a referral a 200. */
@@ -58,10 +70,11 @@ export async function runCommand(
   command: Command,
 ): Promise<unknown> {
   const agency = request.agency;
-  const key = request.headers['idempotency-key'];
+  const header = request.headers['idempotency-key'];
+  const key = typeof header === 'string' && header.length > 0 ? header : undefined;
   const path = request.url.split('?')[0] ?? request.url;
   const dedup: Dedup | undefined =
-    typeof key === 'string' && key.length > 0
+    key !== undefined
       ? {
           via: 'http',
           agency: agency.code,
@@ -69,7 +82,7 @@ export async function runCommand(
           requestHash: sha256Hex(`${request.method} ${path} ${canonicalJson(request.body)}`),
         }
       : undefined;
-  const signed = signedOf(request, path);
+  const signed = signedOf(request, path, key);
   const outcome: CommandOutcome = await deps.commands.execute(
     agency,
     command,

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -87,6 +88,35 @@ describe('signed commands where signatures are optional', () => {
     expect(applied.body).toMatchObject({ state: 'receipted' });
   });
 
+  it('binds a signed request to its Idempotency-Key: the body sent again under another key is refused', async () => {
+    const key = await registeredKey(hub.db, 'enf-a', 'sm2');
+    const body = criminalTransfer();
+    const headers = signatureHeader(key, 'POST', '/v1/referrals', body);
+    const first = await hub.request('enf-a', 'POST', '/v1/referrals', body, headers);
+    expect(first.status).toBe(201);
+    // A retry with the same key answers as the first time did; no second referral.
+    const retried = await hub.request('enf-a', 'POST', '/v1/referrals', body, headers);
+    expect(retried.status).toBe(201);
+    expect(retried.headers['idempotent-replayed']).toBe('true');
+    expect(retried.body.id).toBe(first.body.id);
+    // Whoever holds the signed body and the agency's API key cannot make it a second transfer.
+    const again = { ...headers, 'idempotency-key': randomUUID() };
+    const replayed = await hub.request('enf-a', 'POST', '/v1/referrals', body, again);
+    expect(replayed.status).toBe(403);
+    expect(replayed.body).toMatchObject({ code: 'SIGNATURE_INVALID', details: { reason: 'invalid' } });
+    const { 'idempotency-key': _, ...withoutKey } = headers;
+    const keyless = await hub.request('enf-a', 'POST', '/v1/referrals', body, withoutKey);
+    expect(keyless.status).toBe(403);
+    expect(keyless.body).toMatchObject({
+      code: 'SIGNATURE_INVALID',
+      details: { reason: 'idempotency_key_missing' },
+    });
+    const [event] = await ledgerRows(hub, first.body.id);
+    expect(event?.payload.signed).toMatchObject({
+      command: { idempotencyKey: headers['idempotency-key'], method: 'POST', path: '/v1/referrals' },
+    });
+  });
+
   it('refuses a revoked key and one not yet valid, and a header that is not a signature', async () => {
     const revoked = await registeredKey(hub.db, 'enf-a', 'sm2');
     await revokeSigningKey(hub.db, revoked.publicKey.keyId, new Date(Date.now() - 1000), 'compromised');
@@ -106,6 +136,7 @@ describe('signed commands where signatures are optional', () => {
       details: { standing: 'expired' },
     });
     const garbled = await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer(), {
+      'idempotency-key': 'garbled-1',
       'command-signature': 'alg=rsa, keyId=x, signature=!!',
     });
     expect(garbled.status).toBe(403);

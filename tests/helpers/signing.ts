@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { exportPublicKey, generateKeyPair, type PrivateKey } from '../../crypto/keys.js';
 import { signCommand } from '../../crypto/signatures.js';
 import type { Db } from '../../db/connection.js';
@@ -21,10 +22,22 @@ export async function registeredKey(
   return key;
 }
 
-/** The `Command-Signature` header of an HTTP command: a signature over `{method, path, body}`. */
-export function signatureHeader(key: PrivateKey, method: string, path: string, body: unknown) {
-  const s = signCommand({ method, path, body }, key);
-  return { 'command-signature': `alg=${s.alg}, keyId=${s.keyId}, signature=${s.signature}` };
+/**
+ * The headers of a signed HTTP command: its `Idempotency-Key` (new unless given) and a `Command-Signature`
+ * over `{method, path, idempotencyKey, body}`.
+ */
+export function signatureHeader(
+  key: PrivateKey,
+  method: string,
+  path: string,
+  body: unknown,
+  idempotencyKey: string = randomUUID(),
+) {
+  const s = signCommand({ method, path, idempotencyKey, body }, key);
+  return {
+    'idempotency-key': idempotencyKey,
+    'command-signature': `alg=${s.alg}, keyId=${s.keyId}, signature=${s.signature}`,
+  };
 }
 
 /** An AMQP command envelope with the agency's signature over it (without the signature member). */
