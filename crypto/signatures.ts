@@ -52,6 +52,18 @@ export function verify(input: VerifyInput): VerifyResult {
  */
 export type SignatureCheck = { publicKey: PublicKey; data: Uint8Array; bytes: Buffer };
 
+/** Where the public-key operations of commands' signatures run (runtime/verifier-pool.ts: threads). */
+export type SignatureVerifier = {
+  check(check: SignatureCheck): Promise<boolean | undefined>;
+  close(): Promise<void>;
+};
+
+/** On the calling thread, now. */
+export const inlineVerifier: SignatureVerifier = {
+  check: (check) => Promise.resolve(checkSignature(check)),
+  close: async () => {},
+};
+
 /** A verification's cheap part: algorithm, key id and the signature's form; the check that remains. */
 export function prepareVerify({
   signature,

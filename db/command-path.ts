@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { planCommandSignature, refusalOf } from '../crypto/command-signature.js';
 import { sha256Hex } from '../crypto/ledger-hash.js';
-import { VerifierPool } from '../crypto/verifier-pool.js';
+import { inlineVerifier, type SignatureVerifier } from '../crypto/signatures.js';
 import type { Command, CommandMeta } from '../schemas/commands.js';
 import { referralIdOf } from '../schemas/commands.js';
 import { UNMET_STATUSES } from '../schemas/deadlines.js';
@@ -35,8 +35,8 @@ export type CommandPathDeps = {
   policy: RegionPolicy;
   /** Agencies' public keys and the regions that require signatures (made on the pool when not given). */
   keys?: KeyRegistry;
-  /** Where signatures are checked (one thread of its own when not given). */
-  verifier?: VerifierPool;
+  /** Where signatures' public-key operations run (on the event loop when not given). */
+  verifier?: SignatureVerifier;
   clock: () => Date;
   /** Commands decided and written together at most (group commit). */
   maxBatch?: number;
@@ -82,7 +82,7 @@ const DEFAULT_FILE_LIMITS = { maxBytes: 1024 ** 3, maxCount: 500 };
 export class CommandPath {
   private queue: Item[] = [];
   private readonly arrivals: Arrival[] = [];
-  private readonly verifier: VerifierPool;
+  private readonly verifier: SignatureVerifier;
   private readonly inFlight = new Set<Set<string>>();
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
@@ -91,7 +91,7 @@ export class CommandPath {
 
   constructor(private readonly deps: CommandPathDeps) {
     this.keys = deps.keys ?? new KeyRegistry(deps.db);
-    this.verifier = deps.verifier ?? new VerifierPool(1);
+    this.verifier = deps.verifier ?? inlineVerifier;
     this.maxBatch = deps.maxBatch ?? 64;
     this.maxInFlight = deps.maxInFlight ?? 1;
   }
@@ -136,8 +136,8 @@ export class CommandPath {
 
   /**
    * Issue 15: a signature is checked as the command arrives, before any batch sees it, so that a refused
-   * signature writes nothing; the public-key operation runs on a thread of its own (crypto/verifier-pool.ts)
-   * while this one goes on. Commands join the queue in the order they arrived, whatever their checks took.
+   * signature writes nothing; the public-key operation runs where `verifier` says (on the event loop, or on
+   * threads of their own: runtime/verifier-pool.ts). Commands join the queue in the order they arrived, whatever their checks took.
    */
   private signatureRefusal(
     actor: Exclude<Actor, 'hub'>,

@@ -43,7 +43,8 @@ export const CommandSignatureSchema = DetachedSignatureSchema.extend({ keyId: Ke
 export type SignedCommand = z.infer<typeof CommandSignatureSchema> & {
   /**
    * What was signed, as the agency sent it: over AMQP the envelope without its `signature` member; over
-   * HTTP `{method, path, body}` with the body as sent (so that the signature names the referral acted on).
+   * HTTP `{method, path, idempotencyKey, body}` with the body as sent (so that the signature names the
+   * referral acted on and the one request).
    */
   command: unknown;
 };

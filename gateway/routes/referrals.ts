@@ -33,7 +33,7 @@ const ListQuery = z.strictObject({
 });
 const IdempotencyHeaders = z.object({
   'idempotency-key': lineText(200).optional(),
-  /** Issue 15: `alg=sm2, keyId=…, signature=…` over the RFC 8785 JSON of `{method, path, body}`. */
+  /** Issue 15: `alg=sm2, keyId=…, signature=…` over the RFC 8785 JSON of `{method, path, idempotencyKey, body}`. */
   'command-signature': lineText(400).optional(),
 });
 

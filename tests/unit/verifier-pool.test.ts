@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { generateKeyPair, type PrivateKey } from '../../crypto/keys.js';
 import { checkSignature, prepareVerify, type SignatureCheck, sign } from '../../crypto/signatures.js';
-import { VerifierPool } from '../../crypto/verifier-pool.js';
+import { VerifierPool } from '../../runtime/verifier-pool.js';
 
 const keys: PrivateKey[] = [
   generateKeyPair('sm2'),

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import { checkSignature, type SignatureCheck } from './signatures.js';
-import { SM2_NATIVE, sm2ZOf } from './sm2-native.js';
+import { checkSignature, type SignatureCheck, type SignatureVerifier } from '../crypto/signatures.js';
+import { SM2_NATIVE, sm2ZOf } from '../crypto/sm2-native.js';
 
 /**
  * Signature checks on threads of their own (issue 15): an SM2 verification is 0.2–0.4 ms of OpenSSL, and on
@@ -117,13 +117,19 @@ class VerifierThread {
   }
 }
 
+/**
+ * Exact-size copies: a small Buffer is a view of an 8 KB slab, and postMessage copies the whole slab.
+ */
+const own = (view: Uint8Array) => Uint8Array.prototype.slice.call(view);
+
 function wire({ publicKey, data, bytes }: SignatureCheck): Wire {
+  const common = { keyId: publicKey.keyId, spki: own(publicKey.spki), data: own(data), bytes: own(bytes) };
   return publicKey.alg === 'sm2'
-    ? { alg: 'sm2', keyId: publicKey.keyId, spki: publicKey.spki, z: sm2ZOf(publicKey), data, bytes }
-    : { alg: 'ed25519', keyId: publicKey.keyId, spki: publicKey.spki, data, bytes };
+    ? { alg: 'sm2', ...common, z: own(sm2ZOf(publicKey)) }
+    : { alg: 'ed25519', ...common };
 }
 
-export class VerifierPool {
+export class VerifierPool implements SignatureVerifier {
   private readonly threads: VerifierThread[] = [];
   private queued: Pending[] = [];
   private flushing = false;
@@ -164,11 +170,15 @@ export class VerifierPool {
     const batch = this.queued;
     this.queued = [];
     if (batch.length === 0) return;
-    if (this.closed) {
-      for (const p of batch) p.resolve(checkSignature(p.check));
-      return;
+    if (!this.closed) {
+      try {
+        this.leastLoaded().send(batch);
+        return;
+      } catch {
+        // A thread that cannot be started or sent to: these are checked here, as after close.
+      }
     }
-    this.leastLoaded().send(batch);
+    for (const p of batch) p.resolve(checkSignature(p.check));
   }
 
   private leastLoaded(): VerifierThread {
