@@ -40,6 +40,10 @@ export function classifyFailure(error: unknown): Failure {
   const code = typeof e.code === 'string' ? e.code : '';
   const message = typeof e.message === 'string' ? e.message : String(error);
   if (/^[0-9A-Z]{5}$/.test(code)) {
+    // Issue 15: the ledger holds this agency signature already (migration 0015).
+    if (code === '23505' && (error as { constraint?: unknown }).constraint === 'ledger_events_signed_once') {
+      return { kind: 'refused', error: new HubError('SIGNATURE_REPLAYED') };
+    }
     if (DATA_SQLSTATE.test(code)) {
       // The database refused a value the command carried: permanent, whatever is retried.
       return { kind: 'refused', error: new HubError('VALUE_REFUSED', undefined, { sqlstate: code }) };

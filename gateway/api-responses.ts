@@ -30,6 +30,7 @@ const COMMAND: ErrorCode[] = [
   // Issue 15: a signature that is required, or present, and does not hold.
   'SIGNATURE_REQUIRED',
   'SIGNATURE_INVALID',
+  'SIGNATURE_REPLAYED',
   'KEY_UNKNOWN',
   'KEY_REVOKED',
 ];

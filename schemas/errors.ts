@@ -39,6 +39,11 @@ export const ERRORS = {
     message: 'this action is not allowed in the referral current state',
   },
   CONCURRENT_UPDATE: { status: 409, message: 'the referral changed while this action was applied; retry' },
+  SIGNATURE_REPLAYED: {
+    status: 409,
+    message:
+      'this signature was already taken: a signed command is applied once (sign each new request anew, with its own Idempotency-Key or message id)',
+  },
   IDEMPOTENCY_KEY_REUSED: {
     status: 422,
     message: 'this Idempotency-Key was already used with a different request',

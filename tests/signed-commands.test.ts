@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeKeyPair } from '../bin/keygen.js';
 import { addSigningKey, revokeSigningKey, setSignatureMode } from '../db/signing-keys.js';
-import { commandEnvelope, deadLetterWith } from './helpers/commands.js';
+import { actionCommand, commandEnvelope, deadLetterWith } from './helpers/commands.js';
 import { criminalTransfer, REGION } from './helpers/fixtures.js';
 import { ledgerRows } from './helpers/ledger.js';
 import { registeredKey, signatureHeader, signEnvelope } from './helpers/signing.js';
@@ -257,5 +257,67 @@ describe("the README's HTTP signing example", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('a signature is taken once, however late it is sent again', () => {
+  /** A referral the police have filed: reporting progress on it may be done again and again. */
+  async function filed(): Promise<string> {
+    const id = (await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer())).body.id as string;
+    const now = new Date().toISOString();
+    const act = (action: object) => hub.request('pol-a', 'POST', `/v1/referrals/${id}/actions`, action);
+    expect((await act({ action: 'receipt', receivedAt: now })).status).toBe(200);
+    expect((await act({ action: 'file', filedAt: now })).status).toBe(200);
+    return id;
+  }
+
+  it('refuses a signed HTTP step sent again after its Idempotency-Key was pruned; the batch beside it stands', async () => {
+    const [a, b] = [await filed(), await filed()];
+    const key = await registeredKey(hub.db, 'pol-a', 'ed25519');
+    const path = `/v1/referrals/${a}/actions`;
+    const body = { action: 'report_progress', stage: 'detained', occurredAt: new Date().toISOString() };
+    const headers = signatureHeader(key, 'POST', path, body);
+    expect((await hub.request('pol-a', 'POST', path, body, headers)).status).toBe(200);
+    // Seven days on, maintenance has pruned the key's answer (IDEMPOTENCY_KEY_RETENTION_HOURS).
+    await hub.db.deleteFrom('idempotency_keys').where('key', '=', headers['idempotency-key']).execute();
+    const [replayed, other] = await Promise.all([
+      hub.request('pol-a', 'POST', path, body, headers),
+      hub.request('pol-a', 'POST', `/v1/referrals/${b}/actions`, { ...body, stage: 'arrested' }),
+    ]);
+    expect(replayed.status).toBe(409);
+    expect(replayed.body.code).toBe('SIGNATURE_REPLAYED');
+    expect(other.status).toBe(200);
+    expect((await ledgerRows(hub, a)).map((e) => e.event)).toEqual([
+      'submitted',
+      'receipted',
+      'filed',
+      'progress',
+    ]);
+    expect((await ledgerRows(hub, b)).map((e) => e.event)).toEqual([
+      'submitted',
+      'receipted',
+      'filed',
+      'progress',
+    ]);
+  });
+
+  it('dead-letters a signed AMQP command sent again after its message id was pruned', async () => {
+    const id = await filed();
+    const key = await registeredKey(hub.db, 'pol-a', 'sm2');
+    const command = signEnvelope(
+      actionCommand('pol-a', id, {
+        action: 'report_progress',
+        stage: 'detained',
+        occurredAt: new Date().toISOString(),
+      }),
+      key,
+    );
+    await hub.sendCommand('pol-a', command);
+    await waitFor(async () => ((await ledgerRows(hub, id)).length === 4 ? true : undefined), 'the progress');
+    await hub.db.deleteFrom('processed_messages').where('message_id', '=', command.messageId).execute();
+    await hub.sendCommand('pol-a', command);
+    const dead = await deadLetterWith(hub, command.messageId);
+    expect(dead.properties.headers?.['x-hub-reason-code']).toBe('SIGNATURE_REPLAYED');
+    expect(await ledgerRows(hub, id)).toHaveLength(4);
   });
 });

@@ -13,6 +13,7 @@ import * as dutyYears from './0011-duty-years.js';
 import * as steady from './0012-steady.js';
 import * as evidence from './0013-evidence.js';
 import * as leanRows from './0014-lean-rows.js';
+import * as signedOnce from './0015-signed-once.js';
 
 /** An ordered record, not a folder scan: a migration is added here by hand. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0012-steady': steady,
   '0013-evidence': evidence,
   '0014-lean-rows': leanRows,
+  '0015-signed-once': signedOnce,
 };

@@ -27,6 +27,15 @@ describe('what a failure means, decided in one place', () => {
     expect(failure.error.details).toEqual({ sqlstate: '22021' });
   });
 
+  it('names a signature the ledger holds already SIGNATURE_REPLAYED (409), other unique violations not', () => {
+    const replayed = classifyFailure(
+      Object.assign(pgError('23505'), { constraint: 'ledger_events_signed_once' }),
+    );
+    expect(replayed).toMatchObject({ kind: 'refused', error: { code: 'SIGNATURE_REPLAYED', status: 409 } });
+    const other = classifyFailure(Object.assign(pgError('23505'), { constraint: 'referrals_pkey' }));
+    expect(other.error.code).toBe('VALUE_REFUSED');
+  });
+
   it('passes the hub’s own errors through by their status', () => {
     expect(classifyFailure(new HubError('TEXT_INVALID')).kind).toBe('refused');
     expect(classifyFailure(new HubError('SERVICE_UNAVAILABLE')).kind).toBe('unavailable');
