@@ -261,7 +261,7 @@ export class CommandPath {
     const local = new Map<string, Loaded>();
     const decided: { item: Item; write: StepToWrite }[] = [];
     for (const item of batch) {
-      const seen = this.answerSeen(item, state);
+      const seen = this.answerSeen(item, state) ?? this.recordOfPrunedKey(item, state);
       if (seen) {
         if (seen instanceof HubError) item.reject(seen);
         else item.resolve(seen);
@@ -329,6 +329,24 @@ export class CommandPath {
     return { status: 'replayed', outcome: answer.outcome, result: answer.response };
   }
 
+  /**
+   * A new referral whose id, derived from its Idempotency-Key or message id, is taken: the key was used
+   * before, longer ago than its answer is kept (IDEMPOTENCY_KEY_RETENTION_HOURS; message ids likewise). The
+   * write caught it (the command lost its guard and is retried); decided again it would lose again. A
+   * message seen before is a duplicate; an HTTP key is refused with the referral it made.
+   */
+  private recordOfPrunedKey(item: Item, state: BatchState): CommandOutcome | HubError | undefined {
+    if (item.command.type !== 'submit' || !item.dedup || item.attempt === 0) return undefined;
+    const id = derivedId(item.dedup);
+    if (!state.referrals.has(id)) return undefined;
+    if (item.dedup.via === 'amqp') return { status: 'duplicate' };
+    return new HubError(
+      'IDEMPOTENCY_KEY_REUSED',
+      `this Idempotency-Key made referral ${id} longer ago than its answer is kept: a new request takes a new key`,
+      { referralId: id },
+    );
+  }
+
   /** Commands that lost a race (or must run alone) go to the front of the queue. */
   private retry(items: Item[], lostRace: boolean): void {
     const again: Item[] = [];
@@ -376,6 +394,9 @@ function needOf(batch: Item[]) {
       }
     }
     if (item.referralId) referralIds.add(item.referralId);
+    // A new referral retried after its insert lost: is its derived id taken (recordOfPrunedKey)?
+    if (item.command.type === 'submit' && item.dedup && item.attempt > 0)
+      referralIds.add(derivedId(item.dedup));
     if (item.dedup?.via === 'amqp') messageIds.add(item.dedup.messageId);
     if (item.dedup?.via === 'http') keys.push({ agency: item.dedup.agency, key: item.dedup.key });
   }

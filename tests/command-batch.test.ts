@@ -212,6 +212,35 @@ describe('a batch of commands decided and written together', () => {
   });
 });
 
+describe('a key or message id whose record was pruned', () => {
+  it('refuses the key with the referral it made (not CONCURRENT_UPDATE), and takes the message as a duplicate', async () => {
+    const key = randomUUID();
+    const body = criminalTransfer();
+    const first = await hub.request('enf-a', 'POST', '/v1/referrals', body, { 'idempotency-key': key });
+    expect(first.status).toBe(201);
+    // Past IDEMPOTENCY_KEY_RETENTION_HOURS, maintenance has pruned its answer.
+    await hub.db.deleteFrom('idempotency_keys').where('key', '=', key).execute();
+    const again = await hub.request('enf-a', 'POST', '/v1/referrals', body, { 'idempotency-key': key });
+    expect(again.status).toBe(422);
+    expect(again.body).toMatchObject({
+      code: 'IDEMPOTENCY_KEY_REUSED',
+      details: { referralId: first.body.id },
+    });
+
+    const { commands } = path();
+    const enf = (await hub.directory.get('enf-a'))!;
+    const messageId = randomUUID();
+    const dedup = { via: 'amqp' as const, messageId, sender: 'enf-a', type: 'command.submit' };
+    const submit: Command = { type: 'submit', submission: SubmissionSchema.parse(criminalTransfer()) };
+    const made = await commands.execute(enf, submit, { messageId }, dedup);
+    expect(made.status).toBe('created');
+    await hub.db.deleteFrom('processed_messages').where('message_id', '=', messageId).execute();
+    expect((await commands.execute(enf, submit, { messageId }, dedup)).status).toBe('duplicate');
+    const id = (made as { result: { id: string } }).result.id;
+    expect((await ledgerEvents(hub.db, id)).map((e) => e.event)).toEqual(['submitted']);
+  });
+});
+
 describe('signatures checked off the event loop', () => {
   it('keeps arrival order: an unsigned step sent after a signed one waits for its check and comes second', async () => {
     const id = await referral();
