@@ -99,9 +99,9 @@ describe('pruning the de-duplication records', () => {
       (await sql<{ n: number }>`SELECT count(*)::int AS n FROM referrals`.execute(hub.db)).rows[0]?.n;
     const before = await count();
     const late = await hub.request('enf-a', 'POST', '/v1/referrals', body, { 'idempotency-key': key });
-    // The key derives the referral's id, so the late retry meets the referral it made: a conflict.
-    expect(late.status).toBe(409);
-    expect(late.body.code).toMatch(/^[A-Z_]+$/);
+    // The key derives the referral's id, so the late retry meets the referral it made, and says so.
+    expect(late.status).toBe(422);
+    expect(late.body).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', details: { referralId: first.body.id } });
     expect(await count()).toBe(before);
   });
 
