@@ -101,7 +101,10 @@ describe('pruning the de-duplication records', () => {
     const late = await hub.request('enf-a', 'POST', '/v1/referrals', body, { 'idempotency-key': key });
     // The key derives the referral's id, so the late retry meets the referral it made, and says so.
     expect(late.status).toBe(422);
-    expect(late.body).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', details: { referralId: first.body.id } });
+    expect(late.body).toMatchObject({
+      code: 'IDEMPOTENCY_KEY_REUSED',
+      details: { referralId: first.body.id },
+    });
     expect(await count()).toBe(before);
   });
 
