@@ -29,71 +29,56 @@ export async function sealHeads(
   reason: SealReason,
   now: Date,
 ): Promise<StoredStatement> {
-  // One snapshot for the heads read here and those recorded below (statement_heads), so that the leaves
-  // a proof is later built from are exactly the ones sealed.
-  return db
-    .transaction()
-    .setIsolationLevel('repeatable read')
-    .execute(async (trx) => {
-      const rows = await trx.selectFrom('referrals').select(['id', 'head_seq', 'head_hash']).execute();
-      const heads: ChainHead[] = rows.map((r) => ({ referralId: r.id, seq: r.head_seq, hash: r.head_hash }));
-      const tree = buildHeadsTree(heads);
-      const statement: SealedStatement = {
-        type: 'hub.sealed_statement',
+  return db.transaction().execute(async (trx) => {
+    const rows = await trx.selectFrom('referrals').select(['id', 'head_seq', 'head_hash']).execute();
+    const heads: ChainHead[] = rows.map((r) => ({ referralId: r.id, seq: r.head_seq, hash: r.head_hash }));
+    const tree = buildHeadsTree(heads);
+    const statement: SealedStatement = {
+      type: 'hub.sealed_statement',
+      reason,
+      sealedAt: now.toISOString(),
+      size: tree.size,
+      root: tree.root,
+      hubKeyId: signer.keyId,
+    };
+    const signature = signer.signJson(statement);
+    const { id } = await trx
+      .insertInto('sealed_statements')
+      .values({
         reason,
-        sealedAt: now.toISOString(),
-        size: tree.size,
+        statement: canonicalize(statement),
+        alg: signature.alg,
+        key_id: signer.keyId,
+        signature: signature.signature,
+        sealed_at: now,
         root: tree.root,
-        hubKeyId: signer.keyId,
-      };
-      const signature = signer.signJson(statement);
-      const { id } = await trx
-        .insertInto('sealed_statements')
-        .values({
-          reason,
-          statement: canonicalize(statement),
-          alg: signature.alg,
-          key_id: signer.keyId,
-          signature: signature.signature,
-          sealed_at: now,
-          root: tree.root,
-          size: tree.size,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      // The heads as sealed, so that a referral's inclusion proof can be given later: those that changed
-      // since the statement before (a referral's head under a statement is its latest row at or before it).
-      await sql`
-      INSERT INTO statement_heads (referral_id, statement_id, seq, hash)
-      SELECT r.id, ${id}, r.head_seq, r.head_hash
-      FROM referrals r
-      LEFT JOIN LATERAL (
-        SELECT h.seq, h.hash FROM statement_heads h WHERE h.referral_id = r.id
-        ORDER BY h.statement_id DESC LIMIT 1
-      ) last ON true
-      WHERE last.seq IS DISTINCT FROM r.head_seq OR last.hash IS DISTINCT FROM r.head_hash
-    `.execute(trx);
-      const recipients = await trx
-        .selectFrom('agencies')
-        .select(['code', 'delivery'])
-        .where('kind', 'in', ['procuratorate', 'coordinator'])
-        .where('parent_code', 'is', null)
-        .orderBy('code')
-        .execute();
-      await enqueue(
-        trx,
-        recipients.map((r) =>
-          statementMessage({
-            messageId: randomUUID(),
-            recipient: { code: r.code, delivery: r.delivery as DeliveryChannel },
-            statementId: String(id),
-            statement,
-            signature,
-          }),
-        ),
-      );
-      return { id: String(id), statement, signature };
-    });
+        size: tree.size,
+        // The heads as sealed, so that a referral's inclusion proof can be given later.
+        heads: JSON.stringify(heads.map((h) => [h.referralId, h.seq, h.hash])),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const recipients = await trx
+      .selectFrom('agencies')
+      .select(['code', 'delivery'])
+      .where('kind', 'in', ['procuratorate', 'coordinator'])
+      .where('parent_code', 'is', null)
+      .orderBy('code')
+      .execute();
+    await enqueue(
+      trx,
+      recipients.map((r) =>
+        statementMessage({
+          messageId: randomUUID(),
+          recipient: { code: r.code, delivery: r.delivery as DeliveryChannel },
+          statementId: String(id),
+          statement,
+          signature,
+        }),
+      ),
+    );
+    return { id: String(id), statement, signature };
+  });
 }
 
 /** When the hub last sealed (the sealer seals again once the interval has passed). */
@@ -116,24 +101,22 @@ export async function latestSealFor(
   referralId: string,
   statementId?: string,
 ): Promise<(StoredStatement & { proof: HeadProof }) | undefined> {
-  let query = db.selectFrom('sealed_statements').select(['id', 'statement', 'alg', 'key_id', 'signature']);
+  let query = db.selectFrom('sealed_statements').selectAll();
   if (statementId !== undefined) query = query.where('id', '=', statementId);
-  const row = await query.orderBy('id', 'desc').limit(1).executeTakeFirst();
-  if (!row) return undefined;
-  // Heads only accrue: the latest statement covers a referral if any does.
-  const covered = await db
-    .selectFrom('statement_heads')
-    .select('seq')
-    .where('referral_id', '=', referralId)
-    .where('statement_id', '<=', row.id)
+  const rows = await query
+    .where(
+      sql<boolean>`jsonb_path_exists(heads, '$[*] ? (@[0] == $id)', jsonb_build_object('id', ${referralId}::text))`,
+    )
+    .orderBy('id', 'desc')
     .limit(1)
-    .executeTakeFirst();
-  if (!covered) return undefined;
-  const { rows } = await sql<{ referral_id: string; seq: number; hash: string }>`
-    SELECT DISTINCT ON (referral_id) referral_id, seq, hash FROM statement_heads
-    WHERE statement_id <= ${row.id} ORDER BY referral_id, statement_id DESC
-  `.execute(db);
-  const heads = rows.map((h) => ({ referralId: h.referral_id, seq: h.seq, hash: h.hash }));
+    .execute();
+  const row = rows[0];
+  if (!row) return undefined;
+  const heads = (row.heads as [string, number, string][]).map(([id, seq, hash]) => ({
+    referralId: id,
+    seq,
+    hash,
+  }));
   const proof = buildHeadsTree(heads).proofFor(referralId);
   if (!proof) return undefined;
   return {
