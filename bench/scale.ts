@@ -5,7 +5,9 @@ import { issueApiKey } from '../db/agencies.js';
 import { createDb, migrateToLatest } from '../db/connection.js';
 import { AgencyDirectory } from '../db/directory.js';
 import { RegionPolicy } from '../db/region-policy.js';
+import { latestSealFor, sealHeads } from '../db/seals.js';
 import { buildApp } from '../gateway/app.js';
+import { loadHubSigner } from '../runtime/hub-signer.js';
 import { createLogger } from '../runtime/logger.js';
 import { createMetrics } from '../runtime/metrics.js';
 import { parseConfig } from '../schemas/config.js';
@@ -221,9 +223,27 @@ export async function runScaleBench(argv: string[]) {
       return { p50, p95, max, n: kept.length };
     };
     const period = `from=${year}-01-01T00:00:00%2B08:00&to=${year + 1}-01-01T00:00:00%2B08:00`;
+    // Issue 15: a statement of every head, twice, and a referral's inclusion proof under the latest (each
+    // statement keeps every head: this is what that costs at this size).
+    const signer = await loadHubSigner(db, config.value);
+    const clocked = async <T>(run: () => Promise<T>) => {
+      const t0 = performance.now();
+      await run();
+      return Math.round(performance.now() - t0);
+    };
+    const sealFirstMs = await clocked(() => sealHeads(db, signer, 'periodic', new Date()));
+    const sealAgainMs = await clocked(() => sealHeads(db, signer, 'periodic', new Date()));
+    const sample = await db.selectFrom('referrals').select('id').limit(5).execute();
+    const proofMs: number[] = [];
+    for (const { id } of sample) {
+      const t0 = performance.now();
+      if (!(await latestSealFor(db, id))) throw new Error(`no proof for ${id}`);
+      proofMs.push(Math.round(performance.now() - t0));
+    }
     const result = {
       mode: 'scale',
       ...seeded,
+      statements: { sealFirstMs, sealAgainMs, proofMs },
       regions: args.regions,
       backlogMs: await timed(() => '/v1/backlog'),
       backlogOverdueMs: await timed(() => '/v1/backlog?overdue=true'),
