@@ -1,11 +1,9 @@
 import { HubError } from '../schemas/errors.js';
 import { keyStandingAt, type RegisteredKeyRecord, type SignedCommand } from '../schemas/signature.js';
-import { canonicalBytesOrUndefined } from './jcs.js';
 import type { PublicKey } from './keys.js';
 import {
-  type SignatureCheck as CryptoCheck,
-  checkSignature,
-  prepareVerify,
+  type SignatureCheck as PlannedCheck,
+  prepareCommandVerify,
   type VerifyFailure,
   verdictOf,
 } from './signatures.js';
@@ -25,19 +23,9 @@ export type SignatureCheck = {
 
 /**
  * Issue 15: an unsigned command passes only where signatures are optional; a signature present is always
- * checked — a key of this agency, valid now, over the command's RFC 8785 bytes as sent. Returns the refusal,
- * or undefined when the command may go on.
- */
-export function checkCommandSignature(check: SignatureCheck): HubError | undefined {
-  const planned = planCommandSignature(check);
-  return planned instanceof HubError || planned === undefined
-    ? planned
-    : refusalOf(planned, checkSignature(planned));
-}
-
-/**
- * Everything of `checkCommandSignature` but the public-key operation: a refusal, undefined (nothing to
- * check), or the check left to do, whose answer `refusalOf` reads.
+ * checked — a key of this agency, valid now, over the command's RFC 8785 bytes as sent. Everything of that
+ * check but the public-key operation: a refusal, undefined (the command may go on), or the check left to
+ * do, whose answer `refusalOf` reads (the command path runs it where its verifier says).
  */
 export function planCommandSignature(check: SignatureCheck): HubError | PlannedCheck | undefined {
   const { signed } = check;
@@ -61,14 +49,9 @@ export function planCommandSignature(check: SignatureCheck): HubError | PlannedC
     });
   }
   const { command, ...signature } = signed;
-  const data = canonicalBytesOrUndefined(command);
-  const prepared = data
-    ? prepareVerify({ signature, publicKey: key.publicKey, data })
-    : { ok: false as const, reason: 'malformed' as const };
+  const prepared = prepareCommandVerify(command, signature, key.publicKey);
   return 'reason' in prepared ? invalid(signed.keyId, prepared.reason) : prepared;
 }
-
-export type PlannedCheck = CryptoCheck;
 
 /** The refusal a check's answer makes, if any. */
 export function refusalOf(check: PlannedCheck, answer: boolean | undefined): HubError | undefined {

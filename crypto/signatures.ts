@@ -126,7 +126,17 @@ export function verifyCommand(
   signature: DetachedSignature,
   publicKey: PublicKey,
 ): VerifyResult {
+  const prepared = prepareCommandVerify(command, signature, publicKey);
+  return 'reason' in prepared ? prepared : verdictOf(prepared, checkSignature(prepared));
+}
+
+/** `verifyCommand` but the public-key operation: the command's RFC 8785 bytes and the signature's form. */
+export function prepareCommandVerify(
+  command: unknown,
+  signature: DetachedSignature,
+  publicKey: PublicKey,
+): SignatureCheck | { ok: false; reason: VerifyFailure } {
   const data = canonicalBytesOrUndefined(command);
   if (!data) return { ok: false, reason: 'malformed' };
-  return verify({ signature, publicKey, data });
+  return prepareVerify({ signature, publicKey, data });
 }
