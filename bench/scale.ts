@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { issueApiKey } from '../db/agencies.js';
 import { createDb, migrateToLatest } from '../db/connection.js';
@@ -223,16 +224,37 @@ export async function runScaleBench(argv: string[]) {
       return { p50, p95, max, n: kept.length };
     };
     const period = `from=${year}-01-01T00:00:00%2B08:00&to=${year + 1}-01-01T00:00:00%2B08:00`;
-    // Issue 15: a statement of every head, twice, and a referral's inclusion proof under the latest (each
-    // statement keeps every head: this is what that costs at this size).
+    // Issue 15: a statement of every head, twice, and a referral's inclusion proof under the latest. The
+    // first records every head in statement_heads, the second (nothing changed between) none.
     const signer = await loadHubSigner(db, config.value);
     const clocked = async <T>(run: () => Promise<T>) => {
       const t0 = performance.now();
       await run();
       return Math.round(performance.now() - t0);
     };
-    const sealFirstMs = await clocked(() => sealHeads(db, signer, 'periodic', new Date()));
-    const sealAgainMs = await clocked(() => sealHeads(db, signer, 'periodic', new Date()));
+    let first: { id: string } | undefined;
+    let again: { id: string } | undefined;
+    const sealFirstMs = await clocked(async () => {
+      first = await sealHeads(db, signer, 'periodic', new Date());
+    });
+    const sealAgainMs = await clocked(async () => {
+      again = await sealHeads(db, signer, 'periodic', new Date());
+    });
+    const headRows = async (statement: { id: string } | undefined) =>
+      Number(
+        (
+          await db
+            .selectFrom('statement_heads')
+            .select(db.fn.countAll<string>().as('n'))
+            .where('statement_id', '=', String(statement?.id))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const headRowsRecorded = [await headRows(first), await headRows(again)];
+    const { rows: sized } = await sql<{ bytes: string }>`
+      SELECT pg_total_relation_size('statement_heads') AS bytes
+    `.execute(db);
+    const headBytes = Number(sized[0]?.bytes);
     const sample = await db.selectFrom('referrals').select('id').limit(5).execute();
     const proofMs: number[] = [];
     for (const { id } of sample) {
@@ -243,7 +265,7 @@ export async function runScaleBench(argv: string[]) {
     const result = {
       mode: 'scale',
       ...seeded,
-      statements: { sealFirstMs, sealAgainMs, proofMs },
+      statements: { sealFirstMs, sealAgainMs, proofMs, headRowsRecorded, headBytes },
       regions: args.regions,
       backlogMs: await timed(() => '/v1/backlog'),
       backlogOverdueMs: await timed(() => '/v1/backlog?overdue=true'),

@@ -29,56 +29,60 @@ export async function sealHeads(
   reason: SealReason,
   now: Date,
 ): Promise<StoredStatement> {
-  return db.transaction().execute(async (trx) => {
-    const rows = await trx.selectFrom('referrals').select(['id', 'head_seq', 'head_hash']).execute();
-    const heads: ChainHead[] = rows.map((r) => ({ referralId: r.id, seq: r.head_seq, hash: r.head_hash }));
-    const tree = buildHeadsTree(heads);
-    const statement: SealedStatement = {
-      type: 'hub.sealed_statement',
-      reason,
-      sealedAt: now.toISOString(),
-      size: tree.size,
-      root: tree.root,
-      hubKeyId: signer.keyId,
-    };
-    const signature = signer.signJson(statement);
-    const { id } = await trx
-      .insertInto('sealed_statements')
-      .values({
+  // One snapshot for the heads read here and those recorded below (statement_heads), so that the leaves
+  // a proof is later built from are exactly the ones sealed.
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (trx) => {
+      const rows = await trx.selectFrom('referrals').select(['id', 'head_seq', 'head_hash']).execute();
+      const heads: ChainHead[] = rows.map((r) => ({ referralId: r.id, seq: r.head_seq, hash: r.head_hash }));
+      const tree = buildHeadsTree(heads);
+      const statement: SealedStatement = {
+        type: 'hub.sealed_statement',
         reason,
-        statement: canonicalize(statement),
-        alg: signature.alg,
-        key_id: signer.keyId,
-        signature: signature.signature,
-        sealed_at: now,
-        root: tree.root,
+        sealedAt: now.toISOString(),
         size: tree.size,
-        // The heads as sealed, so that a referral's inclusion proof can be given later.
-        heads: JSON.stringify(heads.map((h) => [h.referralId, h.seq, h.hash])),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const recipients = await trx
-      .selectFrom('agencies')
-      .select(['code', 'delivery'])
-      .where('kind', 'in', ['procuratorate', 'coordinator'])
-      .where('parent_code', 'is', null)
-      .orderBy('code')
-      .execute();
-    await enqueue(
-      trx,
-      recipients.map((r) =>
-        statementMessage({
-          messageId: randomUUID(),
-          recipient: { code: r.code, delivery: r.delivery as DeliveryChannel },
-          statementId: String(id),
-          statement,
-          signature,
-        }),
-      ),
-    );
-    return { id: String(id), statement, signature };
-  });
+        root: tree.root,
+        hubKeyId: signer.keyId,
+      };
+      const signature = signer.signJson(statement);
+      const { id } = await trx
+        .insertInto('sealed_statements')
+        .values({
+          reason,
+          statement: canonicalize(statement),
+          alg: signature.alg,
+          key_id: signer.keyId,
+          signature: signature.signature,
+          sealed_at: now,
+          root: tree.root,
+          size: tree.size,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await recordChangedHeads(trx, id);
+      const recipients = await trx
+        .selectFrom('agencies')
+        .select(['code', 'delivery'])
+        .where('kind', 'in', ['procuratorate', 'coordinator'])
+        .where('parent_code', 'is', null)
+        .orderBy('code')
+        .execute();
+      await enqueue(
+        trx,
+        recipients.map((r) =>
+          statementMessage({
+            messageId: randomUUID(),
+            recipient: { code: r.code, delivery: r.delivery as DeliveryChannel },
+            statementId: String(id),
+            statement,
+            signature,
+          }),
+        ),
+      );
+      return { id: String(id), statement, signature };
+    });
 }
 
 /** When the hub last sealed (the sealer seals again once the interval has passed). */
@@ -101,22 +105,17 @@ export async function latestSealFor(
   referralId: string,
   statementId?: string,
 ): Promise<(StoredStatement & { proof: HeadProof }) | undefined> {
-  let query = db.selectFrom('sealed_statements').selectAll();
+  let query = db
+    .selectFrom('sealed_statements')
+    .select(['id', 'statement', 'alg', 'key_id', 'signature', sql<boolean>`heads IS NOT NULL`.as('inline')]);
   if (statementId !== undefined) query = query.where('id', '=', statementId);
-  const rows = await query
-    .where(
-      sql<boolean>`jsonb_path_exists(heads, '$[*] ? (@[0] == $id)', jsonb_build_object('id', ${referralId}::text))`,
-    )
-    .orderBy('id', 'desc')
-    .limit(1)
-    .execute();
-  const row = rows[0];
+  // Heads only accrue (a referral is never removed): the latest statement covers a referral if any does.
+  const row = await query.orderBy('id', 'desc').limit(1).executeTakeFirst();
   if (!row) return undefined;
-  const heads = (row.heads as [string, number, string][]).map(([id, seq, hash]) => ({
-    referralId: id,
-    seq,
-    hash,
-  }));
+  const heads = row.inline
+    ? await inlineHeads(db, row.id, referralId)
+    : await recordedHeads(db, row.id, referralId);
+  if (!heads) return undefined;
   const proof = buildHeadsTree(heads).proofFor(referralId);
   if (!proof) return undefined;
   return {
@@ -125,4 +124,82 @@ export async function latestSealFor(
     signature: { alg: row.alg as DetachedSignature['alg'], keyId: row.key_id, signature: row.signature },
     proof,
   };
+}
+
+/**
+ * Records the heads statement `statementId` seals that changed since the statement before: a referral's head
+ * under a statement is its latest `statement_heads` row at or before it. Runs in the statement's snapshot.
+ * The changed heads are found first and inserted after, in two statements: a query that reads
+ * `statement_heads` while inserting into it may be planned as a scan per referral over a table it grows,
+ * which made a first seal of 100,000 referrals take minutes.
+ */
+async function recordChangedHeads(trx: Db, statementId: string | number): Promise<void> {
+  await sql`
+    CREATE TEMPORARY TABLE changed_heads ON COMMIT DROP AS
+    SELECT r.id, r.head_seq, r.head_hash
+    FROM referrals r
+    LEFT JOIN LATERAL (
+      SELECT h.seq, h.hash FROM statement_heads h WHERE h.referral_id = r.id
+      ORDER BY h.statement_id DESC LIMIT 1
+    ) last ON true
+    WHERE last.seq IS DISTINCT FROM r.head_seq OR last.hash IS DISTINCT FROM r.head_hash
+  `.execute(trx);
+  await sql`
+    INSERT INTO statement_heads (referral_id, statement_id, seq, hash)
+    SELECT id, ${statementId}, head_seq, head_hash FROM changed_heads
+  `.execute(trx);
+}
+
+type HeadRow = { referral_id: string; seq: number; hash: string };
+
+function headsOf(rows: HeadRow[]): ChainHead[] {
+  return rows.map((h) => ({ referralId: h.referral_id, seq: h.seq, hash: h.hash }));
+}
+
+/**
+ * The heads under a statement sealed after migration 0016, or undefined when it does not cover the referral:
+ * each referral's latest row at or before it, found through the key (referral, statement) — one index
+ * lookup a referral, however many statements were sealed before.
+ */
+async function recordedHeads(
+  db: Db,
+  statementId: string,
+  referralId: string,
+): Promise<ChainHead[] | undefined> {
+  const covered = await db
+    .selectFrom('statement_heads')
+    .select('seq')
+    .where('referral_id', '=', referralId)
+    .where('statement_id', '<=', statementId)
+    .limit(1)
+    .executeTakeFirst();
+  if (!covered) return undefined;
+  const { rows } = await sql<HeadRow>`
+    SELECT r.id AS referral_id, h.seq, h.hash
+    FROM referrals r
+    CROSS JOIN LATERAL (
+      SELECT seq, hash FROM statement_heads
+      WHERE referral_id = r.id AND statement_id <= ${statementId}
+      ORDER BY statement_id DESC LIMIT 1
+    ) h
+  `.execute(db);
+  return headsOf(rows);
+}
+
+/** The heads of a statement sealed before migration 0016, kept in the statement as jsonb. */
+async function inlineHeads(
+  db: Db,
+  statementId: string,
+  referralId: string,
+): Promise<ChainHead[] | undefined> {
+  const row = await db
+    .selectFrom('sealed_statements')
+    .select('heads')
+    .where('id', '=', statementId)
+    .where(
+      sql<boolean>`jsonb_path_exists(heads, '$[*] ? (@[0] == $id)', jsonb_build_object('id', ${referralId}::text))`,
+    )
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return (row.heads as [string, number, string][]).map(([id, seq, hash]) => ({ referralId: id, seq, hash }));
 }

@@ -163,7 +163,16 @@ export interface SealedStatementsTable {
   sealed_at: Date;
   root: string;
   size: number;
-  heads: Json<unknown>;
+  /** Statements sealed before migration 0016 only; their heads are in statement_heads too. */
+  heads: Json<unknown> | null;
+}
+
+/** The heads a statement sealed that changed since the statement before (migration 0016). */
+export interface StatementHeadsTable {
+  referral_id: string;
+  statement_id: string;
+  seq: number;
+  hash: string;
 }
 
 export interface BriefingsTable {
@@ -283,6 +292,7 @@ export interface Database {
   agency_signing_keys: AgencySigningKeysTable;
   hub_signing_keys: HubSigningKeysTable;
   sealed_statements: SealedStatementsTable;
+  statement_heads: StatementHeadsTable;
   deliveries: DeliveriesTable;
   integrity_breaks: IntegrityBreaksTable;
   integrity_cursors: IntegrityCursorsTable;

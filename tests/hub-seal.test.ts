@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importPublicKey } from '../crypto/keys.js';
-import { buildHeadsTree } from '../crypto/merkle.js';
+import { buildHeadsTree, verifyHeadProof } from '../crypto/merkle.js';
 import { messageSealOfHeader, verifyMessageSeal } from '../crypto/message-seal.js';
 import { verifyCommand } from '../crypto/signatures.js';
 import { criminalTransfer } from './helpers/fixtures.js';
@@ -85,6 +85,92 @@ describe('sealed statements of every chain head', () => {
     await expect(
       sql`UPDATE sealed_statements SET root = ${'0'.repeat(64)} WHERE id = ${statementId}`.execute(hub.db),
     ).rejects.toThrow(/append-only/);
+  });
+
+  it('records only the heads that changed since the statement before, and proves any referral under either', async () => {
+    const [a, b] = await Promise.all(
+      [0, 1].map(
+        async () => (await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer())).body.id,
+      ),
+    );
+    const first = (await hub.workers.sealer.sealNow()).id;
+    const rowsOf = async (statementId: string) =>
+      (
+        await hub.db
+          .selectFrom('statement_heads')
+          .select('referral_id')
+          .where('statement_id', '=', statementId)
+          .execute()
+      ).map((r) => r.referral_id);
+    expect(await rowsOf(first)).toEqual(expect.arrayContaining([a, b]));
+    const receipt = await hub.request('pol-a', 'POST', `/v1/referrals/${a}/actions`, { action: 'receipt' });
+    expect(receipt.status).toBe(200);
+    const second = (await hub.workers.sealer.sealNow()).id;
+    // Only the referral that took a step since: the rest are read from earlier statements.
+    expect(await rowsOf(second)).toEqual([a]);
+    const total = await hub.db
+      .selectFrom('referrals')
+      .select(hub.db.fn.countAll<number>().as('n'))
+      .executeTakeFirst();
+    for (const [id, statementId] of [
+      [a, second],
+      [b, second],
+      [a, first],
+    ] as const) {
+      const evidence = await hub.request(
+        'enf-a',
+        'GET',
+        `/v1/referrals/${id}/evidence?statement=${statementId}`,
+      );
+      expect(evidence.status).toBe(200);
+      const { statement, proof } = evidence.body.statement;
+      expect(proof.size).toBe(statement.size);
+      expect(verifyHeadProof(proof, statement.root)).toBe(true);
+      if (statementId === second) expect(statement.size).toBe(Number(total?.n));
+    }
+    await expect(
+      sql`DELETE FROM statement_heads WHERE statement_id = ${second}`.execute(hub.db),
+    ).rejects.toThrow(/append-only/);
+  });
+
+  it('proves a referral under a statement sealed before migration 0016, from the heads it carries', async () => {
+    const a = (await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer())).body.id;
+    const sealed = (await hub.workers.sealer.sealNow()).id;
+    // A step and a statement after it: statement_heads now hold a's later head.
+    const receipt = await hub.request('pol-a', 'POST', `/v1/referrals/${a}/actions`, { action: 'receipt' });
+    expect(receipt.status).toBe(200);
+    await hub.workers.sealer.sealNow();
+    // A statement as migrations 0013-0015 wrote it: every head as jsonb in the row, none in statement_heads.
+    // Its heads are those `sealed` sealed, so its signed root is theirs — and not what statement_heads give
+    // for a statement with a later id: a proof built from those rows would not reach its root.
+    const { rows } = await sql<{ id: string }>`
+      INSERT INTO sealed_statements (reason, statement, alg, key_id, signature, sealed_at, root, size, heads)
+      SELECT reason, statement, alg, key_id, signature, sealed_at, root, size, (
+        SELECT jsonb_agg(jsonb_build_array(r.id, h.seq, h.hash))
+        FROM referrals r CROSS JOIN LATERAL (
+          SELECT seq, hash FROM statement_heads
+          WHERE referral_id = r.id AND statement_id <= ${sealed}
+          ORDER BY statement_id DESC LIMIT 1
+        ) h
+      )
+      FROM sealed_statements WHERE id = ${sealed}
+      RETURNING id
+    `.execute(hub.db);
+    const earlier = String(rows[0]?.id);
+    const inRows = await hub.db
+      .selectFrom('statement_heads')
+      .select('referral_id')
+      .where('statement_id', '=', earlier)
+      .execute();
+    expect(inRows).toEqual([]);
+    for (const query of [`?statement=${earlier}`, '']) {
+      const evidence = await hub.request('enf-a', 'GET', `/v1/referrals/${a}/evidence${query}`);
+      expect(evidence.status).toBe(200);
+      const { id, statement, proof } = evidence.body.statement;
+      expect(id).toBe(earlier);
+      expect(proof.head).toMatchObject({ referralId: a, seq: 1 });
+      expect(verifyHeadProof(proof, statement.root)).toBe(true);
+    }
   });
 
   it('seals at every yearly report', async () => {

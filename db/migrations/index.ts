@@ -14,6 +14,7 @@ import * as steady from './0012-steady.js';
 import * as evidence from './0013-evidence.js';
 import * as leanRows from './0014-lean-rows.js';
 import * as signedOnce from './0015-signed-once.js';
+import * as statementHeads from './0016-statement-heads.js';
 
 /** An ordered record, not a folder scan: a migration is added here by hand. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0013-evidence': evidence,
   '0014-lean-rows': leanRows,
   '0015-signed-once': signedOnce,
+  '0016-statement-heads': statementHeads,
 };
