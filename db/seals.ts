@@ -30,11 +30,15 @@ export async function sealHeads(
   now: Date,
 ): Promise<StoredStatement> {
   // One snapshot for the heads read here and those recorded below (statement_heads), so that the leaves
-  // a proof is later built from are exactly the ones sealed.
+  // a proof is later built from are exactly the ones sealed. Seals take turns (the periodic sealer and a
+  // yearly report may meet): the lock comes before the first read, so a seal's snapshot is taken after the
+  // one before it committed — two seals on overlapping snapshots would each miss the other's rows, and the
+  // later statement could then be proved with heads it did not seal. Readers of the table are not held.
   return db
     .transaction()
     .setIsolationLevel('repeatable read')
     .execute(async (trx) => {
+      await sql`LOCK TABLE statement_heads IN SHARE ROW EXCLUSIVE MODE`.execute(trx);
       const rows = await trx.selectFrom('referrals').select(['id', 'head_seq', 'head_hash']).execute();
       const heads: ChainHead[] = rows.map((r) => ({ referralId: r.id, seq: r.head_seq, hash: r.head_hash }));
       const tree = buildHeadsTree(heads);

@@ -133,6 +133,34 @@ describe('sealed statements of every chain head', () => {
     ).rejects.toThrow(/append-only/);
   });
 
+  it('seals in turn: a seal that waited for another sees what was committed while it waited', async () => {
+    const a = (await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer())).body.id;
+    await hub.workers.sealer.sealNow();
+    // Another seal in progress (it holds the lock every seal takes) while this one starts.
+    const other = await hub.db.connection().execute(async (conn) => {
+      await sql`BEGIN`.execute(conn);
+      await sql`LOCK TABLE statement_heads IN SHARE ROW EXCLUSIVE MODE`.execute(conn);
+      const sealing = hub.workers.sealer.sealNow();
+      await waitFor(async () => {
+        const { rows } = await sql<{ n: number }>`
+          SELECT count(*)::int AS n FROM pg_locks
+          WHERE relation = 'statement_heads'::regclass AND NOT granted
+        `.execute(hub.db);
+        return (rows[0]?.n ?? 0) > 0 ? true : undefined;
+      }, 'the seal waiting for the lock');
+      // A step committed while the seal waits: its snapshot must come after the wait, so it seals this head.
+      const receipt = await hub.request('pol-a', 'POST', `/v1/referrals/${a}/actions`, { action: 'receipt' });
+      expect(receipt.status).toBe(200);
+      await sql`COMMIT`.execute(conn);
+      return sealing;
+    });
+    const evidence = await hub.request('enf-a', 'GET', `/v1/referrals/${a}/evidence?statement=${other.id}`);
+    expect(evidence.status).toBe(200);
+    const { statement, proof } = evidence.body.statement;
+    expect(proof.head).toMatchObject({ referralId: a, seq: 2 });
+    expect(verifyHeadProof(proof, statement.root)).toBe(true);
+  });
+
   it('proves a referral under a statement sealed before migration 0016, from the heads it carries', async () => {
     const a = (await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer())).body.id;
     const sealed = (await hub.workers.sealer.sealNow()).id;
