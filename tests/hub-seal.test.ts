@@ -71,7 +71,9 @@ describe('sealed statements of every chain head', () => {
     expect(await hub.workers.sealer.tick()).toBeUndefined();
     const statementId = (await hub.workers.sealer.sealNow()).id;
     const heads = await hub.db.selectFrom('referrals').select(['id', 'head_seq', 'head_hash']).execute();
-    const tree = buildHeadsTree(heads.map((h) => ({ referralId: h.id, seq: h.head_seq, hash: h.head_hash })));
+    const tree = await buildHeadsTree(
+      heads.map((h) => ({ referralId: h.id, seq: h.head_seq, hash: h.head_hash })),
+    );
     const got = await waitFor(
       () =>
         procuratorate.received.find(

@@ -1,9 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { canonicalBytes } from '../../crypto/jcs.js';
 import {
   buildHeadsTree,
   type ChainHead,
+  headLeafHash,
   inclusionProof,
   leafHash,
   nodeHash,
@@ -137,23 +139,24 @@ const head = (): ChainHead => ({
 });
 
 describe('the tree over chain heads', () => {
-  it('has the same root whatever order the heads come in', () => {
-    fc.assert(
-      fc.property(
+  it('has the same root whatever order the heads come in', async () => {
+    await fc.assert(
+      fc.asyncProperty(
         fc.array(fc.constant(null).map(head), { minLength: 1, maxLength: 30 }),
         fc.nat(),
-        (heads, seed) => {
+        async (heads, seed) => {
           const shuffled = [...heads].sort((a, b) => (a.hash + seed).localeCompare(b.hash + seed));
-          expect(buildHeadsTree(shuffled).root).toBe(buildHeadsTree(heads).root);
+          expect((await buildHeadsTree(shuffled)).root).toBe((await buildHeadsTree(heads)).root);
         },
       ),
       { numRuns: 50 },
     );
   });
 
-  it("proves each referral's head under the root, and nothing that was changed", () => {
+  it("proves each referral's head under the root, and nothing that was changed", async () => {
     const heads = Array.from({ length: 13 }, head);
-    const tree = buildHeadsTree(heads);
+    const tree = await buildHeadsTree(heads);
+    const shorter = await buildHeadsTree(heads.slice(1));
     expect(tree.size).toBe(13);
     for (const { referralId } of heads) {
       const proof = tree.proofFor(referralId)!;
@@ -167,13 +170,68 @@ describe('the tree over chain heads', () => {
         verifyHeadProof({ ...proof, head: { ...proof.head, referralId: randomUUID() } }, tree.root),
       ).toBe(false);
       expect(verifyHeadProof({ ...proof, index: (proof.index + 1) % 13 }, tree.root)).toBe(false);
-      expect(verifyHeadProof(proof, buildHeadsTree(heads.slice(1)).root)).toBe(false);
+      expect(verifyHeadProof(proof, shorter.root)).toBe(false);
     }
     expect(tree.proofFor(randomUUID())).toBeUndefined();
   });
 
-  it('refuses two heads for one referral', () => {
+  it('refuses two heads for one referral', async () => {
     const one = head();
-    expect(() => buildHeadsTree([one, { ...one, seq: one.seq + 1 }])).toThrow(RangeError);
+    await expect(buildHeadsTree([one, { ...one, seq: one.seq + 1 }])).rejects.toThrow(RangeError);
+  });
+});
+
+describe('the tree over chain heads, built a level at a time', () => {
+  const sortedHeads = (n: number) =>
+    Array.from({ length: n }, head).sort((a, b) => (a.referralId < b.referralId ? -1 : 1));
+
+  it('is the RFC 9162 tree: the same root and the same path for every leaf as the recursive definition', async () => {
+    for (let n = 0; n <= 70; n++) {
+      const heads = sortedHeads(n);
+      const tree = await buildHeadsTree(heads);
+      const leaves = heads.map(headLeafHash);
+      expect(tree.root, `size ${n}`).toBe(hex(rootOf(leaves)));
+      for (let i = 0; i < n; i++) {
+        const proof = tree.proofFor(heads[i]!.referralId)!;
+        expect(proof.index).toBe(i);
+        expect(proof.proof, `size ${n}, leaf ${i}`).toEqual(inclusionProof(leaves, i).map(hex));
+      }
+    }
+  });
+
+  it("writes a head's leaf as its RFC 8785 JSON, with or without characters that need escaping", () => {
+    const canonicalLeaf = (h: ChainHead) =>
+      leafHash(canonicalBytes({ hash: h.hash, referralId: h.referralId, seq: h.seq }));
+    fc.assert(
+      fc.property(
+        fc.record({
+          referralId: fc.oneof(fc.uuid(), fc.string({ unit: 'binary' })),
+          hash: fc.oneof(fc.stringMatching(/^[0-9a-f]{64}$/), fc.string({ unit: 'binary' })),
+          seq: fc.oneof(fc.nat(), fc.integer(), fc.constant(2 ** 53 - 1)),
+        }),
+        (h) => {
+          expect(hex(headLeafHash(h))).toBe(hex(canonicalLeaf(h)));
+        },
+      ),
+      { numRuns: 500 },
+    );
+    expect(hex(headLeafHash({ referralId: 'a"b', hash: 'c\\d', seq: 1 }))).toBe(
+      hex(canonicalLeaf({ referralId: 'a"b', hash: 'c\\d', seq: 1 })),
+    );
+  });
+
+  it('gives the event loop turns while it builds a large tree', async () => {
+    let turns = 0;
+    const tick = () => {
+      turns++;
+      if (building) setImmediate(tick);
+    };
+    let building = true;
+    setImmediate(tick);
+    const tree = await buildHeadsTree(sortedHeads(20_000));
+    building = false;
+    expect(tree.size).toBe(20_000);
+    // 20,000 leaves and 19,999 nodes at 1,024 hashes a turn: the loop ran between them.
+    expect(turns).toBeGreaterThan(20);
   });
 });
