@@ -163,7 +163,7 @@ export interface SealedStatementsTable {
   sealed_at: Date;
   root: string;
   size: number;
-  /** Statements sealed before migration 0016 only; their heads are in statement_heads too. */
+  /** Statements sealed before migration 0016 only (their heads are not in statement_heads). */
   heads: Json<unknown> | null;
 }
 

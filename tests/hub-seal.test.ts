@@ -1,9 +1,13 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canonicalize } from '../crypto/jcs.js';
 import { importPublicKey } from '../crypto/keys.js';
 import { buildHeadsTree, verifyHeadProof } from '../crypto/merkle.js';
 import { messageSealOfHeader, verifyMessageSeal } from '../crypto/message-seal.js';
 import { verifyCommand } from '../crypto/signatures.js';
+import { loadHubSigner } from '../runtime/hub-signer.js';
+import { createLogger } from '../runtime/logger.js';
+import { Sealer } from '../workers/sealer.js';
 import { criminalTransfer } from './helpers/fixtures.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
 import { waitFor } from './helpers/wait.js';
@@ -163,43 +167,148 @@ describe('sealed statements of every chain head', () => {
     expect(verifyHeadProof(proof, statement.root)).toBe(true);
   });
 
-  it('proves a referral under a statement sealed before migration 0016, from the heads it carries', async () => {
+  it('after the upgrade to 0016: earlier statements are proved from their own heads, the first new one records all', async () => {
+    // A hub of its own, so that no statement has recorded heads yet, as on a database just migrated.
+    const fresh = await createTestHub();
+    try {
+      const a = (await fresh.request('enf-a', 'POST', '/v1/referrals', criminalTransfer())).body.id;
+      const b = (await fresh.request('enf-a', 'POST', '/v1/referrals', criminalTransfer())).body.id;
+      expect(await fresh.db.selectFrom('statement_heads').selectAll().execute()).toEqual([]);
+      // A statement as migrations 0013-0015 wrote it: every head as jsonb in its row.
+      const rows = await fresh.db.selectFrom('referrals').select(['id', 'head_seq', 'head_hash']).execute();
+      const heads = rows.map((r) => ({ referralId: r.id, seq: r.head_seq, hash: r.head_hash }));
+      const tree = await buildHeadsTree(heads);
+      const signer = await loadHubSigner(fresh.db, fresh.config);
+      const sealedAt = new Date();
+      const statement = {
+        type: 'hub.sealed_statement',
+        reason: 'periodic',
+        sealedAt: sealedAt.toISOString(),
+        size: tree.size,
+        root: tree.root,
+        hubKeyId: signer.keyId,
+      };
+      const signature = signer.signJson(statement);
+      const earlier = await fresh.db
+        .insertInto('sealed_statements')
+        .values({
+          reason: 'periodic',
+          statement: canonicalize(statement),
+          alg: signature.alg,
+          key_id: signer.keyId,
+          signature: signature.signature,
+          sealed_at: sealedAt,
+          root: tree.root,
+          size: tree.size,
+          heads: JSON.stringify(heads.map((h) => [h.referralId, h.seq, h.hash])),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const receipt = await fresh.request('pol-a', 'POST', `/v1/referrals/${a}/actions`, {
+        action: 'receipt',
+      });
+      expect(receipt.status).toBe(200);
+      const next = await fresh.workers.sealer.sealNow();
+      // The first statement after the upgrade finds no rows before it: it records every head.
+      const recorded = await fresh.db
+        .selectFrom('statement_heads')
+        .select(['referral_id', 'seq'])
+        .where('statement_id', '=', next.id)
+        .execute();
+      expect(new Map(recorded.map((r) => [r.referral_id, r.seq]))).toEqual(
+        new Map([
+          [a, 2],
+          [b, 1],
+        ]),
+      );
+      for (const [id, statementId, seq] of [
+        [a, String(earlier.id), 1],
+        [b, String(earlier.id), 1],
+        [a, next.id, 2],
+        [b, next.id, 1],
+      ] as const) {
+        const evidence = await fresh.request(
+          'enf-a',
+          'GET',
+          `/v1/referrals/${id}/evidence?statement=${statementId}`,
+        );
+        expect(evidence.status).toBe(200);
+        const { statement: got, proof } = evidence.body.statement;
+        expect(proof.head).toMatchObject({ referralId: id, seq });
+        expect(verifyHeadProof(proof, got.root)).toBe(true);
+      }
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('leaves a referral created after a statement out of it', async () => {
     const a = (await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer())).body.id;
     const sealed = (await hub.workers.sealer.sealNow()).id;
-    // A step and a statement after it: statement_heads now hold a's later head.
-    const receipt = await hub.request('pol-a', 'POST', `/v1/referrals/${a}/actions`, { action: 'receipt' });
-    expect(receipt.status).toBe(200);
-    await hub.workers.sealer.sealNow();
-    // A statement as migrations 0013-0015 wrote it: every head as jsonb in the row, none in statement_heads.
-    // Its heads are those `sealed` sealed, so its signed root is theirs — and not what statement_heads give
-    // for a statement with a later id: a proof built from those rows would not reach its root.
-    const { rows } = await sql<{ id: string }>`
-      INSERT INTO sealed_statements (reason, statement, alg, key_id, signature, sealed_at, root, size, heads)
-      SELECT reason, statement, alg, key_id, signature, sealed_at, root, size, (
-        SELECT jsonb_agg(jsonb_build_array(r.id, h.seq, h.hash))
-        FROM referrals r CROSS JOIN LATERAL (
-          SELECT seq, hash FROM statement_heads
-          WHERE referral_id = r.id AND statement_id <= ${sealed}
-          ORDER BY statement_id DESC LIMIT 1
-        ) h
-      )
-      FROM sealed_statements WHERE id = ${sealed}
-      RETURNING id
-    `.execute(hub.db);
-    const earlier = String(rows[0]?.id);
-    const inRows = await hub.db
-      .selectFrom('statement_heads')
-      .select('referral_id')
-      .where('statement_id', '=', earlier)
-      .execute();
-    expect(inRows).toEqual([]);
-    for (const query of [`?statement=${earlier}`, '']) {
-      const evidence = await hub.request('enf-a', 'GET', `/v1/referrals/${a}/evidence${query}`);
-      expect(evidence.status).toBe(200);
-      const { id, statement, proof } = evidence.body.statement;
-      expect(id).toBe(earlier);
-      expect(proof.head).toMatchObject({ referralId: a, seq: 1 });
-      expect(verifyHeadProof(proof, statement.root)).toBe(true);
+    const b = (await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer())).body.id;
+    const evidence = await hub.request('enf-a', 'GET', `/v1/referrals/${a}/evidence?statement=${sealed}`);
+    expect(verifyHeadProof(evidence.body.statement.proof, evidence.body.statement.statement.root)).toBe(true);
+    const later = await hub.request('enf-a', 'GET', `/v1/referrals/${b}/evidence?statement=${sealed}`);
+    expect(later.status).toBe(400);
+    // Without a statement named, b's file carries none yet: no statement covers it.
+    const latest = await hub.request('enf-a', 'GET', `/v1/referrals/${b}/evidence`);
+    expect(latest.status).toBe(200);
+    expect(latest.body.statement).toBeNull();
+  });
+
+  it('records the heads of the snapshot it sealed, not those committed while it was sealing', async () => {
+    const a = (await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer())).body.id;
+    // The statement's insert checks its hub key (a foreign key): holding that row stops the seal after it
+    // has read the heads and built the root, before it records them.
+    const sealed = await hub.db.connection().execute(async (conn) => {
+      await sql`BEGIN`.execute(conn);
+      await sql`SELECT key_id FROM hub_signing_keys FOR UPDATE`.execute(conn);
+      const sealing = hub.workers.sealer.sealNow();
+      await waitFor(async () => {
+        const { rows } = await sql<{ n: number }>`
+          SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity s USING (pid)
+          WHERE NOT l.granted AND s.query LIKE '%sealed_statements%'
+        `.execute(hub.db);
+        return (rows[0]?.n ?? 0) > 0 ? true : undefined;
+      }, 'the seal waiting on the hub key');
+      const receipt = await hub.request('pol-a', 'POST', `/v1/referrals/${a}/actions`, { action: 'receipt' });
+      expect(receipt.status).toBe(200);
+      await sql`COMMIT`.execute(conn);
+      return sealing;
+    });
+    const evidence = await hub.request('enf-a', 'GET', `/v1/referrals/${a}/evidence?statement=${sealed.id}`);
+    expect(evidence.status).toBe(200);
+    const { statement, proof } = evidence.body.statement;
+    expect(proof.head).toMatchObject({ referralId: a, seq: 1 });
+    expect(verifyHeadProof(proof, statement.root)).toBe(true);
+  });
+
+  it('seals once when two workers processes find the last statement old at the same time', async () => {
+    const count = async () =>
+      Number(
+        (
+          await hub.db
+            .selectFrom('sealed_statements')
+            .select(hub.db.fn.countAll<string>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const before = await count();
+    const later = new Date(Date.now() + 2 * 3600_000);
+    const worker = () =>
+      new Sealer(
+        { db: hub.db, signer: () => loadHubSigner(hub.db, hub.config), clock: () => later },
+        3600_000,
+        createLogger('silent'),
+      );
+    const ids = await Promise.all([worker().tick(), worker().tick()]);
+    expect(ids.filter((id) => id !== undefined)).toHaveLength(1);
+    expect(await count()).toBe(before + 1);
+  });
+
+  it('refuses to truncate the statements or their heads', async () => {
+    for (const table of ['statement_heads', 'sealed_statements']) {
+      await expect(sql`TRUNCATE ${sql.table(table)} CASCADE`.execute(hub.db)).rejects.toThrow(/append-only/);
     }
   });
 

@@ -7,7 +7,8 @@ import { PeriodicTask } from './periodic-task.js';
  * Issue 15: seals every chain head periodically — a signed statement (Merkle root, size, time) kept in
  * `sealed_statements` and sent to every region's procuratorate and coordinator. It looks once a minute (or
  * at the interval, if shorter) whether the last statement is older than the interval, so that several
- * workers processes, or a restart, do not multiply the statements.
+ * workers processes, or a restart, do not multiply the statements (seals take turns, and one whose turn
+ * comes after another's statement of the interval does not seal).
  */
 export class Sealer {
   private readonly task: PeriodicTask;
@@ -38,7 +39,12 @@ export class Sealer {
     const now = this.deps.clock();
     const last = await lastSealedAt(this.deps.db);
     if (last && now.getTime() - last.getTime() < this.intervalMs) return undefined;
-    return (await this.sealNow()).id;
+    const unlessSealedAfter = new Date(now.getTime() - this.intervalMs);
+    const sealed = await sealHeads(this.deps.db, await this.deps.signer(), 'periodic', now, {
+      unlessSealedAfter,
+    });
+    if (sealed) this.log.info({ statementId: sealed.id, size: sealed.statement.size }, 'chain heads sealed');
+    return sealed?.id;
   }
 
   /** Seals every chain head now (tests; an operator who wants a statement before the interval). */

@@ -19,12 +19,19 @@ export async function up(db: Kysely<any>): Promise<void> {
       hash text NOT NULL,
       PRIMARY KEY (referral_id, statement_id)
     );
-    CREATE TRIGGER statement_heads_append_only BEFORE UPDATE OR DELETE ON statement_heads
+    CREATE TRIGGER statement_heads_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON statement_heads
+      FOR EACH STATEMENT EXECUTE FUNCTION refuse_statement_change();
+    -- A TRUNCATE fires no row trigger: the statements were append-only but for it.
+    CREATE TRIGGER sealed_statements_no_truncate BEFORE TRUNCATE ON sealed_statements
       FOR EACH STATEMENT EXECUTE FUNCTION refuse_statement_change();
     ALTER TABLE sealed_statements ALTER COLUMN heads DROP NOT NULL;
   `.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await sql`DROP TABLE statement_heads`.execute(db);
+  // The heads of every statement sealed since up() go with the table: those statements can no longer be proved.
+  await sql`
+    DROP TRIGGER sealed_statements_no_truncate ON sealed_statements;
+    DROP TABLE statement_heads;
+  `.execute(db);
 }
