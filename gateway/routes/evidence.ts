@@ -6,6 +6,7 @@ import { recordRead } from '../../db/read-audit.js';
 import { readReferral } from '../../db/referrals.js';
 import { HubError } from '../../schemas/errors.js';
 import { rolesOf } from '../../schemas/referral-state.js';
+import { RowIdSchema } from '../../schemas/row-id.js';
 import { canSee } from '../../schemas/visibility.js';
 import type { GatewayDeps } from '../app.js';
 import { requireAgency } from '../auth.js';
@@ -31,10 +32,7 @@ export function evidenceRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
             "A referral's evidence file: every ledger event with its signatures, the keys, the hub's sealed statement with the inclusion proof, sealed by the hub (parties, the region's procuratorate and coordinator)",
           params: z.strictObject({ id: z.uuid() }),
           querystring: z.strictObject({
-            statement: z
-              .string()
-              .regex(/^\d{1,19}$/)
-              .optional(),
+            statement: RowIdSchema.optional(),
           }),
         },
       },

@@ -2,14 +2,12 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { acknowledge, fetchInbox } from '../../db/outbox.js';
 import { HubError } from '../../schemas/errors.js';
+import { RowIdSchema } from '../../schemas/row-id.js';
 import type { GatewayDeps } from '../app.js';
 import { requireAgency } from '../auth.js';
 
 const InboxQuery = z.strictObject({
-  after: z
-    .string()
-    .regex(/^\d{1,19}$/)
-    .optional(),
+  after: RowIdSchema.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 

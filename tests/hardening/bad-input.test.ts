@@ -47,12 +47,47 @@ function bodies() {
   );
 }
 
+/**
+ * Query-string values near the real ones (numbers past PostgreSQL's bigint, negative, with exponents; times
+ * in odd years) and far from them; sent URL-encoded.
+ */
+function queryValues() {
+  return fc
+    .oneof(
+      fc.bigInt({ min: -(10n ** 25n), max: 10n ** 25n }).map(String),
+      fc.constantFrom('9223372036854775807', '9223372036854775808', '9999999999999999999', '1e3', '0x10'),
+      fc
+        .date({ min: new Date(-8.64e15), max: new Date(8.64e15), noInvalidDate: true })
+        .map((d) => d.toISOString()),
+      hostileText(40),
+    )
+    .map(percentEncoded);
+}
+
+/** URL-encodes any string; a lone surrogate as the three bytes WTF-8 gives it (invalid UTF-8, as a client may send). */
+function percentEncoded(value: string): string {
+  return Array.from(value, (ch) => {
+    if (!ch.isWellFormed()) {
+      const unit = ch.charCodeAt(0);
+      return [0xe0 | (unit >> 12), 0x80 | ((unit >> 6) & 0x3f), 0x80 | (unit & 0x3f)]
+        .map((b) => `%${b.toString(16).toUpperCase()}`)
+        .join('');
+    }
+    return encodeURIComponent(ch);
+  }).join('');
+}
+
 const ROUTES = [
-  (_id: string) => ({ method: 'POST', url: '/v1/referrals' }),
-  (id: string) => ({ method: 'POST', url: `/v1/referrals/${id}/actions` }),
-  (_id: string) => ({ method: 'POST', url: '/v1/briefings' }),
-  (_id: string) => ({ method: 'POST', url: `/v1/inbox/${randomUUID()}/ack` }),
-  (_id: string) => ({ method: 'GET', url: '/v1/referrals?limit=2' }),
+  (_id: string, _q: string) => ({ method: 'POST', url: '/v1/referrals' }),
+  (id: string, _q: string) => ({ method: 'POST', url: `/v1/referrals/${id}/actions` }),
+  (_id: string, _q: string) => ({ method: 'POST', url: '/v1/briefings' }),
+  (_id: string, _q: string) => ({ method: 'POST', url: `/v1/inbox/${randomUUID()}/ack` }),
+  (_id: string, q: string) => ({ method: 'GET', url: `/v1/referrals?limit=2&cursor=${q}` }),
+  (_id: string, q: string) => ({ method: 'GET', url: `/v1/referrals?from=${q}&to=${q}` }),
+  (_id: string, q: string) => ({ method: 'GET', url: `/v1/inbox?after=${q}` }),
+  (id: string, q: string) => ({ method: 'GET', url: `/v1/referrals/${id}/evidence?statement=${q}` }),
+  (_id: string, q: string) => ({ method: 'GET', url: `/v1/statistics?from=${q}` }),
+  (_id: string, q: string) => ({ method: 'GET', url: `/v1/backlog?dueWithinDays=${q}&minAgeDays=${q}` }),
 ] as const;
 
 describe('generated bad input', () => {
@@ -73,8 +108,9 @@ describe('generated bad input', () => {
         ),
         fc.option(fc.string({ maxLength: 80 }), { nil: undefined }),
         fc.constantFrom('enf-a', 'pol-a', 'coord', null),
-        async (body, route, contentType, idempotencyKey, as) => {
-          const { method, url } = ROUTES[route]!(referral);
+        queryValues(),
+        async (body, route, contentType, idempotencyKey, as, query) => {
+          const { method, url } = ROUTES[route]!(referral, query);
           const headers: Record<string, string> = {};
           if (as) headers.authorization = `Bearer ${hub.keys[as]}`;
           if (contentType) headers['content-type'] = contentType;
