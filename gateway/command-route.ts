@@ -34,13 +34,6 @@ export function keepSentBodies(app: FastifyInstance): void {
 function signedOf(request: FastifyRequest, path: string, key: string | undefined): SignedCommand | undefined {
   const header = request.headers[SIGNATURE_HEADER];
   if (header === undefined) return undefined;
-  if (key === undefined) {
-    throw new HubError(
-      'SIGNATURE_INVALID',
-      'a signed request carries an Idempotency-Key, and its signature covers it',
-      { reason: 'idempotency_key_missing' },
-    );
-  }
   const fields = signatureHeaderFields(Array.isArray(header) ? header.join(',') : header);
   const parsed = CommandSignatureSchema.safeParse(fields);
   if (!parsed.success) {
@@ -48,6 +41,13 @@ function signedOf(request: FastifyRequest, path: string, key: string | undefined
       reason: 'malformed',
       path: parsed.error.issues[0]?.path.join('.'),
     });
+  }
+  if (key === undefined) {
+    throw new HubError(
+      'SIGNATURE_INVALID',
+      'a signed request carries an Idempotency-Key, and its signature covers it',
+      { reason: 'idempotency_key_missing', keyId: parsed.data.keyId },
+    );
   }
   return {
     ...parsed.data,

@@ -109,7 +109,7 @@ describe('signed commands where signatures are optional', () => {
     expect(keyless.status).toBe(403);
     expect(keyless.body).toMatchObject({
       code: 'SIGNATURE_INVALID',
-      details: { reason: 'idempotency_key_missing' },
+      details: { reason: 'idempotency_key_missing', keyId: key.publicKey.keyId },
     });
     const [event] = await ledgerRows(hub, first.body.id);
     expect(event?.payload.signed).toMatchObject({
