@@ -102,12 +102,15 @@ const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
  * million heads a statement the difference between seconds and a fraction of one.
  */
 export function headLeafHash(head: ChainHead): Buffer {
-  if (PLAIN.test(head.hash) && PLAIN.test(head.referralId) && Number.isSafeInteger(head.seq)) {
-    return hash(
-      'sha256',
-      `\u0000{"hash":"${head.hash}","referralId":"${head.referralId}","seq":${head.seq}}`,
-      'buffer',
-    );
+  const { hash: h, referralId: id, seq } = head;
+  if (
+    typeof h === 'string' &&
+    typeof id === 'string' &&
+    PLAIN.test(h) &&
+    PLAIN.test(id) &&
+    Number.isSafeInteger(seq)
+  ) {
+    return hash('sha256', `\u0000{"hash":"${h}","referralId":"${id}","seq":${seq}}`, 'buffer');
   }
   return leafHash(canonicalBytes({ hash: head.hash, referralId: head.referralId, seq: head.seq }));
 }
@@ -133,7 +136,8 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * hub reads them in key order) are not sorted again.
  */
 export async function buildHeadsTree(heads: readonly ChainHead[]): Promise<HeadsTree> {
-  const sorted = inOrder(heads) ? heads : [...heads].sort((a, b) => compareIds(a.referralId, b.referralId));
+  const sorted = [...heads];
+  if (!inOrder(sorted)) sorted.sort((a, b) => compareIds(a.referralId, b.referralId));
   for (let i = 1; i < sorted.length; i++) {
     if (sorted[i - 1]?.referralId === sorted[i]?.referralId) {
       throw new RangeError(`two heads for referral ${sorted[i]?.referralId}`);

@@ -60,8 +60,12 @@ export function toHubError(error: FastifyError | Error): HubError {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-    case 'FST_ERR_VALIDATION':
       return new HubError('VALIDATION_FAILED', error.message);
+    case 'FST_ERR_VALIDATION':
+      // Fastify gives the same code to a schema that threw (no `validation`, status 500): that is the hub's
+      // bug, not the client's input, and answering 400 with the exception's text hid it.
+      if ((error as FastifyError).validation) return new HubError('VALIDATION_FAILED', error.message);
+      break;
     default:
       break;
   }

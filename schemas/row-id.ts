@@ -11,4 +11,5 @@ const BIGINT_MAX = 9_223_372_036_854_775_807n;
 export const RowIdSchema = z
   .string()
   .regex(/^\d{1,19}$/, 'a whole number in decimal digits')
-  .refine((v) => BigInt(v) <= BIGINT_MAX, 'at most 9223372036854775807');
+  // zod runs a refinement even after the pattern failed: only digits reach BigInt.
+  .refine((v) => !/^\d{1,19}$/.test(v) || BigInt(v) <= BIGINT_MAX, 'at most 9223372036854775807');

@@ -235,3 +235,20 @@ describe('the tree over chain heads, built a level at a time', () => {
     expect(turns).toBeGreaterThan(20);
   });
 });
+
+describe("a head's leaf from values of any type", () => {
+  it('is the RFC 8785 JSON of what it holds, not of its text form', () => {
+    const odd = [
+      { referralId: ['a'], hash: 123, seq: 1 },
+      { referralId: 'a', hash: null, seq: 2 },
+    ] as unknown as ChainHead[];
+    for (const h of odd) {
+      expect(hex(headLeafHash(h))).toBe(
+        hex(leafHash(canonicalBytes({ hash: h.hash, referralId: h.referralId, seq: h.seq }))),
+      );
+    }
+    // Not JSON at all: refused as RFC 8785 refuses it, not hashed as the text it prints as.
+    const printable = { referralId: { toString: () => 'a' }, hash: 'b', seq: 3 } as unknown as ChainHead;
+    expect(() => headLeafHash(printable)).toThrow(/not a JSON value/);
+  });
+});
