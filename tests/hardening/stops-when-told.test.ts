@@ -1,5 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -103,6 +104,10 @@ async function runNpm(args: string[], env: Record<string, string>, url: string) 
   // npm, the hub, and whatever they started (tsx, esbuild's service).
   const tree = [npmPid, ...descendantsOf(npmPid)];
   for (const pid of tree) seen.add(pid);
+  // Nothing between npm and the hub relays signals: tsx's command line SIGKILLs a child that does not
+  // acknowledge a signal within 30 ms (a busy event loop), which skipped the graceful stop under load.
+  const commands = tree.map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '));
+  expect(commands.filter((c) => /tsx\/dist\/cli|node_modules\/\.bin\/tsx/.test(c))).toEqual([]);
   return { npm, tree, exited, output: () => output };
 }
 
