@@ -1,8 +1,8 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalize } from '../crypto/jcs.js';
 import { importPublicKey } from '../crypto/keys.js';
-import { buildHeadsTree, verifyHeadProof } from '../crypto/merkle.js';
+import { buildHeadsTree, type ChainHead, verifyHeadProof } from '../crypto/merkle.js';
 import { messageSealOfHeader, verifyMessageSeal } from '../crypto/message-seal.js';
 import { verifyCommand } from '../crypto/signatures.js';
 import { loadHubSigner } from '../runtime/hub-signer.js';
@@ -24,6 +24,50 @@ async function hubKey(keyId: string) {
   const published = (await hub.request('enf-a', 'GET', '/v1/hub-keys')).body;
   const key = published.keys.find((k: { keyId: string }) => k.keyId === keyId);
   return importPublicKey(key.publicKey);
+}
+
+/** The police's receipt of referral `id` (its second event). */
+async function receipt(id: string): Promise<void> {
+  const answer = await hub.request('pol-a', 'POST', `/v1/referrals/${id}/actions`, { action: 'receipt' });
+  expect(answer.status).toBe(200);
+}
+
+/** The head of `referralId` its evidence file proves under `statementId` (the proof checked against the root). */
+async function provedHead(referralId: string, statementId: string): Promise<ChainHead> {
+  const evidence = await hub.request(
+    'enf-a',
+    'GET',
+    `/v1/referrals/${referralId}/evidence?statement=${statementId}`,
+  );
+  expect(evidence.status).toBe(200);
+  const { statement, proof } = evidence.body.statement;
+  expect(verifyHeadProof(proof, statement.root)).toBe(true);
+  return proof.head;
+}
+
+/**
+ * Seals while another transaction holds what `hold` takes; once a lock request matching `waiting` (a
+ * condition on pg_locks) is not granted, runs `meanwhile`, then commits the holder and lets the seal go.
+ */
+async function sealWhileHeld(
+  hold: RawBuilder<unknown>,
+  waiting: RawBuilder<unknown>,
+  meanwhile: () => Promise<void>,
+) {
+  return hub.db.connection().execute(async (conn) => {
+    await sql`BEGIN`.execute(conn);
+    await hold.execute(conn);
+    const sealing = hub.workers.sealer.sealNow();
+    await waitFor(async () => {
+      const { rows } = await sql<{ n: number }>`
+        SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND ${waiting}
+      `.execute(hub.db);
+      return (rows[0]?.n ?? 0) > 0 ? true : undefined;
+    }, 'the seal waiting');
+    await meanwhile();
+    await sql`COMMIT`.execute(conn);
+    return sealing;
+  });
 }
 
 describe('the hub seals what it sends', () => {
@@ -142,29 +186,14 @@ describe('sealed statements of every chain head', () => {
   it('seals in turn: a seal that waited for another sees what was committed while it waited', async () => {
     const a = (await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer())).body.id;
     await hub.workers.sealer.sealNow();
-    // Another seal in progress (it holds the lock every seal takes) while this one starts.
-    const other = await hub.db.connection().execute(async (conn) => {
-      await sql`BEGIN`.execute(conn);
-      await sql`LOCK TABLE statement_heads IN SHARE ROW EXCLUSIVE MODE`.execute(conn);
-      const sealing = hub.workers.sealer.sealNow();
-      await waitFor(async () => {
-        const { rows } = await sql<{ n: number }>`
-          SELECT count(*)::int AS n FROM pg_locks
-          WHERE relation = 'statement_heads'::regclass AND NOT granted
-        `.execute(hub.db);
-        return (rows[0]?.n ?? 0) > 0 ? true : undefined;
-      }, 'the seal waiting for the lock');
-      // A step committed while the seal waits: its snapshot must come after the wait, so it seals this head.
-      const receipt = await hub.request('pol-a', 'POST', `/v1/referrals/${a}/actions`, { action: 'receipt' });
-      expect(receipt.status).toBe(200);
-      await sql`COMMIT`.execute(conn);
-      return sealing;
-    });
-    const evidence = await hub.request('enf-a', 'GET', `/v1/referrals/${a}/evidence?statement=${other.id}`);
-    expect(evidence.status).toBe(200);
-    const { statement, proof } = evidence.body.statement;
-    expect(proof.head).toMatchObject({ referralId: a, seq: 2 });
-    expect(verifyHeadProof(proof, statement.root)).toBe(true);
+    // Another seal in progress (it holds the lock every seal takes) while this one starts; a step committed
+    // while the seal waits: its snapshot must come after the wait, so it seals this head.
+    const other = await sealWhileHeld(
+      sql`LOCK TABLE statement_heads IN SHARE ROW EXCLUSIVE MODE`,
+      sql`relation = 'statement_heads'::regclass`,
+      () => receipt(a),
+    );
+    expect(await provedHead(a, other.id)).toMatchObject({ referralId: a, seq: 2 });
   });
 
   it('after the upgrade to 0016: earlier statements are proved from their own heads, the first new one records all', async () => {
@@ -260,27 +289,12 @@ describe('sealed statements of every chain head', () => {
     const a = (await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer())).body.id;
     // The statement's insert checks its hub key (a foreign key): holding that row stops the seal after it
     // has read the heads and built the root, before it records them.
-    const sealed = await hub.db.connection().execute(async (conn) => {
-      await sql`BEGIN`.execute(conn);
-      await sql`SELECT key_id FROM hub_signing_keys FOR UPDATE`.execute(conn);
-      const sealing = hub.workers.sealer.sealNow();
-      await waitFor(async () => {
-        const { rows } = await sql<{ n: number }>`
-          SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity s USING (pid)
-          WHERE NOT l.granted AND s.query LIKE '%sealed_statements%'
-        `.execute(hub.db);
-        return (rows[0]?.n ?? 0) > 0 ? true : undefined;
-      }, 'the seal waiting on the hub key');
-      const receipt = await hub.request('pol-a', 'POST', `/v1/referrals/${a}/actions`, { action: 'receipt' });
-      expect(receipt.status).toBe(200);
-      await sql`COMMIT`.execute(conn);
-      return sealing;
-    });
-    const evidence = await hub.request('enf-a', 'GET', `/v1/referrals/${a}/evidence?statement=${sealed.id}`);
-    expect(evidence.status).toBe(200);
-    const { statement, proof } = evidence.body.statement;
-    expect(proof.head).toMatchObject({ referralId: a, seq: 1 });
-    expect(verifyHeadProof(proof, statement.root)).toBe(true);
+    const sealed = await sealWhileHeld(
+      sql`SELECT key_id FROM hub_signing_keys FOR UPDATE`,
+      sql`pid IN (SELECT pid FROM pg_stat_activity WHERE query LIKE '%sealed_statements%')`,
+      () => receipt(a),
+    );
+    expect(await provedHead(a, sealed.id)).toMatchObject({ referralId: a, seq: 1 });
   });
 
   it('seals once when two workers processes find the last statement old at the same time', async () => {
