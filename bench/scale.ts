@@ -229,28 +229,22 @@ export async function runScaleBench(argv: string[]) {
     const signer = await loadHubSigner(db, config.value);
     const clocked = async <T>(run: () => Promise<T>) => {
       const t0 = performance.now();
-      await run();
-      return Math.round(performance.now() - t0);
+      const value = await run();
+      return { value, ms: Math.round(performance.now() - t0) };
     };
-    let first: { id: string } | undefined;
-    let again: { id: string } | undefined;
-    const sealFirstMs = await clocked(async () => {
-      first = await sealHeads(db, signer, 'periodic', new Date());
-    });
-    const sealAgainMs = await clocked(async () => {
-      again = await sealHeads(db, signer, 'periodic', new Date());
-    });
-    const headRows = async (statement: { id: string } | undefined) =>
+    const first = await clocked(() => sealHeads(db, signer, 'periodic', new Date()));
+    const again = await clocked(() => sealHeads(db, signer, 'periodic', new Date()));
+    const headRows = async (statementId: string) =>
       Number(
         (
           await db
             .selectFrom('statement_heads')
             .select(db.fn.countAll<string>().as('n'))
-            .where('statement_id', '=', String(statement?.id))
+            .where('statement_id', '=', statementId)
             .executeTakeFirstOrThrow()
         ).n,
       );
-    const headRowsRecorded = [await headRows(first), await headRows(again)];
+    const headRowsRecorded = [await headRows(first.value.id), await headRows(again.value.id)];
     const { rows: sized } = await sql<{ bytes: string }>`
       SELECT pg_total_relation_size('statement_heads') AS bytes
     `.execute(db);
@@ -258,14 +252,20 @@ export async function runScaleBench(argv: string[]) {
     const sample = await db.selectFrom('referrals').select('id').limit(5).execute();
     const proofMs: number[] = [];
     for (const { id } of sample) {
-      const t0 = performance.now();
-      if (!(await latestSealFor(db, id))) throw new Error(`no proof for ${id}`);
-      proofMs.push(Math.round(performance.now() - t0));
+      const proof = await clocked(() => latestSealFor(db, id));
+      if (!proof.value) throw new Error(`no proof for ${id}`);
+      proofMs.push(proof.ms);
     }
     const result = {
       mode: 'scale',
       ...seeded,
-      statements: { sealFirstMs, sealAgainMs, proofMs, headRowsRecorded, headBytes },
+      statements: {
+        sealFirstMs: first.ms,
+        sealAgainMs: again.ms,
+        proofMs,
+        headRowsRecorded,
+        headBytes,
+      },
       regions: args.regions,
       backlogMs: await timed(() => '/v1/backlog'),
       backlogOverdueMs: await timed(() => '/v1/backlog?overdue=true'),
