@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 /** PostgreSQL's largest bigint, 2^63 − 1. */
 const BIGINT_MAX = 9_223_372_036_854_775_807n;
+const DIGITS = /^\d{1,19}$/;
 
 /**
  * A PostgreSQL bigint key as a client names it in a query string (a statement's id, an inbox cursor):
@@ -10,6 +11,6 @@ const BIGINT_MAX = 9_223_372_036_854_775_807n;
  */
 export const RowIdSchema = z
   .string()
-  .regex(/^\d{1,19}$/, 'a whole number in decimal digits')
+  .regex(DIGITS, 'a whole number in decimal digits')
   // zod runs a refinement even after the pattern failed: only digits reach BigInt.
-  .refine((v) => !/^\d{1,19}$/.test(v) || BigInt(v) <= BIGINT_MAX, 'at most 9223372036854775807');
+  .refine((v) => !DIGITS.test(v) || BigInt(v) <= BIGINT_MAX, 'at most 9223372036854775807');
