@@ -1,8 +1,9 @@
+import { type CanonicalText, entriesOf, joinEntries } from '../schemas/canonical-json.js';
 import { HubError } from '../schemas/errors.js';
 import { keyStandingAt, type RegisteredKeyRecord, type SignedCommand } from '../schemas/signature.js';
 import type { PublicKey } from './keys.js';
 import {
-  type SignatureCheck as PlannedCheck,
+  type CommandCheck,
   prepareCommandVerify,
   type VerifyFailure,
   verdictOf,
@@ -27,7 +28,7 @@ export type SignatureCheck = {
  * check but the public-key operation: a refusal, undefined (the command may go on), or the check left to
  * do, whose answer `refusalOf` reads (the command path runs it where its verifier says).
  */
-export function planCommandSignature(check: SignatureCheck): HubError | PlannedCheck | undefined {
+export function planCommandSignature(check: SignatureCheck): HubError | CommandCheck | undefined {
   const { signed } = check;
   if (!signed) return check.required ? new HubError('SIGNATURE_REQUIRED') : undefined;
   const key = check.key(signed.keyId);
@@ -54,11 +55,21 @@ export function planCommandSignature(check: SignatureCheck): HubError | PlannedC
 }
 
 /** The refusal a check's answer makes, if any. */
-export function refusalOf(check: PlannedCheck, answer: boolean | undefined): HubError | undefined {
+export function refusalOf(check: CommandCheck, answer: boolean | undefined): HubError | undefined {
   const verdict = verdictOf(check, answer);
   return verdict.ok ? undefined : invalid(check.publicKey.keyId, verdict.reason);
 }
 
 function invalid(keyId: string, reason: VerifyFailure): HubError {
   return new HubError('SIGNATURE_INVALID', undefined, { keyId, reason });
+}
+
+/**
+ * The ledger's canonical text of `signed` with its command written as the RFC 8785 text the check made
+ * (`check.text`): for I-JSON, which a command that passed the check is, that is the text the ledger's own
+ * writer makes (the property is tested), so the command is not written a second time.
+ */
+export function signedMemberText(signed: SignedCommand, commandText: string): CanonicalText {
+  const { command: _, ...signature } = signed;
+  return joinEntries(entriesOf(signature), new Map([['command', commandText]]));
 }

@@ -75,8 +75,14 @@ export function canonicalBytes(value: unknown): Buffer {
 
 /** The canonical bytes, or undefined when the value is not I-JSON (what a verifier calls malformed). */
 export function canonicalBytesOrUndefined(value: unknown): Buffer | undefined {
+  const text = canonicalTextOrUndefined(value);
+  return text === undefined ? undefined : Buffer.from(text, 'utf8');
+}
+
+/** The canonical text, or undefined when the value is not I-JSON. */
+export function canonicalTextOrUndefined(value: unknown): string | undefined {
   try {
-    return canonicalBytes(value);
+    return canonicalize(value);
   } catch (error) {
     if (error instanceof JcsError) return undefined;
     throw error;

@@ -1,6 +1,6 @@
 import { sign as nodeSign, verify as nodeVerify } from 'node:crypto';
 import type { DetachedSignature, SignatureAlg } from '../schemas/signature.js';
-import { canonicalBytes, canonicalBytesOrUndefined } from './jcs.js';
+import { canonicalBytes, canonicalTextOrUndefined } from './jcs.js';
 import type { PrivateKey, PublicKey } from './keys.js';
 import { decodeSm2Signature, encodeSm2Signature, sm2Sign, sm2Verify } from './sm2.js';
 import { SM2_NATIVE, sm2SignNative, sm2VerifyNative } from './sm2-native.js';
@@ -51,6 +51,9 @@ export function verify(input: VerifyInput): VerifyResult {
  * operation), which `checkSignature` does here and `VerifierPool` on another thread.
  */
 export type SignatureCheck = { publicKey: PublicKey; data: Uint8Array; bytes: Buffer };
+
+/** A command's check, with the RFC 8785 text its bytes are (the ledger writes it as it is: no second pass). */
+export type CommandCheck = SignatureCheck & { text: string };
 
 /** Where the public-key operations of commands' signatures run (runtime/verifier-pool.ts: threads). */
 export type SignatureVerifier = {
@@ -135,8 +138,9 @@ export function prepareCommandVerify(
   command: unknown,
   signature: DetachedSignature,
   publicKey: PublicKey,
-): SignatureCheck | { ok: false; reason: VerifyFailure } {
-  const data = canonicalBytesOrUndefined(command);
-  if (!data) return { ok: false, reason: 'malformed' };
-  return prepareVerify({ signature, publicKey, data });
+): CommandCheck | { ok: false; reason: VerifyFailure } {
+  const text = canonicalTextOrUndefined(command);
+  if (text === undefined) return { ok: false, reason: 'malformed' };
+  const prepared = prepareVerify({ signature, publicKey, data: Buffer.from(text, 'utf8') });
+  return 'reason' in prepared ? prepared : { ...prepared, text };
 }

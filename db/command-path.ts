@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { planCommandSignature, refusalOf } from '../crypto/command-signature.js';
+import { planCommandSignature, refusalOf, signedMemberText } from '../crypto/command-signature.js';
 import { sha256Hex } from '../crypto/ledger-hash.js';
 import { inlineVerifier, type SignatureVerifier } from '../crypto/signatures.js';
 import type { Command, CommandMeta } from '../schemas/commands.js';
@@ -125,7 +125,7 @@ export class CommandPath {
       const failed = (error: unknown) =>
         settle(Object.assign(classifyFailure(error).error, { cause: error }));
       try {
-        const checked = actor === 'hub' ? undefined : this.signatureRefusal(actor, meta);
+        const checked = actor === 'hub' ? undefined : this.signatureRefusal(actor, item);
         if (checked instanceof Promise) checked.then(settle, failed);
         else settle(checked);
       } catch (error) {
@@ -141,18 +141,21 @@ export class CommandPath {
    */
   private signatureRefusal(
     actor: Exclude<Actor, 'hub'>,
-    meta: CommandMeta,
+    item: Item,
   ): HubError | undefined | Promise<HubError | undefined> {
-    const keyIds = meta.signed ? [meta.signed.keyId] : [];
+    const { signed } = item.meta;
+    const keyIds = signed ? [signed.keyId] : [];
     const plan = (keys: KeyView) => {
       const planned = planCommandSignature({
-        signed: meta.signed,
+        signed,
         agency: actor.code,
         required: keys.requires(actor.region),
         now: this.deps.clock(),
         key: keys.key,
       });
       if (planned instanceof HubError || planned === undefined) return planned;
+      // The command's text, written for the check, is what the ledger event will hold.
+      if (signed) item.meta = { ...item.meta, signedText: signedMemberText(signed, planned.text) };
       return this.verifier.check(planned).then((answer) => refusalOf(planned, answer));
     };
     const fresh = this.keys.viewIfFresh(keyIds);

@@ -1,5 +1,6 @@
 import { type ActionCommand, assertNever, type Briefing } from './actions.js';
 import type { CommandEnvelope } from './messages.js';
+import type { CanonicalText } from './canonical-json.js';
 import type { Submission } from './referral.js';
 import type { SignedCommand } from './signature.js';
 
@@ -24,6 +25,8 @@ export type CommandMeta = {
   replayOf?: string;
   /** The agency's signature and what it covers (issue 15): checked, then kept on the ledger. */
   signed?: SignedCommand;
+  /** `signed` as the ledger's canonical text, when the signature's check has written it already. */
+  signedText?: CanonicalText;
 };
 
 export type EnvelopeMeaning =

@@ -1,5 +1,5 @@
 import type { FileLink } from './attachments.js';
-import { entriesOf, joinEntries, linkText } from './canonical-json.js';
+import { canonicalJson, entriesOf, joinEntries, linkText } from './canonical-json.js';
 import type { CommandMeta } from './commands.js';
 import { DEADLINE_RULES, UNMET_STATUSES } from './deadlines.js';
 import type { DecisionContext } from './decision-context.js';
@@ -106,9 +106,6 @@ export function buildReferralStep(ctx: DecisionContext, input: StepInput): Refer
   const data = entriesOf(input.data);
   const added: Record<string, unknown> = {};
   if (input.meta.replayOf) added.replayOf = input.meta.replayOf;
-  // Issue 15: the agency's signature and what it covers go on the chain, so that the chain covers them and
-  // a rewrite of the event can be held against what the agency signed.
-  if (input.meta.signed) added.signed = input.meta.signed;
   // `provisional` is listed only where it holds, so that chains recorded before it read the same.
   const moved = (input.moves ?? []).map((m) => ({
     rule: m.duty.ruleId,
@@ -129,7 +126,15 @@ export function buildReferralStep(ctx: DecisionContext, input: StepInput): Refer
       ...(restarted.length > 0 ? { restarts: restarted } : {}),
     };
   }
-  const payloadJson = joinEntries(data, entriesOf(added));
+  const addedEntries = entriesOf(added);
+  // Issue 15: the agency's signature and what it covers go on the chain, so that the chain covers them and
+  // a rewrite of the event can be held against what the agency signed (its text written once, at the check).
+  const { signed, signedText } = input.meta;
+  if (signed) {
+    added.signed = signed;
+    addedEntries.set('signed', signedText ?? canonicalJson(signed));
+  }
+  const payloadJson = joinEntries(data, addedEntries);
   const link = {
     referralId: input.referralId,
     seq,

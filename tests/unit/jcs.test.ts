@@ -2,7 +2,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalBytes, canonicalize, JcsError } from '../../crypto/jcs.js';
+import { signedMemberText } from '../../crypto/command-signature.js';
 import { canonicalJson, hashLink, type LedgerLink } from '../../crypto/ledger-hash.js';
+import { hostileText } from '../helpers/hostile-text.js';
 
 /** A double from its IEEE 754 bits, as RFC 8785 Appendix B lists them. */
 function ieee754(hex: string): number {
@@ -169,4 +171,45 @@ describe('the ledger hash and JCS', () => {
     expect(() => canonicalize({ b: Number.NaN })).toThrow(JcsError);
     expect(() => canonicalize('\ud800')).toThrow(JcsError);
   });
+
+  // What an agency sends: any JSON text, so any UTF-16 unit (lone surrogates, NUL, controls) and any double.
+  const sentLeaf = fc.oneof(
+    fc.constant(null),
+    fc.boolean(),
+    fc.integer(),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    hostileText(12),
+  );
+  const { value: sentValue } = fc.letrec<{ value: unknown; array: unknown[]; object: Record<string, unknown> }>(
+    (tie) => ({
+      value: fc.oneof({ depthSize: 'small' }, sentLeaf, tie('array'), tie('object')),
+      array: fc.array(tie('value'), { maxLength: 4 }),
+      object: fc.dictionary(hostileText(6), tie('value'), { maxKeys: 5 }),
+    }),
+  );
+
+  it("writes what JCS accepts of a parsed command exactly as JCS, so the signed command's text is written once", () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(sentValue, (sent) => {
+        // Parsed from JSON text, as the gateway and the intake have it (-0 and the like as JSON leaves them).
+        const command = JSON.parse(JSON.stringify({ body: sent }) ?? 'null') as Record<string, unknown>;
+        let text: string;
+        try {
+          text = canonicalize(command);
+        } catch (error) {
+          // Refused (a lone surrogate): the command is refused as malformed and never reaches the ledger.
+          expect(error).toBeInstanceOf(JcsError);
+          return;
+        }
+        accepted++;
+        const signed = { alg: 'ed25519' as const, keyId: 'k'.repeat(22), signature: 'c2ln', command };
+        expect(signedMemberText(signed, text)).toBe(canonicalJson(signed));
+      }),
+      { numRuns: 2000 },
+    );
+    // The property must have been held to something: most generated values are accepted.
+    expect(accepted).toBeGreaterThan(500);
+  });
 });
+
