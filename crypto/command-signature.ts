@@ -2,12 +2,7 @@ import { type CanonicalText, entriesOf, joinEntries } from '../schemas/canonical
 import { HubError } from '../schemas/errors.js';
 import { keyStandingAt, type RegisteredKeyRecord, type SignedCommand } from '../schemas/signature.js';
 import type { PublicKey } from './keys.js';
-import {
-  type CommandCheck,
-  prepareCommandVerify,
-  type VerifyFailure,
-  verdictOf,
-} from './signatures.js';
+import { type CommandCheck, prepareCommandVerify, type VerifyFailure, verdictOf } from './signatures.js';
 
 /** A registered key with its public key imported once (the SM2 window table is built on first use). */
 export type RegisteredKey = { record: RegisteredKeyRecord; publicKey: PublicKey };

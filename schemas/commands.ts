@@ -1,6 +1,6 @@
 import { type ActionCommand, assertNever, type Briefing } from './actions.js';
-import type { CommandEnvelope } from './messages.js';
 import type { CanonicalText } from './canonical-json.js';
+import type { CommandEnvelope } from './messages.js';
 import type { Submission } from './referral.js';
 import type { SignedCommand } from './signature.js';
 

@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalBytes, canonicalize, JcsError } from '../../crypto/jcs.js';
 import { signedMemberText } from '../../crypto/command-signature.js';
+import { canonicalBytes, canonicalize, JcsError } from '../../crypto/jcs.js';
 import { canonicalJson, hashLink, type LedgerLink } from '../../crypto/ledger-hash.js';
 import { hostileText } from '../helpers/hostile-text.js';
 
@@ -180,13 +180,15 @@ describe('the ledger hash and JCS', () => {
     fc.double({ noNaN: true, noDefaultInfinity: true }),
     hostileText(12),
   );
-  const { value: sentValue } = fc.letrec<{ value: unknown; array: unknown[]; object: Record<string, unknown> }>(
-    (tie) => ({
-      value: fc.oneof({ depthSize: 'small' }, sentLeaf, tie('array'), tie('object')),
-      array: fc.array(tie('value'), { maxLength: 4 }),
-      object: fc.dictionary(hostileText(6), tie('value'), { maxKeys: 5 }),
-    }),
-  );
+  const { value: sentValue } = fc.letrec<{
+    value: unknown;
+    array: unknown[];
+    object: Record<string, unknown>;
+  }>((tie) => ({
+    value: fc.oneof({ depthSize: 'small' }, sentLeaf, tie('array'), tie('object')),
+    array: fc.array(tie('value'), { maxLength: 4 }),
+    object: fc.dictionary(hostileText(6), tie('value'), { maxKeys: 5 }),
+  }));
 
   it("writes what JCS accepts of a parsed command exactly as JCS, so the signed command's text is written once", () => {
     let accepted = 0;
@@ -212,4 +214,3 @@ describe('the ledger hash and JCS', () => {
     expect(accepted).toBeGreaterThan(500);
   });
 });
-
