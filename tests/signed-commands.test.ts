@@ -141,6 +141,15 @@ describe('signed commands where signatures are optional', () => {
     });
     expect(garbled.status).toBe(403);
     expect(garbled.body).toMatchObject({ code: 'SIGNATURE_INVALID', details: { reason: 'malformed' } });
+    // Both faults at once: the header is read first, so the answer names the header, not the missing key.
+    const garbledKeyless = await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer(), {
+      'command-signature': 'alg=rsa, keyId=x, signature=!!',
+    });
+    expect(garbledKeyless.status).toBe(403);
+    expect(garbledKeyless.body).toMatchObject({
+      code: 'SIGNATURE_INVALID',
+      details: { reason: 'malformed', path: 'alg' },
+    });
   });
 });
 
