@@ -2,7 +2,7 @@ import { EVIDENCE_FORMAT, type UnsealedEvidence } from '../schemas/evidence.js';
 import type { Db } from './connection.js';
 import { listHubKeys } from './hub-keys.js';
 import { loadLedger } from './ledger.js';
-import { latestSealFor } from './seals.js';
+import { latestSealFor, type StatementTrees } from './seals.js';
 import { listSigningKeys } from './signing-keys.js';
 
 /**
@@ -15,11 +15,12 @@ export async function evidenceOf(
   referralId: string,
   now: Date,
   statementId?: string,
+  trees?: StatementTrees,
 ): Promise<UnsealedEvidence> {
   const [ledger, hubKeys, statement] = await Promise.all([
     loadLedger(db, referralId),
     listHubKeys(db),
-    latestSealFor(db, referralId, statementId),
+    latestSealFor(db, referralId, statementId, trees),
   ]);
   const named = new Set(
     ledger.flatMap((e) => {

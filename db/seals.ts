@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { canonicalize } from '../crypto/jcs.js';
-import { buildHeadsTree, type ChainHead, type HeadProof } from '../crypto/merkle.js';
+import { buildHeadsTree, type ChainHead, type HeadProof, type HeadsTree } from '../crypto/merkle.js';
 import type { DeliveryChannel } from '../schemas/agency.js';
 import type { DetachedSignature } from '../schemas/signature.js';
 import { type SealedStatement, type SealReason, statementMessage } from '../schemas/statements.js';
@@ -135,13 +135,50 @@ export async function lastSealedAt(db: Db): Promise<Date | undefined> {
 }
 
 /**
+ * The trees of sealed statements, each built once: the heads under a statement never change (statement_heads
+ * is append-only, a statement's rows commit with it), so a proof under it needs the tree only. Building one
+ * reads every head and hashes them all (≈8 s of CPU at a million referrals); an evidence download after the
+ * first under the same statement takes a lookup. Keeps the trees of the `capacity` statements asked for last
+ * (each ≈250 bytes a referral); builds asked for at once share one.
+ */
+export class StatementTrees {
+  private readonly trees = new Map<string, Promise<HeadsTree>>();
+  constructor(
+    private readonly capacity = 1,
+    /** Told of each build (the gateway counts them in /metrics). */
+    private readonly building: () => void = () => {},
+  ) {}
+
+  tree(statementId: string, build: () => Promise<HeadsTree>): Promise<HeadsTree> {
+    const held = this.trees.get(statementId);
+    this.trees.delete(statementId);
+    if (!held) this.building();
+    const tree = held ?? build();
+    this.trees.set(statementId, tree);
+    // A failed build is not kept: the next request tries again.
+    tree.catch(() => {
+      if (this.trees.get(statementId) === tree) this.trees.delete(statementId);
+    });
+    for (const oldest of this.trees.keys()) {
+      if (this.trees.size <= this.capacity) break;
+      this.trees.delete(oldest);
+    }
+    return tree;
+  }
+}
+
+/** No trees kept: each proof builds its statement's tree. */
+const UNCACHED = new StatementTrees(0);
+
+/**
  * The latest statement that covers the referral (or the one named), with the referral's inclusion proof
- * under its root.
+ * under its root; the statement's tree from `trees` when it holds it.
  */
 export async function latestSealFor(
   db: Db,
   referralId: string,
   statementId?: string,
+  trees: StatementTrees = UNCACHED,
 ): Promise<(StoredStatement & { proof: HeadProof }) | undefined> {
   let query = db
     .selectFrom('sealed_statements')
@@ -150,14 +187,19 @@ export async function latestSealFor(
   // Heads only accrue (a referral is never removed): the latest statement covers a referral if any does.
   const row = await query.orderBy('id', 'desc').limit(1).executeTakeFirst();
   if (!row) return undefined;
-  const heads = row.inline
-    ? await inlineHeads(db, row.id, referralId)
-    : await recordedHeads(db, row.id, referralId);
-  if (!heads) return undefined;
-  const proof = (await buildHeadsTree(heads)).proofFor(referralId);
+  const id = String(row.id);
+  // One index lookup says whether the statement covers the referral, before any tree is built for it.
+  const covered = row.inline
+    ? await inlineCovers(db, id, referralId)
+    : await recordedCovers(db, id, referralId);
+  if (!covered) return undefined;
+  const tree = await trees.tree(id, async () =>
+    buildHeadsTree(row.inline ? await inlineHeads(db, id) : await recordedHeads(db, id)),
+  );
+  const proof = tree.proofFor(referralId);
   if (!proof) return undefined;
   return {
-    id: String(row.id),
+    id,
     statement: JSON.parse(row.statement) as SealedStatement,
     signature: { alg: row.alg as DetachedSignature['alg'], keyId: row.key_id, signature: row.signature },
     proof,
@@ -194,24 +236,24 @@ function headsOf(rows: HeadRow[]): ChainHead[] {
   return rows.map((h) => ({ referralId: h.referral_id, seq: h.seq, hash: h.hash }));
 }
 
-/**
- * The heads under a statement sealed after migration 0016, or undefined when it does not cover the referral:
- * each referral's latest row at or before it, found through the key (referral, statement) — one index
- * lookup a referral, however many statements were sealed before.
- */
-async function recordedHeads(
-  db: Db,
-  statementId: string,
-  referralId: string,
-): Promise<ChainHead[] | undefined> {
-  const covered = await db
+/** Whether a statement sealed after migration 0016 covers the referral: it has a row at or before it. */
+async function recordedCovers(db: Db, statementId: string, referralId: string): Promise<boolean> {
+  const row = await db
     .selectFrom('statement_heads')
     .select('seq')
     .where('referral_id', '=', referralId)
     .where('statement_id', '<=', statementId)
     .limit(1)
     .executeTakeFirst();
-  if (!covered) return undefined;
+  return row !== undefined;
+}
+
+/**
+ * The heads under a statement sealed after migration 0016: each referral's latest row at or before it, found
+ * through the key (referral, statement) — one index lookup a referral, however many statements were sealed
+ * before.
+ */
+async function recordedHeads(db: Db, statementId: string): Promise<ChainHead[]> {
   // A lookup a referral: at a first run (no statistics) the planner's estimate turns JIT on, 0.2 s here.
   const { rows } = await db.transaction().execute(async (trx) => {
     await sql`SET LOCAL jit = off`.execute(trx);
@@ -229,20 +271,25 @@ async function recordedHeads(
   return headsOf(rows);
 }
 
-/** The heads of a statement sealed before migration 0016, kept in the statement as jsonb. */
-async function inlineHeads(
-  db: Db,
-  statementId: string,
-  referralId: string,
-): Promise<ChainHead[] | undefined> {
+/** Whether a statement sealed before migration 0016 lists the referral among its jsonb heads. */
+async function inlineCovers(db: Db, statementId: string, referralId: string): Promise<boolean> {
   const row = await db
     .selectFrom('sealed_statements')
-    .select('heads')
+    .select('id')
     .where('id', '=', statementId)
     .where(
       sql<boolean>`jsonb_path_exists(heads, '$[*] ? (@[0] == $id)', jsonb_build_object('id', ${referralId}::text))`,
     )
     .executeTakeFirst();
-  if (!row) return undefined;
+  return row !== undefined;
+}
+
+/** The heads of a statement sealed before migration 0016, kept in the statement as jsonb. */
+async function inlineHeads(db: Db, statementId: string): Promise<ChainHead[]> {
+  const row = await db
+    .selectFrom('sealed_statements')
+    .select('heads')
+    .where('id', '=', statementId)
+    .executeTakeFirstOrThrow();
   return (row.heads as [string, number, string][]).map(([id, seq, hash]) => ({ referralId: id, seq, hash }));
 }

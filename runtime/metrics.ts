@@ -99,6 +99,11 @@ export function createMetrics(db?: Db, clock: () => Date = () => new Date()) {
     labelNames: ['table'] as const,
     registers: [registry],
   });
+  const statementTrees = new Counter({
+    name: 'hub_statement_trees_built_total',
+    help: "Merkle trees built over a sealed statement's heads for evidence files (kept for the latest statement)",
+    registers: [registry],
+  });
   if (db) {
     const pool = poolOf(db);
     const poolGauge = (name: string, help: string, read: () => number) =>
@@ -188,5 +193,6 @@ export function createMetrics(db?: Db, clock: () => Date = () => new Date()) {
     autovacuumOn,
     vacuums,
     pruned,
+    statementTrees,
   };
 }

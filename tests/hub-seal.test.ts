@@ -271,6 +271,30 @@ describe('sealed statements of every chain head', () => {
     }
   });
 
+  it('builds a statement’s tree once for all the evidence files under it, and again for the next', async () => {
+    const built = async () => (await hub.metrics.statementTrees.get()).values[0]?.value ?? 0;
+    const a = (await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer())).body.id;
+    const b = (await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer())).body.id;
+    const first = (await hub.workers.sealer.sealNow()).id;
+    const before = await built();
+    const proved = async (id: string, query = '') => {
+      const evidence = await hub.request('enf-a', 'GET', `/v1/referrals/${id}/evidence${query}`);
+      const { statement, proof } = evidence.body.statement;
+      expect(verifyHeadProof(proof, statement.root)).toBe(true);
+      expect(proof.head.referralId).toBe(id);
+      return evidence.body.statement.id as string;
+    };
+    expect([await proved(a), await proved(b), await proved(a)]).toEqual([first, first, first]);
+    expect(await built()).toBe(before + 1);
+    await receipt(a);
+    const second = (await hub.workers.sealer.sealNow()).id;
+    expect([await proved(a), await proved(b)]).toEqual([second, second]);
+    expect(await built()).toBe(before + 2);
+    // An earlier statement named is built for its own heads (the latest tree kept stays right too).
+    expect(await proved(a, `?statement=${first}`)).toBe(first);
+    expect(await proved(b)).toBe(second);
+  });
+
   it('leaves a referral created after a statement out of it', async () => {
     const a = (await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer())).body.id;
     const sealed = (await hub.workers.sealer.sealNow()).id;

@@ -4,6 +4,7 @@ import { evidenceOf } from '../../db/evidence.js';
 import { listHubKeys } from '../../db/hub-keys.js';
 import { recordRead } from '../../db/read-audit.js';
 import { readReferral } from '../../db/referrals.js';
+import { StatementTrees } from '../../db/seals.js';
 import { HubError } from '../../schemas/errors.js';
 import { rolesOf } from '../../schemas/referral-state.js';
 import { RowIdSchema } from '../../schemas/row-id.js';
@@ -13,6 +14,8 @@ import { requireAgency } from '../auth.js';
 
 /** Issue 15: a referral's record as one file that stands without the hub (`hub evidence verify FILE`). */
 export function evidenceRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
+  // The latest statement's tree, for every download under it (the first builds it).
+  const trees = new StatementTrees(1, () => deps.metrics.statementTrees.inc());
   return async (app) => {
     requireAgency(app, deps.authenticate);
 
@@ -54,7 +57,7 @@ export function evidenceRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
           );
         }
         await recordRead(deps.db, id, agency.code, 'evidence');
-        const evidence = await evidenceOf(deps.db, id, deps.clock(), request.query.statement);
+        const evidence = await evidenceOf(deps.db, id, deps.clock(), request.query.statement, trees);
         if (request.query.statement !== undefined && !evidence.statement) {
           throw new HubError('VALIDATION_FAILED', 'no such statement covers this referral', {
             path: 'statement',
