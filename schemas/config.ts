@@ -33,7 +33,7 @@ export const ConfigSchema = z.object({
   /** Requests per second each API key may make (a token bucket; bursts up to twice this). */
   RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
-  RELAY_POLL_MS: z.coerce.number().int().min(1).max(60_000).default(20),
+  RELAY_POLL_MS: z.coerce.number().int().min(1).max(60_000).default(1000),
   /** After a commit wakes it, the relay waits this long so that it publishes a batch. */
   RELAY_LINGER_MS: z.coerce.number().int().min(0).max(1000).default(5),
   /**

@@ -94,6 +94,9 @@ export class Relay {
         const nudgesBefore = this.nudges;
         const sent = this.channel ? await this.relayBatch(this.channel, claim) : 0;
         failures = 0;
+        // Messages this batch held back in other lanes (a later one to the same agency about the same
+        // referral waits for it) can go now: wake the sleeping lanes, since no commit will.
+        if (sent > 0) for (const wake of [...this.sleepers]) wake();
         // Commits while this batch was out: what they queued is waiting, and waiting longer only adds
         // latency (under load the next batch filled up during the round).
         if (sent < this.config.RELAY_BATCH_SIZE && !(this.nudges !== nudgesBefore && sent > 0)) {

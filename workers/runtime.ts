@@ -12,11 +12,14 @@ import { DeadlineWatcher } from './deadlines.js';
 import { Intake } from './intake.js';
 import { IntegrityWatch } from './integrity.js';
 import { Maintenance } from './maintenance.js';
+import { OutboxListener } from './outbox-listener.js';
 import { Relay } from './relay.js';
 import { Sealer } from './sealer.js';
 
 export type Workers = {
   relay: Relay;
+  /** Wakes the relay when another process commits messages (LISTEN hub_outbox). */
+  outboxListener: OutboxListener;
   intake: Intake;
   deadlines: DeadlineWatcher;
   integrity: IntegrityWatch;
@@ -76,6 +79,11 @@ export async function startWorkers(config: Config, deps: WorkerDeps): Promise<Wo
     deps.log.child({ worker: 'intake' }),
   );
   const ready = relay;
+  const outboxListener = new OutboxListener(
+    config.DATABASE_URL,
+    () => ready.nudge(),
+    deps.log.child({ worker: 'outbox-listener' }),
+  );
   const session = new AmqpSession(config.AMQP_URL, deps.log, async (connection) => {
     await ready.attach(connection);
     await intake.attach(connection);
@@ -104,12 +112,14 @@ export async function startWorkers(config: Config, deps: WorkerDeps): Promise<Wo
   );
   await session.start();
   relay.start();
+  outboxListener.start();
   deadlines.start();
   integrity.start();
   maintenance.start();
   sealer.start();
   return {
     relay,
+    outboxListener,
     intake,
     deadlines,
     integrity,
@@ -123,6 +133,7 @@ export async function startWorkers(config: Config, deps: WorkerDeps): Promise<Wo
       await integrity.stop();
       await deadlines.stop();
       await intake.stop();
+      await outboxListener.stop();
       await ready.stop();
       await session.close();
       if (ownCommands) await commands.close();

@@ -15,6 +15,7 @@ import * as evidence from './0013-evidence.js';
 import * as leanRows from './0014-lean-rows.js';
 import * as signedOnce from './0015-signed-once.js';
 import * as statementHeads from './0016-statement-heads.js';
+import * as outboxNotify from './0017-outbox-notify.js';
 
 /** An ordered record, not a folder scan: a migration is added here by hand. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0014-lean-rows': leanRows,
   '0015-signed-once': signedOnce,
   '0016-statement-heads': statementHeads,
+  '0017-outbox-notify': outboxNotify,
 };
