@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type pg from 'pg';
+import pg from 'pg';
 import type { Outgoing } from '../schemas/step.js';
 import { type Db, poolOf } from './connection.js';
 
@@ -290,4 +290,47 @@ export async function publishedAt(db: Db, messageIds: readonly string[]): Promis
     .where('published_at', 'is not', null)
     .execute();
   return new Map(rows.map((r) => [r.message_id, new Date(r.published_at as Date)]));
+}
+
+/** The channel every statement adding to the outbox notifies at its commit (migration 0017). */
+export const OUTBOX_CHANNEL = 'hub_outbox';
+
+/** A connection listening on `hub_outbox` (workers/outbox-listener.ts keeps one up). */
+export type OutboxListening = { close(): Promise<void> };
+
+/**
+ * Opens a connection of its own and LISTENs on `hub_outbox`: `notified` runs at each notification, `lost`
+ * once when the connection fails or ends (not after `close`).
+ */
+export async function listenToOutbox(
+  connectionString: string,
+  notified: () => void,
+  lost: (error?: Error) => void,
+): Promise<OutboxListening> {
+  const client = new pg.Client({ connectionString, application_name: 'referral-hub outbox listener' });
+  // Open once listening: a failure before that is the caller's to see, thrown, not also reported.
+  let open = false;
+  const end = (error?: Error) => {
+    if (!open) return;
+    open = false;
+    client.end().catch(() => {});
+    lost(error);
+  };
+  client.on('notification', notified);
+  client.on('error', end);
+  client.on('end', () => end());
+  try {
+    await client.connect();
+    await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+  } catch (error) {
+    await client.end().catch(() => {});
+    throw error;
+  }
+  open = true;
+  return {
+    async close() {
+      open = false;
+      await client.end().catch(() => {});
+    },
+  };
 }

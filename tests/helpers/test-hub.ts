@@ -93,7 +93,6 @@ export async function createTestHub(
     AMQP_PREFIX: prefix,
     LOG_LEVEL: 'silent',
     DB_POOL_SIZE: '10',
-    RELAY_POLL_MS: '10',
     ...options.env,
   });
   if (!parsed.ok) throw new Error(parsed.message);
