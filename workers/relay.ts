@@ -94,12 +94,12 @@ export class Relay {
         const nudgesBefore = this.nudges;
         const sent = this.channel ? await this.relayBatch(this.channel, claim) : 0;
         failures = 0;
-        // Messages this batch held back in other lanes (a later one to the same agency about the same
-        // referral waits for it) can go now: wake the sleeping lanes, since no commit will.
-        if (sent > 0) for (const wake of [...this.sleepers]) wake();
-        // Commits while this batch was out: what they queued is waiting, and waiting longer only adds
-        // latency (under load the next batch filled up during the round).
-        if (sent < this.config.RELAY_BATCH_SIZE && !(this.nudges !== nudgesBefore && sent > 0)) {
+        // Sleep only after a round that found nothing while nothing was committed. A round that sent
+        // something may have freed what it held back (a later message to the same agency about the same
+        // referral waits for the earlier one), which no commit will announce; and a commit during the round
+        // — its notification found this lane awake — queued work that waiting would only delay (under load
+        // the next batch filled up during the round).
+        if (sent === 0 && this.nudges === nudgesBefore) {
           const nudged = await this.idle(this.channel ? this.config.RELAY_POLL_MS : 200);
           // Woken from idle by a commit: linger a moment so that the next claim takes a batch, not one
           // message (every round trip to PostgreSQL and RabbitMQ costs more here than the bytes it carries).
