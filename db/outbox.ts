@@ -298,21 +298,35 @@ export const OUTBOX_CHANNEL = 'hub_outbox';
 /** A connection listening on `hub_outbox` (workers/outbox-listener.ts keeps one up). */
 export type OutboxListening = { close(): Promise<void> };
 
+/** How often an idle listening connection proves it is still there, and how long it may take. */
+const LISTENER_CHECK_MS = 30_000;
+const LISTENER_TIMEOUT_MS = 10_000;
+
 /**
  * Opens a connection of its own and LISTENs on `hub_outbox`: `notified` runs at each notification, `lost`
- * once when the connection fails or ends (not after `close`).
+ * once when the connection fails or ends (not after `close`). A listening connection only receives, so a
+ * peer gone without a word (a firewall's idle timeout, a failover's half-open socket) would never be noticed:
+ * it asks `SELECT 1` every 30 s and counts a missing answer as lost.
  */
 export async function listenToOutbox(
   connectionString: string,
   notified: () => void,
   lost: (error?: Error) => void,
 ): Promise<OutboxListening> {
-  const client = new pg.Client({ connectionString, application_name: 'referral-hub outbox listener' });
+  const client = new pg.Client({
+    connectionString,
+    application_name: 'referral-hub outbox listener',
+    connectionTimeoutMillis: LISTENER_TIMEOUT_MS,
+    query_timeout: LISTENER_TIMEOUT_MS,
+    keepAlive: true,
+  });
   // Open once listening: a failure before that is the caller's to see, thrown, not also reported.
   let open = false;
+  let check: NodeJS.Timeout | undefined;
   const end = (error?: Error) => {
     if (!open) return;
     open = false;
+    clearInterval(check);
     client.end().catch(() => {});
     lost(error);
   };
@@ -327,9 +341,14 @@ export async function listenToOutbox(
     throw error;
   }
   open = true;
+  check = setInterval(() => {
+    client.query('SELECT 1').catch((error: Error) => end(error));
+  }, LISTENER_CHECK_MS);
+  check.unref();
   return {
     async close() {
       open = false;
+      clearInterval(check);
       await client.end().catch(() => {});
     },
   };

@@ -104,6 +104,11 @@ export function createMetrics(db?: Db, clock: () => Date = () => new Date()) {
     help: "Merkle trees built over a sealed statement's heads for evidence files (kept for the latest statement)",
     registers: [registry],
   });
+  const outboxListening = new Gauge({
+    name: 'hub_outbox_listening',
+    help: "Whether the workers' LISTEN hub_outbox connection is up (1), so that other processes' commits wake the relay at once; 0: it polls (RELAY_POLL_MS)",
+    registers: [registry],
+  });
   if (db) {
     const pool = poolOf(db);
     const poolGauge = (name: string, help: string, read: () => number) =>
@@ -194,5 +199,6 @@ export function createMetrics(db?: Db, clock: () => Date = () => new Date()) {
     vacuums,
     pruned,
     statementTrees,
+    outboxListening,
   };
 }

@@ -11,18 +11,22 @@ import { backoffMs } from './connection.js';
  */
 export class OutboxListener {
   private current: OutboxListening | undefined;
+  private connecting: Promise<void> | undefined;
   private retry: NodeJS.Timeout | undefined;
   private failures = 0;
+  private everListened = false;
   private stopped = false;
 
   constructor(
     private readonly connectionString: string,
     private readonly wake: () => void,
     private readonly log: Logger,
+    /** Told when it starts or stops listening (the workers' `hub_outbox_listening` gauge). */
+    private readonly listeningChanged: (listening: boolean) => void = () => {},
   ) {}
 
   start(): void {
-    void this.connect();
+    this.connecting = this.connect();
   }
 
   /** Whether it is listening now (a notification would reach it). */
@@ -33,9 +37,10 @@ export class OutboxListener {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retry);
-    const listening = this.current;
+    await this.connecting;
+    const current = this.current;
     this.current = undefined;
-    await listening?.close();
+    await current?.close();
   }
 
   private async connect(): Promise<void> {
@@ -53,18 +58,25 @@ export class OutboxListener {
     }
     if (this.failures > 0) this.log.info('outbox listener listening again');
     this.failures = 0;
+    this.everListened = true;
     this.current = listening;
+    this.listeningChanged(true);
     this.wake();
   }
 
   private lost(error?: Error): void {
+    if (this.current) this.listeningChanged(false);
     this.current = undefined;
     if (this.stopped) return;
     this.failures++;
     this.log.warn(
       { err: error?.message ?? 'connection ended', failures: this.failures },
-      'outbox listener lost its connection; the relay polls until it is back',
+      this.everListened
+        ? 'outbox listener lost its connection; the relay polls until it is back'
+        : 'outbox listener could not connect; the relay polls until it does',
     );
-    this.retry = setTimeout(() => void this.connect(), backoffMs(this.failures));
+    this.retry = setTimeout(() => {
+      this.connecting = this.connect();
+    }, backoffMs(this.failures));
   }
 }

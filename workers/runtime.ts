@@ -83,6 +83,7 @@ export async function startWorkers(config: Config, deps: WorkerDeps): Promise<Wo
     config.DATABASE_URL,
     () => ready.nudge(),
     deps.log.child({ worker: 'outbox-listener' }),
+    (listening) => deps.metrics.outboxListening.set(listening ? 1 : 0),
   );
   const session = new AmqpSession(config.AMQP_URL, deps.log, async (connection) => {
     await ready.attach(connection);
