@@ -194,8 +194,9 @@ describe('the ledger hash and JCS', () => {
     let accepted = 0;
     fc.assert(
       fc.property(sentValue, (sent) => {
-        // Parsed from JSON text, as the gateway and the intake have it (-0 and the like as JSON leaves them).
-        const command = JSON.parse(JSON.stringify({ body: sent }) ?? 'null') as Record<string, unknown>;
+        // What JSON.parse can give (plain objects, finite numbers, -0 among them, any UTF-16 string), as the
+        // gateway and the intake have it; not sent through JSON.stringify, which would make -0 a 0.
+        const command = { body: sent, amount: -0 };
         let text: string;
         try {
           text = canonicalize(command);
