@@ -2,7 +2,7 @@ import { type RawBuilder, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalize } from '../crypto/jcs.js';
 import { importPublicKey } from '../crypto/keys.js';
-import { buildHeadsTree, type ChainHead, verifyHeadProof } from '../crypto/merkle.js';
+import { buildHeadsTree, type ChainHead, type HeadProof, verifyHeadProof } from '../crypto/merkle.js';
 import { messageSealOfHeader, verifyMessageSeal } from '../crypto/message-seal.js';
 import { verifyCommand } from '../crypto/signatures.js';
 import { loadHubSigner } from '../runtime/hub-signer.js';
@@ -32,17 +32,28 @@ async function receipt(id: string): Promise<void> {
   expect(answer.status).toBe(200);
 }
 
-/** The head of `referralId` its evidence file proves under `statementId` (the proof checked against the root). */
-async function provedHead(referralId: string, statementId: string): Promise<ChainHead> {
-  const evidence = await hub.request(
-    'enf-a',
-    'GET',
-    `/v1/referrals/${referralId}/evidence?statement=${statementId}`,
-  );
+type Proved = { id: string; statement: { root: string; size: number }; proof: HeadProof };
+
+/**
+ * The statement part of `referralId`'s evidence file from `from` (under `statementId`, or the latest that
+ * covers it): answered 200, its proof checked against the statement's root.
+ */
+async function provedStatement(
+  referralId: string,
+  statementId?: string,
+  from: TestHub = hub,
+): Promise<Proved> {
+  const query = statementId === undefined ? '' : `?statement=${statementId}`;
+  const evidence = await from.request('enf-a', 'GET', `/v1/referrals/${referralId}/evidence${query}`);
   expect(evidence.status).toBe(200);
-  const { statement, proof } = evidence.body.statement;
-  expect(verifyHeadProof(proof, statement.root)).toBe(true);
-  return proof.head;
+  const proved = evidence.body.statement as Proved;
+  expect(verifyHeadProof(proved.proof, proved.statement.root)).toBe(true);
+  return proved;
+}
+
+/** The head of `referralId` its evidence file proves under `statementId`. */
+async function provedHead(referralId: string, statementId: string): Promise<ChainHead> {
+  return (await provedStatement(referralId, statementId)).proof.head;
 }
 
 /**
@@ -167,15 +178,8 @@ describe('sealed statements of every chain head', () => {
       [b, second],
       [a, first],
     ] as const) {
-      const evidence = await hub.request(
-        'enf-a',
-        'GET',
-        `/v1/referrals/${id}/evidence?statement=${statementId}`,
-      );
-      expect(evidence.status).toBe(200);
-      const { statement, proof } = evidence.body.statement;
+      const { statement, proof } = await provedStatement(id, statementId);
       expect(proof.size).toBe(statement.size);
-      expect(verifyHeadProof(proof, statement.root)).toBe(true);
       if (statementId === second) expect(statement.size).toBe(Number(total?.n));
     }
     await expect(
@@ -256,15 +260,8 @@ describe('sealed statements of every chain head', () => {
         [a, next.id, 2],
         [b, next.id, 1],
       ] as const) {
-        const evidence = await fresh.request(
-          'enf-a',
-          'GET',
-          `/v1/referrals/${id}/evidence?statement=${statementId}`,
-        );
-        expect(evidence.status).toBe(200);
-        const { statement: got, proof } = evidence.body.statement;
+        const { proof } = await provedStatement(id, statementId, fresh);
         expect(proof.head).toMatchObject({ referralId: id, seq });
-        expect(verifyHeadProof(proof, got.root)).toBe(true);
       }
     } finally {
       await fresh.close();
@@ -277,12 +274,10 @@ describe('sealed statements of every chain head', () => {
     const b = (await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer())).body.id;
     const first = (await hub.workers.sealer.sealNow()).id;
     const before = await built();
-    const proved = async (id: string, query = '') => {
-      const evidence = await hub.request('enf-a', 'GET', `/v1/referrals/${id}/evidence${query}`);
-      const { statement, proof } = evidence.body.statement;
-      expect(verifyHeadProof(proof, statement.root)).toBe(true);
+    const proved = async (id: string, statementId?: string) => {
+      const { id: under, proof } = await provedStatement(id, statementId);
       expect(proof.head.referralId).toBe(id);
-      return evidence.body.statement.id as string;
+      return under;
     };
     expect([await proved(a), await proved(b), await proved(a)]).toEqual([first, first, first]);
     expect(await built()).toBe(before + 1);
@@ -291,7 +286,7 @@ describe('sealed statements of every chain head', () => {
     expect([await proved(a), await proved(b)]).toEqual([second, second]);
     expect(await built()).toBe(before + 2);
     // An earlier statement named is built for its own heads (the latest tree kept stays right too).
-    expect(await proved(a, `?statement=${first}`)).toBe(first);
+    expect(await proved(a, first)).toBe(first);
     expect(await proved(b)).toBe(second);
   });
 
@@ -299,8 +294,7 @@ describe('sealed statements of every chain head', () => {
     const a = (await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer())).body.id;
     const sealed = (await hub.workers.sealer.sealNow()).id;
     const b = (await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer())).body.id;
-    const evidence = await hub.request('enf-a', 'GET', `/v1/referrals/${a}/evidence?statement=${sealed}`);
-    expect(verifyHeadProof(evidence.body.statement.proof, evidence.body.statement.statement.root)).toBe(true);
+    await provedStatement(a, sealed);
     const later = await hub.request('enf-a', 'GET', `/v1/referrals/${b}/evidence?statement=${sealed}`);
     expect(later.status).toBe(400);
     // Without a statement named, b's file carries none yet: no statement covers it.
