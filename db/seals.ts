@@ -188,14 +188,10 @@ export async function latestSealFor(
   const row = await query.orderBy('id', 'desc').limit(1).executeTakeFirst();
   if (!row) return undefined;
   const id = String(row.id);
+  const source = row.inline ? INLINE_HEADS : RECORDED_HEADS;
   // One index lookup says whether the statement covers the referral, before any tree is built for it.
-  const covered = row.inline
-    ? await inlineCovers(db, id, referralId)
-    : await recordedCovers(db, id, referralId);
-  if (!covered) return undefined;
-  const tree = await trees.tree(id, async () =>
-    buildHeadsTree(row.inline ? await inlineHeads(db, id) : await recordedHeads(db, id)),
-  );
+  if (!(await source.covers(db, id, referralId))) return undefined;
+  const tree = await trees.tree(id, async () => buildHeadsTree(await source.heads(db, id)));
   const proof = tree.proofFor(referralId);
   if (!proof) return undefined;
   return {
@@ -229,6 +225,12 @@ async function recordChangedHeads(trx: Db, statementId: string | number): Promis
     SELECT id, ${statementId}, head_seq, head_hash FROM changed_heads
   `.execute(trx);
 }
+
+/** Where a statement's heads are kept: rows of `statement_heads` (since migration 0016) or its own jsonb. */
+type HeadsSource = {
+  covers(db: Db, statementId: string, referralId: string): Promise<boolean>;
+  heads(db: Db, statementId: string): Promise<ChainHead[]>;
+};
 
 type HeadRow = { referral_id: string; seq: number; hash: string };
 
@@ -293,3 +295,6 @@ async function inlineHeads(db: Db, statementId: string): Promise<ChainHead[]> {
     .executeTakeFirstOrThrow();
   return (row.heads as [string, number, string][]).map(([id, seq, hash]) => ({ referralId: id, seq, hash }));
 }
+
+const RECORDED_HEADS: HeadsSource = { covers: recordedCovers, heads: recordedHeads };
+const INLINE_HEADS: HeadsSource = { covers: inlineCovers, heads: inlineHeads };
