@@ -50,13 +50,27 @@ export type CpuReport = {
   machineCpuSeconds: number;
   machineBusyPct: number;
   byGroup: Record<string, number>;
+  /** CPU of this process's main thread (the event loop), apart from its GC and worker threads. */
+  mainThreadCpuSeconds: number;
+  /** Share of the window this process's event loop was not waiting for I/O (running, or runnable but not scheduled). */
+  eventLoopUtilization: number;
 };
+
+/** utime + stime of this process's main thread, in seconds. */
+function mainThreadSeconds(): number {
+  const pid = process.pid;
+  const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(rest[11]) + Number(rest[12])) / HZ;
+}
 
 /** Starts a window; the function it returns ends it and reports the CPU spent meanwhile. */
 export function cpuWindow(labels: Record<string, number>): () => CpuReport {
   const byPid = new Map(Object.entries(labels).map(([group, pid]) => [pid, group]));
   const start: Snapshot = { ...machine(), groups: processes(byPid) };
   const t0 = performance.now();
+  const main0 = mainThreadSeconds();
+  const elu0 = performance.eventLoopUtilization();
   return () => {
     const end: Snapshot = { ...machine(), groups: processes(byPid) };
     const byGroup: Record<string, number> = {};
@@ -71,6 +85,8 @@ export function cpuWindow(labels: Record<string, number>): () => CpuReport {
       machineCpuSeconds: Math.round((busy / HZ) * 100) / 100,
       machineBusyPct: Math.round((1000 * busy) / Math.max(1, end.total - start.total)) / 10,
       byGroup,
+      mainThreadCpuSeconds: Math.round((mainThreadSeconds() - main0) * 100) / 100,
+      eventLoopUtilization: Math.round(performance.eventLoopUtilization(elu0).utilization * 100) / 100,
     };
   };
 }

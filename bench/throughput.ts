@@ -35,6 +35,13 @@ export type ThroughputResult = {
   cpuMsPerReferral: number;
   cpuMsPerReferralBy: Record<string, number>;
   machineBusyPct: number;
+  /**
+   * The hub's event loop (the bench's process, where the hub runs): its thread's CPU per referral, and the
+   * share of the window it was busy. Near 1, the loop bounds throughput; the rest of the hub's CPU is its
+   * GC and worker threads.
+   */
+  hubMainThreadMsPerReferral: number;
+  hubEventLoopUtilization: number;
   submitted: number;
   lost: number;
   duplicates: number;
@@ -177,6 +184,8 @@ export async function runThroughput(args: ThroughputArgs): Promise<ThroughputRes
           .map(([group, s]) => [group, perReferral(s)]),
       ),
       machineBusyPct: cpu.machineBusyPct,
+      hubMainThreadMsPerReferral: perReferral(cpu.mainThreadCpuSeconds),
+      hubEventLoopUtilization: cpu.eventLoopUtilization,
       submitted: submitted.length,
       lost: submitted.filter((id) => !done[id]).length,
       duplicates: result.duplicates,
