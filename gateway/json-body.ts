@@ -11,6 +11,11 @@ class PoisonedKey extends Error {}
 export function parseJsonBody(text: string): unknown {
   if (text.length === 0) throw new HubError('VALIDATION_FAILED', 'the body is empty; send a JSON object');
   try {
+    // A key can only be `__proto__` or `constructor` if the text holds that word or a \u escape (JSON
+    // escapes nothing else in them): without either, the reviver could refuse nothing, and JSON.parse
+    // without one is several times faster (it was a tenth of the event loop's time on a transfer).
+    if (!text.includes('__proto__') && !text.includes('constructor') && !text.includes('\\u'))
+      return JSON.parse(text);
     // JSON.parse defines `__proto__` as an own property (no pollution here); later code that copies or
     // merges the object could still pollute a prototype, so the key is refused as fastify refuses it.
     return JSON.parse(text, (key, value) => {
