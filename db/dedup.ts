@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
+import { sha256Hex } from '../crypto/ledger-hash.js';
 import type { Outgoing } from '../schemas/step.js';
 import type { Db } from './connection.js';
 import { enqueue } from './outbox.js';
@@ -45,7 +45,7 @@ export const DEDUP_RECORDS = `
  */
 export function derivedId(dedup: Dedup): string {
   const seed = dedup.via === 'http' ? `http\n${dedup.agency}\n${dedup.key}` : `amqp\n${dedup.messageId}`;
-  const h = createHash('sha256').update(seed).digest('hex');
+  const h = sha256Hex(seed);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 

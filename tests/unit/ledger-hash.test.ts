@@ -1,7 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, GENESIS_HASH, hashLink, type LedgerLink } from '../../crypto/ledger-hash.js';
+import {
+  canonicalJson,
+  GENESIS_HASH,
+  hashLink,
+  type LedgerLink,
+  sha256Hex,
+} from '../../crypto/ledger-hash.js';
+import { hostileText } from '../helpers/hostile-text.js';
 
 // Integer-like keys are excluded: JavaScript lists them first in any object, so JSON.parse would hide the
 // order in which canonicalJson wrote them.
@@ -78,6 +85,19 @@ describe('canonical JSON', () => {
       }),
       { examples: [[nested]] },
     );
+  });
+});
+
+describe('sha256Hex', () => {
+  it("is the SHA-256 of the text's UTF-8 bytes, as a Hash object makes it, for any text", () => {
+    // Lone surrogates included: both write them as U+FFFD (the text type refuses them before any hash).
+    fc.assert(
+      fc.property(hostileText(200), (text) => {
+        expect(sha256Hex(text)).toBe(createHash('sha256').update(text, 'utf8').digest('hex'));
+      }),
+      { numRuns: 500 },
+    );
+    expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
   });
 });
 
