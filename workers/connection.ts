@@ -1,5 +1,6 @@
 import amqp, { type ChannelModel } from 'amqplib';
 import type { Logger } from '../runtime/logger.js';
+import { coalesceWrites } from './coalesce-writes.js';
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -52,6 +53,7 @@ export class AmqpSession {
         const url = this.urls[(this.next++ + attempt) % this.urls.length] ?? this.url;
         connection = await amqp.connect(url, { clientProperties: { connection_name: 'referral-hub' } });
         const opened = connection;
+        coalesceWrites(opened);
         opened.on('error', (error: Error) => this.log.warn({ err: error.message }, 'amqp connection error'));
         opened.on('close', () => this.onClose(opened));
         await this.setup(opened);
