@@ -132,6 +132,12 @@ describe('refusals that say what is wrong', () => {
     expect(broken.body).toEqual({ code: 'VALIDATION_FAILED', message: 'the body is not valid JSON' });
     const empty = await hub.request('enf-a', 'POST', '/v1/referrals', '', json);
     expect(empty.body.message).toContain('empty');
+    // Nesting past the limit is refused before any parse (it once overflowed the reviver's recursion).
+    const deep = `{"kind":"criminal_transfer","x":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    const tooDeep = await hub.request('enf-a', 'POST', '/v1/referrals', deep, json);
+    expect(tooDeep.status).toBe(400);
+    expect(tooDeep.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(tooDeep.body.message).toContain('deeper than 64');
     expect(await count('ledger_events')).toBe(ledger);
     expect(({} as Record<string, unknown>).admin).toBeUndefined();
   });
