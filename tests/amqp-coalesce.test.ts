@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import amqp from 'amqplib';
 import { describe, expect, inject, it } from 'vitest';
-import { coalesceWrites } from '../workers/coalesce-writes.js';
+import { createLogger } from '../runtime/logger.js';
+import { coalesceWrites, isCoalesced } from '../workers/coalesce-writes.js';
+import { AmqpSession } from '../workers/connection.js';
 
 type Socket = {
   _write(...args: unknown[]): void;
@@ -35,8 +37,13 @@ async function publishBurst(coalesce: boolean, n: number, size: number) {
   Object.assign(counts, { write: 0, writev: 0, chunksInWritev: 0 });
   const bodies = Array.from({ length: n }, (_, i) => Buffer.alloc(size, String(i % 10)));
   for (const [i, body] of bodies.entries()) channel.publish('', queue, body, { messageId: String(i) });
+  // amqplib's multiplexer writes in the next turn (setImmediate): by the one after, the burst has left
+  // (or waits only on the kernel's buffer), not on a cork held over.
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setImmediate(resolve));
+  const leftInTurn = counts.write + counts.chunksInWritev;
   await channel.waitForConfirms();
-  const burst = { ...counts };
+  const burst = { ...counts, leftInTurn };
   const received: string[] = [];
   for (let m = await channel.get(queue, { noAck: true }); m; m = await channel.get(queue, { noAck: true }))
     received.push(m.content.toString());
@@ -56,8 +63,21 @@ describe('amqp writes coalesced per turn of the event loop', () => {
     expect(coalesced.burst.write).toBe(0);
     expect(coalesced.burst.writev).toBeLessThanOrEqual(10);
     expect(coalesced.burst.chunksInWritev).toBeGreaterThanOrEqual(80);
+    expect(coalesced.burst.leftInTurn).toBeGreaterThan(0);
+    expect(plain.burst.leftInTurn).toBeGreaterThan(0);
     // Nothing lost, nothing reordered.
     expect(coalesced.received).toEqual(coalesced.bodies);
     expect(plain.received).toEqual(plain.bodies);
+  });
+
+  it("is how the hub's sessions open their connections (each attempt of the connect loop)", async () => {
+    const opened: amqp.ChannelModel[] = [];
+    const session = new AmqpSession(inject('services').amqpUrl, createLogger('silent'), async (c) => {
+      opened.push(c);
+    });
+    await session.start();
+    expect(opened).toHaveLength(1);
+    expect(isCoalesced(opened[0] as amqp.ChannelModel)).toBe(true);
+    await session.close();
   });
 });

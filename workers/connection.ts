@@ -53,7 +53,9 @@ export class AmqpSession {
         const url = this.urls[(this.next++ + attempt) % this.urls.length] ?? this.url;
         connection = await amqp.connect(url, { clientProperties: { connection_name: 'referral-hub' } });
         const opened = connection;
-        coalesceWrites(opened);
+        if (!coalesceWrites(opened)) {
+          this.log.warn('amqplib internals not found: each frame is written with its own system call');
+        }
         opened.on('error', (error: Error) => this.log.warn({ err: error.message }, 'amqp connection error'));
         opened.on('close', () => this.onClose(opened));
         await this.setup(opened);
