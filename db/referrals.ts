@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { submissionOf } from '../schemas/evolve.js';
 import type { State } from '../schemas/lifecycle.js';
 import type { ReferralKind } from '../schemas/referral.js';
 import type { Parties, Referral } from '../schemas/referral-state.js';
@@ -73,12 +74,6 @@ export function createdRow(after: Referral) {
     milestones: after.milestones,
     facts: after.facts,
   };
-}
-
-/** The submission as the agency sent it: the first event's payload less the keys the hub adds to it. */
-export function submissionOf(kind: string, firstPayload: Record<string, unknown>): Record<string, unknown> {
-  const hubKeys = kind === 'criminal_transfer' ? ['duties', 'replayOf', 'late'] : ['duties', 'replayOf'];
-  return Object.fromEntries(Object.entries(firstPayload).filter(([key]) => !hubKeys.includes(key)));
 }
 
 /**

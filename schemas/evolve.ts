@@ -7,8 +7,17 @@ import type { LedgerEvent, Parties, Referral } from './referral-state.js';
 /** The action the deadline watcher records its alarms under; it moves no state. */
 export const WATCH_ACTION = 'watch_deadline';
 
-/** Keys the hub adds to a ledger payload beside the command's own fields. */
-const LEDGER_KEYS = ['duties', 'replayOf'];
+/**
+ * Keys the hub adds to a ledger payload beside the command's own fields: the duties it opened, a replay's
+ * origin, the agency's signature with what it covers (issue 15), and a transfer's lateness.
+ */
+const LEDGER_KEYS = ['duties', 'replayOf', 'signed'];
+
+/** The submission as the agency sent it: the first event's payload less the keys the hub adds to it. */
+export function submissionOf(kind: string, firstPayload: Record<string, unknown>): Record<string, unknown> {
+  const dropped = kind === 'criminal_transfer' ? [...LEDGER_KEYS, 'late'] : LEDGER_KEYS;
+  return Object.fromEntries(Object.entries(firstPayload).filter(([key]) => !dropped.includes(key)));
+}
 
 /**
  * A referral from its first ledger event. The parties are not on the ledger (the copy recipients follow
@@ -22,8 +31,7 @@ export function createReferral(event: LedgerEvent, init: { parties: Parties; reg
   if (!target || event.seq !== 1)
     throw new Error(`event ${event.seq} ${event.action} does not create a ${kind}`);
   const late = payload.late === true;
-  const dropped = kind === 'criminal_transfer' ? [...LEDGER_KEYS, 'late'] : LEDGER_KEYS;
-  const submission = Object.fromEntries(Object.entries(payload).filter(([k]) => !dropped.includes(k)));
+  const submission = submissionOf(kind, payload);
   return {
     id: event.referralId,
     kind,

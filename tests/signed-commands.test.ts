@@ -54,6 +54,12 @@ describe('signed commands where signatures are optional', () => {
     });
     const verified = await hub.request('enf-a', 'GET', `/v1/referrals/${signed.body.id}/verify`);
     expect(verified.body).toMatchObject({ valid: true, events: 1 });
+    // The referral's submission is what the agency submitted, not the signature's envelope (whose request
+    // key the other parties need not see): that stays on the chain and in the evidence file.
+    const view = await hub.request('pol-a', 'GET', `/v1/referrals/${signed.body.id}`);
+    expect(view.status).toBe(200);
+    expect(view.body.submission).not.toHaveProperty('signed');
+    expect(view.body.submission).toMatchObject({ kind: body.kind, caseSummary: body.caseSummary });
   });
 
   it('checks a signature that is present: another body, another agency’s key, an unknown key', async () => {
