@@ -45,7 +45,7 @@ export function parseJsonBody(text: string): unknown {
   try {
     // A key can only be `__proto__` or `constructor` if the text holds that word or a \u escape (JSON
     // escapes nothing else in them): without either, the reviver could refuse nothing, and JSON.parse
-    // without one is several times faster (it was a tenth of the event loop's time on a transfer).
+    // without one is several times faster (the reviver cost ~35 µs of the event loop a transfer).
     if (!text.includes('__proto__') && !text.includes('constructor') && !text.includes('\\u'))
       return JSON.parse(text);
     // JSON.parse defines `__proto__` as an own property (no pollution here); later code that copies or

@@ -12,7 +12,8 @@ export function isCoalesced(model: ChannelModel): boolean {
 /**
  * amqplib writes each frame it has queued to the socket on its own (a publish of a message over 2 KB is
  * two writes), so a relay batch of N messages cost 2N system calls. Corking the socket while amqplib's
- * multiplexer empties its queues makes each turn one writev. Returns whether the internals were found (a
+ * multiplexer empties its queues makes them a few writevs (the multiplexer pauses at the socket's 16 KB
+ * high-water mark and resumes on 'drain'). Returns whether the internals were found (a
  * test holds amqplib to it; the hub warns when they are not, and package.json pins amqplib's version).
  * Connection-level frames (heartbeats, close) go to the socket directly and are never corked; the cork
  * lasts one synchronous pass, so nothing waits for a later turn.
