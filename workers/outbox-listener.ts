@@ -16,6 +16,7 @@ export class OutboxListener {
   private failures = 0;
   private everListened = false;
   private stopped = false;
+  private losses = 0;
 
   constructor(
     private readonly connectionString: string,
@@ -32,6 +33,11 @@ export class OutboxListener {
   /** Whether it is listening now (a notification would reach it). */
   get listening(): boolean {
     return this.current !== undefined;
+  }
+
+  /** Connections it had and lost (a reconnection can be quicker than anyone looking at `listening`). */
+  get lostConnections(): number {
+    return this.losses;
   }
 
   async stop(): Promise<void> {
@@ -65,7 +71,10 @@ export class OutboxListener {
   }
 
   private lost(error?: Error): void {
-    if (this.current) this.listeningChanged(false);
+    if (this.current) {
+      this.losses++;
+      this.listeningChanged(false);
+    }
     this.current = undefined;
     if (this.stopped) return;
     this.failures++;
