@@ -31,81 +31,107 @@ export type BenchSetup = {
   remove(): Promise<void>;
 };
 
+/** Where the bench finds its services (default: DATABASE_URL, AMQP_URL, RABBITMQ_MANAGEMENT_URL, then local). */
+export type BenchServices = { databaseUrl?: string; amqpUrl?: string; managementUrl?: string; id?: string };
+
 /**
  * A fresh migrated database and RabbitMQ names of its own, with a referring agency, a police agency and a
  * procuratorate that have RabbitMQ users, and an API key of the referring agency; no hub yet.
  */
-export async function provisionBench(env: Record<string, string | undefined> = {}): Promise<BenchSetup> {
-  const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
-  const mgmt = process.env.RABBITMQ_MANAGEMENT_URL ?? 'http://guest:guest@127.0.0.1:15672';
-  const id = randomBytes(4).toString('hex');
+export async function provisionBench(
+  env: Record<string, string | undefined> = {},
+  services: BenchServices = {},
+): Promise<BenchSetup> {
+  const base =
+    services.databaseUrl ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const amqpUrl = services.amqpUrl ?? process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+  const mgmt =
+    services.managementUrl ?? process.env.RABBITMQ_MANAGEMENT_URL ?? 'http://guest:guest@127.0.0.1:15672';
+  const id = services.id ?? randomBytes(4).toString('hex');
   const dbName = `hub_bench_${id}`;
   const prefix = `bench${id}.`;
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${dbName}`);
-  const dbUrl = new URL(base);
-  dbUrl.pathname = `/${dbName}`;
-  const parsed = parseConfig({
-    DATABASE_URL: dbUrl.toString(),
-    AMQP_URL: amqpUrl,
-    RABBITMQ_MANAGEMENT_URL: mgmt,
-    AMQP_PREFIX: prefix,
-    LOG_LEVEL: 'silent',
-    DB_POOL_SIZE: process.env.DB_POOL_SIZE,
-    HUB_SIGNING_ALG: process.env.HUB_SIGNING_ALG,
-    // The bench measures the pipeline's capacity, not the per-key limit an operator sets for a region:
-    // at the default (1000/s) a fast machine spends its time answering 429s.
-    RATE_LIMIT_PER_SECOND: process.env.RATE_LIMIT_PER_SECOND ?? '1000000',
-    COMMAND_BATCHES_IN_FLIGHT: process.env.COMMAND_BATCHES_IN_FLIGHT,
-    COMMAND_BATCH_MAX: process.env.COMMAND_BATCH_MAX,
-    RELAY_LINGER_MS: process.env.RELAY_LINGER_MS,
-    RELAY_LANES: process.env.RELAY_LANES,
-    SIGNATURE_VERIFY_THREADS: process.env.SIGNATURE_VERIFY_THREADS,
-    ...env,
-  });
-  if (!parsed.ok) throw new Error(parsed.message);
-  const config = parsed.value;
-  const db = createDb(config.DATABASE_URL, config.DB_POOL_SIZE);
-  await migrateToLatest(db);
-  const grant = (code: string) => provisionAmqpUser(mgmt, agencyGrant(prefix, code, vhostOf(amqpUrl)));
-  const users = {
-    police: await grant('bench-police'),
-    proc: await grant('bench-proc'),
-    enf: await grant('bench-enf'),
-  };
-  const agency = (code: string, name: string, kind: 'enforcement' | 'police' | 'procuratorate') => ({
-    code,
-    name,
-    kind,
-    region: REGION,
-    parent: null,
-    delivery: 'amqp' as const,
-  });
-  await upsertAgency(db, agency('bench-enf', '基准市场监管局', 'enforcement'), users.enf.user);
-  await upsertAgency(db, agency('bench-police', '基准公安局', 'police'), users.police.user);
-  await upsertAgency(db, agency('bench-proc', '基准人民检察院', 'procuratorate'), users.proc.user);
-  const key = (await issueApiKey(db, 'bench-enf')).key;
-  return {
-    config,
-    db,
-    key,
-    amqpUrl,
-    prefix,
-    users,
-    async remove() {
-      await db.destroy().catch(() => {});
-      await removeBrokerNames(
+  const granted: { user: string; password: string }[] = [];
+  let db: Db | undefined;
+  /** Each part is removed even when another part's removal fails; the first failure is thrown after. */
+  const remove = async (keep: boolean) => {
+    const failures: unknown[] = [];
+    const attempt = (step: Promise<unknown>) => step.catch((error: unknown) => failures.push(error));
+    await db?.destroy().catch(() => {});
+    await attempt(
+      removeBrokerNames(
         mgmt,
         prefix,
-        Object.values(users).map((u) => u.user),
-      );
-      if (!process.argv.includes('--keep'))
-        await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-      await admin.end();
-    },
+        granted.map((u) => u.user),
+      ),
+    );
+    if (!keep) await attempt(admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
+    await attempt(admin.end());
+    if (failures.length > 0) throw failures[0];
   };
+  try {
+    const dbUrl = new URL(base);
+    dbUrl.pathname = `/${dbName}`;
+    const parsed = parseConfig({
+      DATABASE_URL: dbUrl.toString(),
+      AMQP_URL: amqpUrl,
+      RABBITMQ_MANAGEMENT_URL: mgmt,
+      AMQP_PREFIX: prefix,
+      LOG_LEVEL: 'silent',
+      DB_POOL_SIZE: process.env.DB_POOL_SIZE,
+      HUB_SIGNING_ALG: process.env.HUB_SIGNING_ALG,
+      // The bench measures the pipeline's capacity, not the per-key limit an operator sets for a region:
+      // at the default (1000/s) a fast machine spends its time answering 429s.
+      RATE_LIMIT_PER_SECOND: process.env.RATE_LIMIT_PER_SECOND ?? '1000000',
+      COMMAND_BATCHES_IN_FLIGHT: process.env.COMMAND_BATCHES_IN_FLIGHT,
+      COMMAND_BATCH_MAX: process.env.COMMAND_BATCH_MAX,
+      RELAY_LINGER_MS: process.env.RELAY_LINGER_MS,
+      RELAY_LANES: process.env.RELAY_LANES,
+      SIGNATURE_VERIFY_THREADS: process.env.SIGNATURE_VERIFY_THREADS,
+      ...env,
+    });
+    if (!parsed.ok) throw new Error(parsed.message);
+    const config = parsed.value;
+    db = createDb(config.DATABASE_URL, config.DB_POOL_SIZE);
+    await migrateToLatest(db);
+    const grant = async (code: string) => {
+      const user = await provisionAmqpUser(mgmt, agencyGrant(prefix, code, vhostOf(amqpUrl)));
+      granted.push(user);
+      return user;
+    };
+    const users = {
+      police: await grant('bench-police'),
+      proc: await grant('bench-proc'),
+      enf: await grant('bench-enf'),
+    };
+    const agency = (code: string, name: string, kind: 'enforcement' | 'police' | 'procuratorate') => ({
+      code,
+      name,
+      kind,
+      region: REGION,
+      parent: null,
+      delivery: 'amqp' as const,
+    });
+    await upsertAgency(db, agency('bench-enf', '基准市场监管局', 'enforcement'), users.enf.user);
+    await upsertAgency(db, agency('bench-police', '基准公安局', 'police'), users.police.user);
+    await upsertAgency(db, agency('bench-proc', '基准人民检察院', 'procuratorate'), users.proc.user);
+    const key = (await issueApiKey(db, 'bench-enf')).key;
+    return {
+      config,
+      db,
+      key,
+      amqpUrl,
+      prefix,
+      users,
+      remove: () => remove(process.argv.includes('--keep')),
+    };
+  } catch (error) {
+    // A setup that fails half-way (RabbitMQ's management API down, say) leaves no database or user behind.
+    await remove(false).catch(() => {});
+    throw error;
+  }
 }
 
 /**
@@ -115,8 +141,15 @@ export async function provisionBench(env: Record<string, string | undefined> = {
 export async function startBenchHub(env: Record<string, string | undefined> = {}): Promise<BenchHub> {
   const setup = await provisionBench(env);
   const { config, db } = setup;
-  const hub = await composeHub(config, { db, log: createLogger('silent') });
-  await hub.app.listen({ host: '127.0.0.1', port: 0 });
+  let hub: Hub | undefined;
+  try {
+    hub = await composeHub(config, { db, log: createLogger('silent') });
+    await hub.app.listen({ host: '127.0.0.1', port: 0 });
+  } catch (error) {
+    await hub?.stop().catch(() => {});
+    await setup.remove().catch(() => {});
+    throw error;
+  }
   const address = hub.app.server.address();
   const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   return {
