@@ -3,6 +3,7 @@ import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
 import { provisionBench } from '../bench/bench-hub.js';
 import { management } from '../workers/provision.js';
+import { freePort } from './helpers/free-port.js';
 
 const services = inject('services');
 
@@ -26,9 +27,14 @@ describe('the bench setup', () => {
   it('leaves no database behind when RabbitMQ cannot be provisioned', async () => {
     const id = `t${randomBytes(4).toString('hex')}`;
     // The database is created first; the management API (a port nothing listens on) fails after it.
+    const port = await freePort();
     await expect(
-      provisionBench({}, { ...services, managementUrl: 'http://guest:guest@127.0.0.1:1', id }),
-    ).rejects.toThrow();
+      provisionBench({}, { ...services, managementUrl: `http://guest:guest@127.0.0.1:${port}`, id }),
+    ).rejects.toThrow(
+      new RegExp(
+        `management API at http://127\\.0\\.0\\.1:${port} does not answer \\(ECONNREFUSED\\).*RABBITMQ_MANAGEMENT_URL`,
+      ),
+    );
     expect(await databaseExists(`hub_bench_${id}`)).toBe(false);
   });
 

@@ -60,11 +60,23 @@ export async function management(
   ).toString('base64');
   url.username = '';
   url.password = '';
-  const response = await fetch(new URL(path, url), {
-    method,
-    headers: { authorization: `Basic ${auth}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  let response: Response;
+  try {
+    response = await fetch(new URL(path, url), {
+      method,
+      headers: { authorization: `Basic ${auth}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (error) {
+    // fetch says only "fetch failed"; the cause (ECONNREFUSED, a DNS failure) and what to do are worth more.
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    throw new Error(
+      `RabbitMQ's management API at ${url.origin} does not answer (${cause?.code ?? cause?.message ?? String(error)}): ` +
+        'the hub provisions RabbitMQ users through it — enable the rabbitmq_management plugin ' +
+        '(rabbitmq-plugins enable rabbitmq_management) or set RABBITMQ_MANAGEMENT_URL',
+      { cause: error },
+    );
+  }
   if (!response.ok && !okStatuses.includes(response.status)) {
     throw new Error(`RabbitMQ management ${method} ${path}: ${response.status} ${await response.text()}`);
   }
