@@ -29,6 +29,8 @@ export type BenchSetup = {
   users: Record<'police' | 'proc' | 'enf', { user: string; password: string }>;
   /** Removes the broker names and users and (unless `--keep`) drops the database. */
   remove(): Promise<void>;
+  /** Removes everything, `--keep` or not, and never throws (a failed start). */
+  discard(): Promise<void>;
 };
 
 /** Where the bench finds its services (default: DATABASE_URL, AMQP_URL, RABBITMQ_MANAGEMENT_URL, then local). */
@@ -48,29 +50,30 @@ export async function provisionBench(
   const mgmt =
     services.managementUrl ?? process.env.RABBITMQ_MANAGEMENT_URL ?? 'http://guest:guest@127.0.0.1:15672';
   const id = services.id ?? randomBytes(4).toString('hex');
+  if (!/^[a-z0-9_]+$/.test(id)) throw new Error(`a bench id is lower-case letters, digits and _ (got ${id})`);
   const dbName = `hub_bench_${id}`;
   const prefix = `bench${id}.`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const granted: { user: string; password: string }[] = [];
+  await adminQuery(base, `CREATE DATABASE ${dbName}`);
+  /** The users asked for, named before they are made: a user made but not granted is removed too. */
+  const granted: string[] = [];
   let db: Db | undefined;
   /** Each part is removed even when another part's removal fails; the first failure is thrown after. */
   const remove = async (keep: boolean) => {
     const failures: unknown[] = [];
-    const attempt = (step: Promise<unknown>) => step.catch((error: unknown) => failures.push(error));
-    await db?.destroy().catch(() => {});
-    await attempt(
-      removeBrokerNames(
-        mgmt,
-        prefix,
-        granted.map((u) => u.user),
-      ),
-    );
-    if (!keep) await attempt(admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
-    await attempt(admin.end());
+    const attempt = (step: () => Promise<unknown>) =>
+      step().catch((error: unknown) => {
+        failures.push(error);
+      });
+    await attempt(async () => db?.destroy());
+    await removeBrokerNames(mgmt, prefix, granted, attempt);
+    if (!keep) await attempt(() => adminQuery(base, `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
     if (failures.length > 0) throw failures[0];
   };
+  /** After a failed setup: everything goes (--keep is for finished runs); a failed removal is said, not thrown. */
+  const discard = () =>
+    remove(false).catch((error: unknown) =>
+      console.error(`the bench could not remove ${dbName} or its RabbitMQ names (${prefix}*):`, error),
+    );
   try {
     const dbUrl = new URL(base);
     dbUrl.pathname = `/${dbName}`;
@@ -96,10 +99,10 @@ export async function provisionBench(
     const config = parsed.value;
     db = createDb(config.DATABASE_URL, config.DB_POOL_SIZE);
     await migrateToLatest(db);
-    const grant = async (code: string) => {
-      const user = await provisionAmqpUser(mgmt, agencyGrant(prefix, code, vhostOf(amqpUrl)));
-      granted.push(user);
-      return user;
+    const grant = (code: string) => {
+      const asked = agencyGrant(prefix, code, vhostOf(amqpUrl));
+      granted.push(asked.user);
+      return provisionAmqpUser(mgmt, asked);
     };
     const users = {
       police: await grant('bench-police'),
@@ -126,10 +129,11 @@ export async function provisionBench(
       prefix,
       users,
       remove: () => remove(process.argv.includes('--keep')),
+      discard,
     };
   } catch (error) {
     // A setup that fails half-way (RabbitMQ's management API down, say) leaves no database or user behind.
-    await remove(false).catch(() => {});
+    await discard();
     throw error;
   }
 }
@@ -147,7 +151,7 @@ export async function startBenchHub(env: Record<string, string | undefined> = {}
     await hub.app.listen({ host: '127.0.0.1', port: 0 });
   } catch (error) {
     await hub?.stop().catch(() => {});
-    await setup.remove().catch(() => {});
+    await setup.discard();
     throw error;
   }
   const address = hub.app.server.address();
@@ -161,22 +165,41 @@ export async function startBenchHub(env: Record<string, string | undefined> = {}
     users: setup.users,
     databaseUrl: config.DATABASE_URL,
     async close() {
-      await hub.stop();
-      await setup.remove();
+      try {
+        await hub.stop();
+      } finally {
+        await setup.remove();
+      }
     },
   };
 }
 
-async function removeBrokerNames(mgmt: string, prefix: string, users: string[]): Promise<void> {
+async function removeBrokerNames(
+  mgmt: string,
+  prefix: string,
+  users: string[],
+  attempt: (step: () => Promise<unknown>) => Promise<unknown>,
+): Promise<void> {
   for (const kind of ['queues', 'exchanges'] as const) {
-    const found = (await management(mgmt, 'GET', `/api/${kind}?columns=name,vhost`)) as {
-      name: string;
-      vhost: string;
-    }[];
+    let found: { name: string; vhost: string }[] = [];
+    await attempt(async () => {
+      found = (await management(mgmt, 'GET', `/api/${kind}?columns=name,vhost`)) as typeof found;
+    });
     for (const q of found.filter((q) => q.name.startsWith(prefix))) {
       const path = `/api/${kind}/${encodeURIComponent(q.vhost)}/${encodeURIComponent(q.name)}`;
-      await management(mgmt, 'DELETE', path, undefined, [404]);
+      await attempt(() => management(mgmt, 'DELETE', path, undefined, [404]));
     }
   }
-  for (const u of users) await deleteAmqpUser(mgmt, u);
+  for (const u of users) await attempt(() => deleteAmqpUser(mgmt, u));
+}
+
+/** One statement on a connection of its own (CREATE/DROP DATABASE), closed whatever happens. */
+async function adminQuery(base: string, text: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  try {
+    await admin.query(text);
+  } finally {
+    await admin.end();
+  }
 }

@@ -107,7 +107,14 @@ async function receiptInLedger(db: Db, submitted: Record<string, number>) {
 export async function runSoak(args: SoakArgs): Promise<Record<string, unknown>> {
   const setup = await provisionBench();
   const { config, db } = setup;
-  const [port, healthPort] = [await freePort(), await freePort()];
+  let port: number;
+  let healthPort: number;
+  try {
+    [port, healthPort] = [await freePort(), await freePort()];
+  } catch (error) {
+    await setup.discard();
+    throw error;
+  }
   const env = {
     ...process.env,
     DATABASE_URL: config.DATABASE_URL,
@@ -207,8 +214,10 @@ export async function runSoak(args: SoakArgs): Promise<Record<string, unknown>> 
       bytesPerReferral: { total, byTable: growth },
     };
   } finally {
-    await stopChild(gateway);
-    await stopChild(workers);
-    await setup.remove();
+    try {
+      await Promise.all([stopChild(gateway), stopChild(workers)]);
+    } finally {
+      await setup.remove();
+    }
   }
 }

@@ -23,28 +23,54 @@ async function usersNamed(prefix: string): Promise<string[]> {
   return users.map((u) => u.name).filter((name) => name.startsWith(prefix));
 }
 
+const newId = () => `t${randomBytes(4).toString('hex')}`;
+
 describe('the bench setup', () => {
-  it('leaves no database behind when RabbitMQ cannot be provisioned', async () => {
-    const id = `t${randomBytes(4).toString('hex')}`;
+  it('leaves no database behind when the management API does not answer, and says so without its credentials', async () => {
+    const id = newId();
     // The database is created first; the management API (a port nothing listens on) fails after it.
     const port = await freePort();
-    await expect(
-      provisionBench({}, { ...services, managementUrl: `http://guest:guest@127.0.0.1:${port}`, id }),
-    ).rejects.toThrow(
-      new RegExp(
-        `management API at http://127\\.0\\.0\\.1:${port} does not answer \\(ECONNREFUSED\\).*RABBITMQ_MANAGEMENT_URL`,
-      ),
+    const failure = await provisionBench(
+      {},
+      { ...services, managementUrl: `http://bench-user:bench-secret@127.0.0.1:${port}`, id },
+    ).then(
+      () => undefined,
+      (error: Error) => error,
     );
+    expect(failure?.message).toMatch(
+      new RegExp(`management API at http://127\\.0\\.0\\.1:${port} does not answer \\(ECONNREFUSED\\)`),
+    );
+    expect(failure?.message).toContain('RABBITMQ_MANAGEMENT_URL');
+    expect(failure?.message).not.toMatch(/bench-user|bench-secret/);
+    expect(await databaseExists(`hub_bench_${id}`)).toBe(false);
+  });
+
+  it('removes a RabbitMQ user it made but could not grant', async () => {
+    const id = newId();
+    // The user is made, then its permissions on a virtual host that does not exist are refused (400).
+    const amqpUrl = `${services.amqpUrl.split(',')[0]}/no-such-vhost-${id}`;
+    await expect(provisionBench({}, { ...services, amqpUrl, id })).rejects.toThrow(/permissions.*400/);
+    expect(await usersNamed(`bench${id}.`)).toEqual([]);
     expect(await databaseExists(`hub_bench_${id}`)).toBe(false);
   });
 
   it('removes its database and RabbitMQ users when it is done', async () => {
-    const id = `t${randomBytes(4).toString('hex')}`;
+    const id = newId();
     const setup = await provisionBench({}, { ...services, id });
-    expect(await databaseExists(`hub_bench_${id}`)).toBe(true);
-    expect(await usersNamed(`bench${id}.`)).toHaveLength(3);
-    await setup.remove();
-    expect(await databaseExists(`hub_bench_${id}`)).toBe(false);
-    expect(await usersNamed(`bench${id}.`)).toEqual([]);
+    let removed = false;
+    try {
+      expect(await databaseExists(`hub_bench_${id}`)).toBe(true);
+      expect(await usersNamed(`bench${id}.`)).toHaveLength(3);
+      await setup.remove();
+      removed = true;
+      expect(await databaseExists(`hub_bench_${id}`)).toBe(false);
+      expect(await usersNamed(`bench${id}.`)).toEqual([]);
+    } finally {
+      if (!removed) await setup.discard();
+    }
+  });
+
+  it('refuses an id that is not a plain lower-case name', async () => {
+    await expect(provisionBench({}, { ...services, id: 'Upper' })).rejects.toThrow(/lower-case/);
   });
 });

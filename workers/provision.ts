@@ -60,18 +60,21 @@ export async function management(
   ).toString('base64');
   url.username = '';
   url.password = '';
+  const target = new URL(path, url);
+  const init = {
+    method,
+    headers: { authorization: `Basic ${auth}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  };
   let response: Response;
   try {
-    response = await fetch(new URL(path, url), {
-      method,
-      headers: { authorization: `Basic ${auth}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    response = await fetch(target, init);
   } catch (error) {
-    // fetch says only "fetch failed"; the cause (ECONNREFUSED, a DNS failure) and what to do are worth more.
+    // fetch says only "fetch failed"; its cause (ECONNREFUSED, a DNS failure) and what to do are worth more.
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    if (!cause) throw error;
     throw new Error(
-      `RabbitMQ's management API at ${url.origin} does not answer (${cause?.code ?? cause?.message ?? String(error)}): ` +
+      `RabbitMQ's management API at ${url.origin} does not answer (${cause.code ?? cause.message}): ` +
         'the hub provisions RabbitMQ users through it — enable the rabbitmq_management plugin ' +
         '(rabbitmq-plugins enable rabbitmq_management) or set RABBITMQ_MANAGEMENT_URL',
       { cause: error },
