@@ -18,6 +18,7 @@ import { RegionPolicy } from '../db/region-policy.js';
 import { listOverrides, loadCalendarYear, setOverride } from '../db/region-settings.js';
 import { createCommandPath } from '../runtime/commands.js';
 import { exitOnSignal } from '../runtime/exit-on-signal.js';
+import { listenOrExit } from '../runtime/listen.js';
 import { loadConfigOrExit } from '../runtime/load-config.js';
 import { createLogger } from '../runtime/logger.js';
 import { createMetrics } from '../runtime/metrics.js';
@@ -68,8 +69,13 @@ program
       await migrateToLatest(db);
       printSeeded(await seedDemoIfEmpty(db, config));
     });
-    hub = await composeHub(config, { log });
-    await hub.app.listen({ host: config.HOST, port: config.PORT });
+    const started = await composeHub(config, { log });
+    hub = started;
+    await listenOrExit(
+      () => started.app.listen({ host: config.HOST, port: config.PORT }),
+      { host: config.HOST, port: config.PORT, setting: 'PORT' },
+      () => started.stop(),
+    );
     console.log(`referral hub listening on http://${config.HOST}:${config.PORT} (OpenAPI: /docs/json)`);
   });
 

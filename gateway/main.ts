@@ -1,6 +1,7 @@
 import { createDb } from '../db/connection.js';
 import { AgencyDirectory } from '../db/directory.js';
 import { exitOnSignal } from '../runtime/exit-on-signal.js';
+import { listenOrExit } from '../runtime/listen.js';
 import { loadConfigOrExit } from '../runtime/load-config.js';
 import { createLogger } from '../runtime/logger.js';
 import { createMetrics } from '../runtime/metrics.js';
@@ -28,4 +29,11 @@ exitOnSignal({
     await db.destroy();
   },
 });
-await app.listen({ host: config.HOST, port: config.PORT });
+await listenOrExit(
+  () => app.listen({ host: config.HOST, port: config.PORT }),
+  { host: config.HOST, port: config.PORT, setting: 'PORT' },
+  async () => {
+    await app.close();
+    await db.destroy();
+  },
+);

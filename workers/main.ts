@@ -1,4 +1,5 @@
 import { exitOnSignal } from '../runtime/exit-on-signal.js';
+import { listenOrExit } from '../runtime/listen.js';
 import { loadConfigOrExit } from '../runtime/load-config.js';
 import { startHealthServer } from './health.js';
 import { createWorkerDeps, startWorkers, type Workers } from './runtime.js';
@@ -9,11 +10,16 @@ const deps = createWorkerDeps(config);
 let workers: Workers | undefined;
 
 // Up before the workers, so that a broker that does not answer yet shows as 503 rather than no answer.
-const health = await startHealthServer(config.HOST, config.WORKERS_HEALTH_PORT, {
-  db: deps.db,
-  metrics: deps.metrics,
-  brokerConnected: () => workers?.session.current !== undefined,
-});
+const health = await listenOrExit(
+  () =>
+    startHealthServer(config.HOST, config.WORKERS_HEALTH_PORT, {
+      db: deps.db,
+      metrics: deps.metrics,
+      brokerConnected: () => workers?.session.current !== undefined,
+    }),
+  { host: config.HOST, port: config.WORKERS_HEALTH_PORT, setting: 'WORKERS_HEALTH_PORT' },
+  () => deps.db.destroy(),
+);
 deps.log.info({ url: `http://${config.HOST}:${health.port}/readyz` }, 'workers health');
 
 // SIGTERM: stop taking work, finish what is in flight (acked or dead-lettered), close, exit 0. Before the
