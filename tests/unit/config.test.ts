@@ -1,7 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { exportPrivateKey, exportPublicKey, generateKeyPair } from '../../crypto/keys.js';
+import { loadConfig } from '../../runtime/load-config.js';
 import { ConfigSchema, parseConfig } from '../../schemas/config.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -126,5 +130,47 @@ describe('loadConfigOrExit', () => {
     const run = loadInChild({ PORT: port });
     expect(run.status, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout).PORT).toBe(Number(port));
+  });
+});
+
+describe('HUB_SIGNING_KEY_FILE at start', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hub-key-file-'));
+  const file = (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  it('loads a key file of either algorithm as hub keygen writes it', () => {
+    for (const alg of ['sm2', 'ed25519'] as const) {
+      const path = file(`${alg}.key`, exportPrivateKey(generateKeyPair(alg)));
+      const loaded = loadConfig({ HUB_SIGNING_KEY_FILE: path });
+      expect(loaded.ok && loaded.value.HUB_SIGNING_KEY_FILE).toBe(path);
+    }
+  });
+
+  it('refuses a file it cannot read, or one that holds no private key, saying which and why', () => {
+    const missing = join(dir, 'missing.key');
+    expect(loadConfig({ HUB_SIGNING_KEY_FILE: missing })).toEqual({
+      ok: false,
+      message: `HUB_SIGNING_KEY_FILE: cannot read ${missing} (ENOENT)`,
+    });
+    const publicHalf = file('public.pem', exportPublicKey(generateKeyPair('sm2').publicKey));
+    for (const path of [file('garbage.key', 'not a key'), publicHalf]) {
+      const loaded = loadConfig({ HUB_SIGNING_KEY_FILE: path });
+      expect(loaded.ok).toBe(false);
+      expect(!loaded.ok && loaded.message).toMatch(
+        new RegExp(
+          `^HUB_SIGNING_KEY_FILE: ${path} holds no key the hub can sign with \\(malformed key: .*hub keygen`,
+        ),
+      );
+    }
+  });
+
+  it('exits 2 with that message, as every command of the hub loads its configuration', () => {
+    const run = loadInChild({ HUB_SIGNING_KEY_FILE: join(dir, 'missing.key') });
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim()).toBe(`HUB_SIGNING_KEY_FILE: cannot read ${join(dir, 'missing.key')} (ENOENT)`);
+    expect(run.stdout).toBe('');
   });
 });
