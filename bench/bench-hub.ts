@@ -59,20 +59,21 @@ export async function provisionBench(
   let db: Db | undefined;
   /** Each part is removed even when another part's removal fails; the first failure is thrown after. */
   const remove = async (keep: boolean) => {
-    const failures: unknown[] = [];
+    const failures: Error[] = [];
     const attempt = (step: () => Promise<unknown>) =>
       step().catch((error: unknown) => {
-        failures.push(error);
+        failures.push(error instanceof Error ? error : new Error(String(error)));
       });
     await attempt(async () => db?.destroy());
     await removeBrokerNames(mgmt, prefix, granted, attempt);
     if (!keep) await attempt(() => adminQuery(base, `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
-    if (failures.length > 0) throw failures[0];
+    if (failures.length > 0)
+      throw new AggregateError(failures, [...new Set(failures.map((f) => f.message))].join('; '));
   };
-  /** After a failed setup: everything goes (--keep is for finished runs); a failed removal is said, not thrown. */
+  /** After a failed setup: everything goes (--keep is for finished runs); what could not be removed is said. */
   const discard = () =>
-    remove(false).catch((error: unknown) =>
-      console.error(`the bench could not remove ${dbName} or its RabbitMQ names (${prefix}*):`, error),
+    remove(false).catch((error: Error) =>
+      console.error(`the bench could not check or remove all of ${dbName} and ${prefix}*: ${error.message}`),
     );
   try {
     const dbUrl = new URL(base);

@@ -17,9 +17,9 @@ import { loadRegion } from '../db/region-file.js';
 import { RegionPolicy } from '../db/region-policy.js';
 import { listOverrides, loadCalendarYear, setOverride } from '../db/region-settings.js';
 import { createCommandPath } from '../runtime/commands.js';
-import { exitOnSignal } from '../runtime/exit-on-signal.js';
+import { exitOnSignal, once } from '../runtime/exit-on-signal.js';
 import { listenOrExit } from '../runtime/listen.js';
-import { loadConfigOrExit } from '../runtime/load-config.js';
+import { checkSigningKeyOrExit, loadConfigOrExit } from '../runtime/load-config.js';
 import { createLogger } from '../runtime/logger.js';
 import { createMetrics } from '../runtime/metrics.js';
 import { AgencySchema, RegionCodeSchema } from '../schemas/agency.js';
@@ -53,17 +53,15 @@ program
   .action(async () => {
     const config = loadConfigOrExit();
     const log = createLogger(config.LOG_LEVEL);
+    checkSigningKeyOrExit(config);
     let hub: Hub | undefined;
+    const stop = once(async () => {
+      await hub?.stop();
+      console.log('referral hub stopped');
+    });
     // Before the first await, so that a signal during migration or seeding stops the process too (until
     // the hub exists there is nothing to finish).
-    exitOnSignal({
-      log,
-      timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-      stop: async () => {
-        await hub?.stop();
-        console.log('referral hub stopped');
-      },
-    });
+    exitOnSignal({ log, timeoutMs: config.SHUTDOWN_TIMEOUT_MS, stop });
     await ensureDatabase(config.DATABASE_URL);
     await withDb(async (db) => {
       await migrateToLatest(db);
@@ -74,7 +72,8 @@ program
     await listenOrExit(
       () => started.app.listen({ host: config.HOST, port: config.PORT }),
       { host: config.HOST, port: config.PORT, setting: 'PORT' },
-      () => started.stop(),
+      stop,
+      config.SHUTDOWN_TIMEOUT_MS,
     );
     console.log(`referral hub listening on http://${config.HOST}:${config.PORT} (OpenAPI: /docs/json)`);
   });

@@ -5,7 +5,7 @@ import { createPgFileStore } from '../db/pg-file-store.js';
 import { sealHeads } from '../db/seals.js';
 import { generateYearlyReport, reportCsv, verifyYearlyReport } from '../db/yearly-report.js';
 import { loadHubSigner } from '../runtime/hub-signer.js';
-import { loadConfigOrExit } from '../runtime/load-config.js';
+import { checkSigningKeyOrExit, loadConfigOrExit } from '../runtime/load-config.js';
 import { progressBar } from './progress-bar.js';
 import { withDb } from './with-db.js';
 
@@ -18,10 +18,12 @@ export function registerReportCommands(program: Command): void {
     .requiredOption('--year <year>')
     .option('--format <format>', 'json or csv', 'json')
     .action(async (opts: { region: string; year: string; format: string }) => {
+      const config = loadConfigOrExit();
+      checkSigningKeyOrExit(config);
       await withDb(async (db) => {
         const made = await generateYearlyReport(db, opts.region, Number(opts.year), 'cli');
         // Issue 15: every yearly report is accompanied by a sealed statement of every chain head.
-        await sealHeads(db, await loadHubSigner(db, loadConfigOrExit()), 'yearly_report', new Date());
+        await sealHeads(db, await loadHubSigner(db, config), 'yearly_report', new Date());
         if (opts.format !== 'csv') return console.log(JSON.stringify(made, null, 2));
         const names = await agencyNames(db);
         process.stdout.write(reportCsv(made, names));

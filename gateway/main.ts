@@ -1,6 +1,6 @@
 import { createDb } from '../db/connection.js';
 import { AgencyDirectory } from '../db/directory.js';
-import { exitOnSignal } from '../runtime/exit-on-signal.js';
+import { exitOnSignal, once } from '../runtime/exit-on-signal.js';
 import { listenOrExit } from '../runtime/listen.js';
 import { loadConfigOrExit } from '../runtime/load-config.js';
 import { createLogger } from '../runtime/logger.js';
@@ -21,19 +21,14 @@ const app = await buildApp({
 
 // SIGTERM: stop accepting connections, answer the requests in flight, close the pool, exit 0; within
 // SHUTDOWN_TIMEOUT_MS, or at once on a second signal.
-exitOnSignal({
-  log,
-  timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-  stop: async () => {
-    await app.close();
-    await db.destroy();
-  },
+const stop = once(async () => {
+  await app.close();
+  await db.destroy();
 });
+exitOnSignal({ log, timeoutMs: config.SHUTDOWN_TIMEOUT_MS, stop });
 await listenOrExit(
   () => app.listen({ host: config.HOST, port: config.PORT }),
   { host: config.HOST, port: config.PORT, setting: 'PORT' },
-  async () => {
-    await app.close();
-    await db.destroy();
-  },
+  stop,
+  config.SHUTDOWN_TIMEOUT_MS,
 );

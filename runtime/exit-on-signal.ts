@@ -1,7 +1,10 @@
 import type { Logger } from './logger.js';
 
 export type ExitOnSignalOptions = {
-  /** Finishes the work in hand and closes what is open; the process exits 0 when it resolves. */
+  /**
+   * Finishes the work in hand and closes what is open; the process exits 0 when it resolves (wrap it in
+   * `once` when something else may stop the process too).
+   */
   stop: () => Promise<void>;
   log: Logger;
   /** After the first signal the process exits with 1 when `stop` has not finished by then. */
@@ -32,7 +35,8 @@ export function exitOnSignal({ stop, log, timeoutMs, repeatWindowMs = 1000 }: Ex
       process.exit(1);
     }, timeoutMs);
     stop().then(
-      () => process.exit(0),
+      // 0, unless the process had already failed (a port it could not listen on, runtime/listen.ts).
+      () => process.exit(Number(process.exitCode ?? 0)),
       (error: Error) => {
         log.error({ err: error.message }, 'shutdown failed');
         process.exit(1);
@@ -41,4 +45,13 @@ export function exitOnSignal({ stop, log, timeoutMs, repeatWindowMs = 1000 }: Ex
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+}
+
+/** `stop` run at most once: a second caller (a signal during a failed start's stop) waits for the first. */
+export function once(stop: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  return () => {
+    running ??= stop();
+    return running;
+  };
 }

@@ -6,7 +6,7 @@ export type ListenPlace = { host: string; port: number; setting: 'PORT' | 'WORKE
  * HOST that is not this machine's — as one line that says what to change; undefined for anything else.
  */
 export function listenFailure(error: unknown, { host, port, setting }: ListenPlace): string | undefined {
-  const where = `cannot listen on ${host}:${port}`;
+  const where = `cannot listen on ${host.includes(':') ? `[${host}]` : host}:${port}`;
   switch ((error as NodeJS.ErrnoException | undefined)?.code) {
     case 'EADDRINUSE':
       return `${where}: another process listens there; stop it, or set ${setting} to a free port`;
@@ -21,12 +21,14 @@ export function listenFailure(error: unknown, { host, port, setting }: ListenPla
 
 /**
  * Listens; when that fails for a reason `listenFailure` names, prints it (no stack trace), stops what the
- * process had started and exits 1. Any other failure is thrown as it is.
+ * process had started (within `timeoutMs`: a broker that does not answer must not hold the exit) and exits
+ * 1. Any other failure is thrown as it is.
  */
 export async function listenOrExit<T>(
   listen: () => Promise<T>,
   place: ListenPlace,
   stop: () => Promise<unknown>,
+  timeoutMs: number,
 ): Promise<T> {
   try {
     return await listen();
@@ -34,7 +36,12 @@ export async function listenOrExit<T>(
     const reason = listenFailure(error, place);
     if (!reason) throw error;
     console.error(reason);
-    await stop().catch(() => {});
+    // A signal that arrives meanwhile shares `stop` (once) and exits with this code, not 0.
+    process.exitCode = 1;
+    await Promise.race([
+      stop().catch(() => {}),
+      new Promise((resolve) => setTimeout(resolve, timeoutMs).unref()),
+    ]);
     process.exit(1);
   }
 }

@@ -2,43 +2,50 @@ import { readFileSync } from 'node:fs';
 import { importPrivateKey } from '../crypto/keys.js';
 import { type Config, parseConfig } from '../schemas/config.js';
 
-export type LoadedConfig = { ok: true; value: Config } | { ok: false; message: string };
-
-/**
- * The environment parsed, and what it names on disk checked: a HUB_SIGNING_KEY_FILE that cannot be read or
- * holds no key the hub can sign with is refused here, at start, rather than when the first message is
- * sealed (a workers process would otherwise run on, sending nothing).
- */
-export function loadConfig(env: Record<string, string | undefined> = process.env): LoadedConfig {
-  const result = parseConfig(env);
-  if (!result.ok) return result;
-  const file = result.value.HUB_SIGNING_KEY_FILE;
-  if (file !== undefined) {
-    let pem: string;
-    try {
-      pem = readFileSync(file, 'utf8');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? String(error);
-      return { ok: false, message: `HUB_SIGNING_KEY_FILE: cannot read ${file} (${code})` };
-    }
-    try {
-      importPrivateKey(pem);
-    } catch (error) {
-      return {
-        ok: false,
-        message: `HUB_SIGNING_KEY_FILE: ${file} holds no key the hub can sign with (${(error as Error).message}); \`hub keygen --alg sm2 --out <prefix>\` writes one as <prefix>.key`,
-      };
-    }
-  }
-  return result;
-}
-
-/** Loads the configuration or exits 2 with a message that names each bad variable. */
+/** Parses the environment or exits 2 with a message that names each bad variable. */
 export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): Config {
-  const result = loadConfig(env);
+  const result = parseConfig(env);
   if (!result.ok) {
     console.error(result.message);
     process.exit(2);
   }
   return result.value;
+}
+
+/**
+ * Why HUB_SIGNING_KEY_FILE cannot serve, if it is set and cannot: a file that cannot be read, or holds no
+ * private key the hub can sign with. Only what signs asks (hub start, the workers, the yearly report): an
+ * operator's other commands run where the key is not mounted.
+ */
+export function signingKeyFileProblem(config: Config): string | undefined {
+  const file = config.HUB_SIGNING_KEY_FILE;
+  if (file === undefined) return undefined;
+  let pem: string;
+  try {
+    pem = readFileSync(file, 'utf8');
+  } catch (error) {
+    return `HUB_SIGNING_KEY_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
+  }
+  try {
+    importPrivateKey(pem);
+    return undefined;
+  } catch (error) {
+    return (
+      `HUB_SIGNING_KEY_FILE: ${file} holds no private key the hub can sign with (${(error as Error).message}); ` +
+      `restore it, or make a new key (a new identity for the hub's seals) with ` +
+      `\`hub keygen --alg ${config.HUB_SIGNING_ALG} --out <prefix>\` and name <prefix>.key`
+    );
+  }
+}
+
+/**
+ * Checked at start by what signs: a workers process with a key file it cannot use would otherwise run on
+ * and send nothing (the relay sends nothing unsealed), and hub start would die with a stack trace.
+ */
+export function checkSigningKeyOrExit(config: Config): void {
+  const problem = signingKeyFileProblem(config);
+  if (problem) {
+    console.error(problem);
+    process.exit(2);
+  }
 }

@@ -42,7 +42,7 @@ function run(
     child.stderr.setEncoding('utf8').on('data', (data: string) => {
       stderr += data;
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
     child.on('error', reject);
     child.on('close', (status) => {
       clearTimeout(timer);
@@ -62,7 +62,7 @@ describe('a port already taken', () => {
       },
       {
         args: ['bin/hub.ts', 'start'],
-        env: { PORT: String(port), WORKERS_HEALTH_PORT: '0' },
+        env: { PORT: String(port) },
         setting: 'PORT',
       },
     ];
@@ -83,6 +83,9 @@ describe('listenFailure', () => {
     expect(listenFailure(failure('EACCES'), place)).toMatch(/^cannot listen on 10\.9\.8\.7:80: .*set PORT/);
     expect(listenFailure(failure('EADDRNOTAVAIL'), place)).toMatch(
       /10\.9\.8\.7 is not an address .*set HOST/,
+    );
+    expect(listenFailure(failure('EADDRINUSE'), { ...place, host: '::' })).toMatch(
+      /^cannot listen on \[::\]:80: /,
     );
     expect(listenFailure(failure('ECONNRESET'), place)).toBeUndefined();
     expect(listenFailure(new Error('no code'), place)).toBeUndefined();

@@ -1,11 +1,12 @@
 import { exitOnSignal } from '../runtime/exit-on-signal.js';
 import { listenOrExit } from '../runtime/listen.js';
-import { loadConfigOrExit } from '../runtime/load-config.js';
+import { checkSigningKeyOrExit, loadConfigOrExit } from '../runtime/load-config.js';
 import { startHealthServer } from './health.js';
 import { createWorkerDeps, startWorkers, type Workers } from './runtime.js';
 
 // The workers alone (relay, intake, deadlines); several may run at once.
 const config = loadConfigOrExit();
+checkSigningKeyOrExit(config);
 const deps = createWorkerDeps(config);
 let workers: Workers | undefined;
 
@@ -19,6 +20,7 @@ const health = await listenOrExit(
     }),
   { host: config.HOST, port: config.WORKERS_HEALTH_PORT, setting: 'WORKERS_HEALTH_PORT' },
   () => deps.db.destroy(),
+  config.SHUTDOWN_TIMEOUT_MS,
 );
 deps.log.info({ url: `http://${config.HOST}:${health.port}/readyz` }, 'workers health');
 

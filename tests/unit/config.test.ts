@@ -1,18 +1,22 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { exportPrivateKey, exportPublicKey, generateKeyPair } from '../../crypto/keys.js';
-import { loadConfig } from '../../runtime/load-config.js';
+import { signingKeyFileProblem } from '../../runtime/load-config.js';
 import { ConfigSchema, parseConfig } from '../../schemas/config.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const SETTINGS = Object.keys(ConfigSchema.shape);
 
 function defaults() {
-  const parsed = parseConfig({});
+  return defaultsWith({});
+}
+
+function defaultsWith(env: Record<string, string>) {
+  const parsed = parseConfig(env);
   if (!parsed.ok) throw new Error(parsed.message);
   return parsed.value;
 }
@@ -133,44 +137,57 @@ describe('loadConfigOrExit', () => {
   });
 });
 
-describe('HUB_SIGNING_KEY_FILE at start', () => {
+describe('HUB_SIGNING_KEY_FILE, checked by what signs', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hub-key-file-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const file = (name: string, text: string) => {
     const path = join(dir, name);
     writeFileSync(path, text);
     return path;
   };
+  const problem = (env: Record<string, string>) => signingKeyFileProblem(defaultsWith(env));
+  const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-  it('loads a key file of either algorithm as hub keygen writes it', () => {
+  it('accepts no key file, and key files of either algorithm as hub keygen writes them', () => {
+    expect(problem({})).toBeUndefined();
     for (const alg of ['sm2', 'ed25519'] as const) {
-      const path = file(`${alg}.key`, exportPrivateKey(generateKeyPair(alg)));
-      const loaded = loadConfig({ HUB_SIGNING_KEY_FILE: path });
-      expect(loaded.ok && loaded.value.HUB_SIGNING_KEY_FILE).toBe(path);
+      expect(
+        problem({ HUB_SIGNING_KEY_FILE: file(`${alg}.key`, exportPrivateKey(generateKeyPair(alg))) }),
+      ).toBeUndefined();
     }
   });
 
-  it('refuses a file it cannot read, or one that holds no private key, saying which and why', () => {
+  it('names a file it cannot read, or one that holds no private key, and why', () => {
     const missing = join(dir, 'missing.key');
-    expect(loadConfig({ HUB_SIGNING_KEY_FILE: missing })).toEqual({
-      ok: false,
-      message: `HUB_SIGNING_KEY_FILE: cannot read ${missing} (ENOENT)`,
-    });
+    expect(problem({ HUB_SIGNING_KEY_FILE: missing })).toBe(
+      `HUB_SIGNING_KEY_FILE: cannot read ${missing} (ENOENT)`,
+    );
     const publicHalf = file('public.pem', exportPublicKey(generateKeyPair('sm2').publicKey));
     for (const path of [file('garbage.key', 'not a key'), publicHalf]) {
-      const loaded = loadConfig({ HUB_SIGNING_KEY_FILE: path });
-      expect(loaded.ok).toBe(false);
-      expect(!loaded.ok && loaded.message).toMatch(
+      expect(problem({ HUB_SIGNING_KEY_FILE: path, HUB_SIGNING_ALG: 'ed25519' })).toMatch(
         new RegExp(
-          `^HUB_SIGNING_KEY_FILE: ${path} holds no key the hub can sign with \\(malformed key: .*hub keygen`,
+          `^HUB_SIGNING_KEY_FILE: ${escaped(path)} holds no private key the hub can sign with \\(malformed key: .*restore it.*hub keygen --alg ed25519`,
         ),
       );
     }
   });
 
-  it('exits 2 with that message, as every command of the hub loads its configuration', () => {
-    const run = loadInChild({ HUB_SIGNING_KEY_FILE: join(dir, 'missing.key') });
-    expect(run.status).toBe(2);
-    expect(run.stderr.trim()).toBe(`HUB_SIGNING_KEY_FILE: cannot read ${join(dir, 'missing.key')} (ENOENT)`);
-    expect(run.stdout).toBe('');
+  it('stops what signs with exit 2 and that line; the configuration alone does not look at the file', () => {
+    const missing = join(dir, 'missing.key');
+    const run = (code: string) =>
+      spawnSync(process.execPath, ['--import', 'tsx', '-e', code], {
+        cwd: root,
+        env: { ...process.env, HUB_SIGNING_KEY_FILE: missing },
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+    const checked = run(
+      "import('./runtime/load-config.ts').then((m) => { m.checkSigningKeyOrExit(m.loadConfigOrExit()); console.log('ran'); })",
+    );
+    expect(checked.status).toBe(2);
+    expect(checked.stderr.trim()).toBe(`HUB_SIGNING_KEY_FILE: cannot read ${missing} (ENOENT)`);
+    expect(checked.stdout).toBe('');
+    const loaded = loadInChild({ HUB_SIGNING_KEY_FILE: missing });
+    expect(loaded.status, loaded.stderr).toBe(0);
   });
 });
