@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { once } from '../../runtime/exit-on-signal.js';
 import { waitFor } from '../helpers/wait.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -10,7 +11,13 @@ afterEach(() => {
 });
 
 /** A process whose `stop` takes `stopMs` (or never ends), armed with exitOnSignal; prints `armed`. */
-function armed(options: { stopMs: number | 'never'; timeoutMs: number; repeatWindowMs: number }) {
+function armed(options: {
+  stopMs: number | 'never';
+  timeoutMs: number;
+  repeatWindowMs: number;
+  /** The process had already failed (as listenOrExit marks it) when the signal came. */
+  failed?: boolean;
+}) {
   const script = `
     const { exitOnSignal } = await import('./runtime/exit-on-signal.ts');
     const { createLogger } = await import('./runtime/logger.ts');
@@ -21,6 +28,7 @@ function armed(options: { stopMs: number | 'never'; timeoutMs: number; repeatWin
       repeatWindowMs: ${options.repeatWindowMs},
       stop: () => new Promise((resolve) => { if (stopMs !== 'never') setTimeout(resolve, stopMs); }),
     });
+    if (${options.failed === true}) process.exitCode = 1;
     setInterval(() => {}, 60_000);
     console.log('armed');`;
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
@@ -48,7 +56,29 @@ function armed(options: { stopMs: number | 'never'; timeoutMs: number; repeatWin
   };
 }
 
+describe('once', () => {
+  it('runs a stop once; a second caller gets the first run', async () => {
+    let runs = 0;
+    const stop = once(async () => {
+      runs++;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    });
+    const [a, b] = [stop(), stop()];
+    expect(a).toBe(b);
+    await a;
+    await stop();
+    expect(runs).toBe(1);
+  });
+});
+
 describe('exitOnSignal', () => {
+  it('exits with the code of a failure already marked (a port it could not listen on), not 0', async () => {
+    const p = armed({ stopMs: 50, timeoutMs: 10_000, repeatWindowMs: 1000, failed: true });
+    await p.ready();
+    p.child.kill('SIGTERM');
+    expect((await p.exited).code).toBe(1);
+  });
+
   it('stops once and exits 0 when the same signal arrives twice at once (npm forwarding Ctrl-C)', async () => {
     const p = armed({ stopMs: 200, timeoutMs: 10_000, repeatWindowMs: 60_000 });
     await p.ready();
