@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { composeHub, type Hub } from '../bin/compose.js';
 import { issueApiKey, upsertAgency } from '../db/agencies.js';
-import { createDb, type Db, migrateToLatest } from '../db/connection.js';
+import { adminQuery, createDb, type Db, migrateToLatest, withDatabase } from '../db/connection.js';
 import { createLogger } from '../runtime/logger.js';
 import { type Config, parseConfig } from '../schemas/config.js';
 import { agencyGrant, deleteAmqpUser, management, provisionAmqpUser, vhostOf } from '../workers/provision.js';
@@ -57,7 +56,7 @@ export async function provisionBench(
   /** The users asked for, named before they are made: a user made but not granted is removed too. */
   const granted: string[] = [];
   let db: Db | undefined;
-  /** Each part is removed even when another part's removal fails; the first failure is thrown after. */
+  /** Each part is removed even when another part's removal fails; what failed is thrown after, together. */
   const remove = async (keep: boolean) => {
     const failures: Error[] = [];
     const attempt = (step: () => Promise<unknown>) =>
@@ -76,10 +75,8 @@ export async function provisionBench(
       console.error(`the bench could not check or remove all of ${dbName} and ${prefix}*: ${error.message}`),
     );
   try {
-    const dbUrl = new URL(base);
-    dbUrl.pathname = `/${dbName}`;
     const parsed = parseConfig({
-      DATABASE_URL: dbUrl.toString(),
+      DATABASE_URL: withDatabase(base, dbName),
       AMQP_URL: amqpUrl,
       RABBITMQ_MANAGEMENT_URL: mgmt,
       AMQP_PREFIX: prefix,
@@ -192,15 +189,4 @@ async function removeBrokerNames(
     }
   }
   for (const u of users) await attempt(() => deleteAmqpUser(mgmt, u));
-}
-
-/** One statement on a connection of its own (CREATE/DROP DATABASE), closed whatever happens. */
-async function adminQuery(base: string, text: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  try {
-    await admin.query(text);
-  } finally {
-    await admin.end();
-  }
 }

@@ -18,6 +18,12 @@ function machine(): { busy: number; total: number } {
   return { busy, total: busy + idle + iowait };
 }
 
+/** utime + stime of a /proc stat line (process or thread), in ticks; the command name may hold spaces. */
+function cpuTicks(stat: string): number {
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(rest[11]) + Number(rest[12]);
+}
+
 function processes(labels: Map<number, string>): Map<number, { group: string; ticks: number }> {
   const found = new Map<number, { group: string; ticks: number }>();
   for (const name of readdirSync('/proc')) {
@@ -29,10 +35,8 @@ function processes(labels: Map<number, string>): Map<number, { group: string; ti
     } catch {
       continue;
     }
-    const close = stat.lastIndexOf(')');
-    const comm = stat.slice(stat.indexOf('(') + 1, close);
-    const rest = stat.slice(close + 2).split(' ');
-    const ticks = Number(rest[11]) + Number(rest[12]); // utime + stime
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const ticks = cpuTicks(stat);
     const group =
       labels.get(pid) ??
       (comm === 'postgres'
@@ -59,9 +63,7 @@ export type CpuReport = {
 /** utime + stime of this process's main thread, in seconds. */
 function mainThreadSeconds(): number {
   const pid = process.pid;
-  const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
-  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(rest[11]) + Number(rest[12])) / HZ;
+  return cpuTicks(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8')) / HZ;
 }
 
 /** Starts a window; the function it returns ends it and reports the CPU spent meanwhile. */

@@ -105,16 +105,9 @@ async function receiptInLedger(db: Db, submitted: Record<string, number>) {
  * each process's RSS, dead rows of the hot tables; at the end the database's growth per referral by table.
  */
 export async function runSoak(args: SoakArgs): Promise<Record<string, unknown>> {
+  const [port, healthPort] = [await freePort(), await freePort()];
   const setup = await provisionBench();
   const { config, db } = setup;
-  let port: number;
-  let healthPort: number;
-  try {
-    [port, healthPort] = [await freePort(), await freePort()];
-  } catch (error) {
-    await setup.discard();
-    throw error;
-  }
   const env = {
     ...process.env,
     DATABASE_URL: config.DATABASE_URL,

@@ -76,16 +76,32 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
 
 /** Creates the database named in the URL when it does not exist (connecting to `postgres`). */
 export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
-  const url = new URL(databaseUrl);
-  const name = decodeURIComponent(url.pathname.slice(1));
-  url.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: url.toString() });
+  const name = decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
+  const client = new pg.Client({ connectionString: withDatabase(databaseUrl, 'postgres') });
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (found.rowCount) return false;
     await client.query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`);
     return true;
+  } finally {
+    await client.end();
+  }
+}
+
+/** The same server and credentials, another database. */
+export function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** One statement (CREATE or DROP DATABASE) on the server's `postgres` database, on a connection of its own. */
+export async function adminQuery(databaseUrl: string, text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: withDatabase(databaseUrl, 'postgres') });
+  await client.connect();
+  try {
+    await client.query(text);
   } finally {
     await client.end();
   }
