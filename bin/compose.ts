@@ -45,21 +45,32 @@ export async function composeHub(config: Config, options: HubOptions = {}): Prom
     metrics,
     onCommitted: () => workers?.relay.nudge(),
   });
-  const signer = await loadHubSigner(db, config);
-  workers = await startWorkers(config, { db, directory, policy, metrics, log, clock, commands, signer });
+  // A step that fails stops what the steps before it started (the workers' connections and timers, the
+  // command path's threads, a pool of our own), so that a caller that goes on is not left holding them.
+  let app: FastifyInstance;
+  try {
+    const signer = await loadHubSigner(db, config);
+    workers = await startWorkers(config, { db, directory, policy, metrics, log, clock, commands, signer });
+    const running = workers;
+    app = await buildApp({
+      config,
+      db,
+      directory,
+      policy,
+      commands,
+      metrics,
+      log,
+      clock,
+      brokerReady: async () => running.session.current !== undefined,
+      signer,
+    });
+  } catch (error) {
+    await workers?.stop().catch(() => {});
+    await commands.close().catch(() => {});
+    if (!options.db) await db.destroy().catch(() => {});
+    throw error;
+  }
   const started = workers;
-  const app = await buildApp({
-    config,
-    db,
-    directory,
-    policy,
-    commands,
-    metrics,
-    log,
-    clock,
-    brokerReady: async () => started.session.current !== undefined,
-    signer,
-  });
   return {
     app,
     workers: started,
