@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { composeHub, type Hub } from '../bin/compose.js';
 import { issueApiKey, upsertAgency } from '../db/agencies.js';
@@ -189,4 +190,13 @@ async function removeBrokerNames(
     }
   }
   for (const u of users) await attempt(() => deleteAmqpUser(mgmt, u));
+}
+
+/** Ends a child of the bench (SIGTERM, SIGKILL after `graceMs`); nothing to do when it has ended. */
+export async function stopChild(child: ChildProcess | undefined, graceMs = 10_000): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, graceMs))]);
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { sql } from 'kysely';
 import type { Db } from '../db/connection.js';
 import { HOT_TABLES } from '../db/maintenance.js';
-import { provisionBench } from './bench-hub.js';
+import { provisionBench, stopChild } from './bench-hub.js';
 import type { IntervalReport, LoadResult, LoadSetup } from './load.js';
 import { percentiles } from './percentiles.js';
 
@@ -58,14 +58,6 @@ async function waitReady(url: string, child: ChildProcess, what: string): Promis
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`${what} was not ready within 60 s`);
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-  if (child.exitCode === null) child.kill('SIGKILL');
 }
 
 /** Bytes of each table (heap, indexes, TOAST) of the hub's schema. */
@@ -127,6 +119,7 @@ export async function runSoak(args: SoakArgs): Promise<Record<string, unknown>> 
     });
   const gateway = start('gateway/main.ts');
   const workers = start('workers/main.ts');
+  let generator: ChildProcess | undefined;
   try {
     await waitReady(`http://127.0.0.1:${port}/readyz`, gateway, 'the gateway');
     await waitReady(`http://127.0.0.1:${healthPort}/readyz`, workers, 'the workers');
@@ -145,7 +138,7 @@ export async function runSoak(args: SoakArgs): Promise<Record<string, unknown>> 
       reportEverySeconds: 60,
       reportDelaySeconds: 5,
     };
-    const generator = spawn(
+    generator = spawn(
       process.execPath,
       ['--import', 'tsx', new URL('./load.ts', import.meta.url).pathname, JSON.stringify(load)],
       { stdio: ['ignore', 'pipe', 'inherit'] },
@@ -153,7 +146,7 @@ export async function runSoak(args: SoakArgs): Promise<Record<string, unknown>> 
     const minutes: MinuteLine[] = [];
     let result: LoadResult | undefined;
     const pick = (p: { p50: number; p99: number }) => ({ p50: p.p50, p99: p.p99 });
-    for await (const line of createInterface({ input: generator.stdout })) {
+    for await (const line of createInterface({ input: generator.stdout as NodeJS.ReadableStream })) {
       const [tag, rest] = [line.slice(0, line.indexOf(' ')), line.slice(line.indexOf(' ') + 1)];
       if (tag === 'REPORT') {
         const report = JSON.parse(rest) as IntervalReport;
@@ -208,7 +201,8 @@ export async function runSoak(args: SoakArgs): Promise<Record<string, unknown>> 
     };
   } finally {
     try {
-      await Promise.all([stopChild(gateway), stopChild(workers)]);
+      // The load generator too: when this loop throws it would otherwise run on for the soak's minutes.
+      await Promise.all([stopChild(gateway), stopChild(workers), stopChild(generator)]);
     } finally {
       await setup.remove();
     }

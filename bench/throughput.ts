@@ -1,11 +1,11 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { exportPrivateKey, exportPublicKey, generateKeyPair } from '../crypto/keys.js';
 import { countEvents } from '../db/ledger.js';
 import { addSigningKey, setSignatureMode } from '../db/signing-keys.js';
 import type { SignatureAlg } from '../schemas/signature.js';
-import { type BenchHub, REGION, startBenchHub } from './bench-hub.js';
+import { type BenchHub, REGION, startBenchHub, stopChild } from './bench-hub.js';
 import { type CpuReport, cpuWindow } from './cpu.js';
 import type { LoadResult, LoadSetup } from './load.js';
 import { percentiles } from './percentiles.js';
@@ -100,6 +100,7 @@ function countRoundTrips(): { read(): number } {
  */
 export async function runThroughput(args: ThroughputArgs): Promise<ThroughputResult> {
   const bench = await startBenchHub();
+  let generator: ChildProcess | undefined;
   try {
     const signingKeys = args.signed ? await requireSignatures(bench, args.signingAlg ?? 'sm2') : undefined;
     const setup: LoadSetup = {
@@ -123,6 +124,7 @@ export async function runThroughput(args: ThroughputArgs): Promise<ThroughputRes
       ['--import', 'tsx', new URL('./load.ts', import.meta.url).pathname, JSON.stringify(setup)],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
+    generator = load;
     const roundTrips = countRoundTrips();
     let tripsAtStart = 0;
     let trips = 0;
@@ -198,6 +200,8 @@ export async function runThroughput(args: ThroughputArgs): Promise<ThroughputRes
       databaseRoundTripsPerReferral: Math.round((trips / Math.max(1, inWindow)) * 100) / 100,
     };
   } finally {
+    // A run that failed half-way does not leave its load generator submitting to a hub that is gone.
+    await stopChild(generator);
     await bench.close();
   }
 }

@@ -1,7 +1,8 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
-import { provisionBench } from '../bench/bench-hub.js';
+import { provisionBench, stopChild } from '../bench/bench-hub.js';
 import { management } from '../workers/provision.js';
 import { freePort } from './helpers/free-port.js';
 
@@ -73,4 +74,29 @@ describe('the bench setup', () => {
   it('refuses an id that is not a plain lower-case name', async () => {
     await expect(provisionBench({}, { ...services, id: 'Upper' })).rejects.toThrow(/lower-case/);
   });
+});
+
+describe("the bench's children", () => {
+  it('are ended by stopChild: SIGTERM, then SIGKILL for one that ignores it; an ended one is left alone', async () => {
+    const child = (ignoreTerm: boolean) =>
+      spawn(
+        process.execPath,
+        ['-e', `${ignoreTerm ? "process.on('SIGTERM', () => {});" : ''} setInterval(() => {}, 1000);`],
+        { stdio: 'ignore' },
+      );
+    const polite = child(false);
+    await stopChild(polite);
+    expect(polite.signalCode).toBe('SIGTERM');
+    const stubborn = child(true);
+    // Let it install its handler before the signal comes.
+    await new Promise((r) => setTimeout(r, 500));
+    await stopChild(stubborn, 300);
+    await new Promise((r) =>
+      stubborn.exitCode !== null || stubborn.signalCode !== null ? r(null) : stubborn.once('exit', r),
+    );
+    expect(stubborn.signalCode).toBe('SIGKILL');
+    await stopChild(polite);
+    await stopChild(undefined);
+    expect(polite.signalCode).toBe('SIGTERM');
+  }, 30_000);
 });
