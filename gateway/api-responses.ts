@@ -236,7 +236,7 @@ export const DECLARED: Record<string, Declared> = {
         object({ decisionNo: str, recorded: { type: 'boolean', enum: [false] } }),
       ),
     },
-    errors: [...JSON_BODY, 'ACTOR_NOT_PERMITTED', 'VALUE_REFUSED'],
+    errors: [...JSON_BODY, 'ACTOR_NOT_PERMITTED', 'REFERRAL_NOT_FOUND', 'VALUE_REFUSED'],
   },
   'POST /v1/reports/yearly': {
     success: {
@@ -261,7 +261,7 @@ export const DECLARED: Record<string, Declared> = {
     success: {
       200: ok('the report recomputed from the ledger: matches, broken chains, figures', REPORT_CHECK),
     },
-    errors: ['VALIDATION_FAILED', 'ACTOR_NOT_PERMITTED'],
+    errors: ['VALIDATION_FAILED', 'ACTOR_NOT_PERMITTED', 'REPORT_NOT_FOUND'],
   },
   'GET /v1/integrity': {
     success: {

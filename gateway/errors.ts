@@ -1,31 +1,14 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { classifyFailure } from '../db/errors.js';
 import { HubError, isHubError } from '../schemas/errors.js';
 import { textIssueParams } from '../schemas/text.js';
 
-// Connection-level failures of PostgreSQL: the client did nothing wrong, the hub is briefly unavailable.
-const UNAVAILABLE_PG_CODES = new Set([
-  '57P01',
-  '57P02',
-  '57P03',
-  '08000',
-  '08001',
-  '08003',
-  '08006',
-  '53300',
-]);
-const UNAVAILABLE_NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
-
-function isUnavailable(error: { code?: unknown; message?: string }): boolean {
-  const code = typeof error.code === 'string' ? error.code : '';
-  return (
-    UNAVAILABLE_PG_CODES.has(code) ||
-    UNAVAILABLE_NET_CODES.has(code) ||
-    /Connection terminated|timeout exceeded when trying to connect/i.test(error.message ?? '')
-  );
-}
-
-/** Maps every error to `{code, message}`: the client's to a 4xx, an outage to 503, anything else to 500. */
+/**
+ * Maps every error to `{code, message}`: the client's to a 4xx, an outage to 503, anything else to 500.
+ * Fastify's own errors (schema, body, content type) are read here; every other failure — the database's
+ * included — is read by the one classifier the command path, the intake and replay use (db/errors.ts).
+ */
 export function toHubError(error: FastifyError | Error): HubError {
   if (isHubError(error)) return error;
   if (hasZodFastifySchemaValidationErrors(error)) {
@@ -72,9 +55,7 @@ export function toHubError(error: FastifyError | Error): HubError {
   const status = (error as FastifyError).statusCode;
   if (status !== undefined && status >= 400 && status < 500)
     return new HubError('VALIDATION_FAILED', error.message);
-  if (isUnavailable(error as { code?: unknown; message?: string }))
-    return new HubError('SERVICE_UNAVAILABLE');
-  return new HubError('INTERNAL');
+  return classifyFailure(error).error;
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyYearlyReport } from '../db/yearly-report.js';
@@ -148,6 +149,34 @@ describe('statistics and the yearly report', () => {
       thresholdYuan: 50000,
       cases: [{ agency: 'enf-a', decisionNo: '罚-1', amountYuan: 80000 }],
     });
+  });
+
+  it('links a penalty case to a referral of the reporting agency only, and names one that is not', async () => {
+    const report = (as: string, no: string, referralId: string) =>
+      hub.request(as, 'POST', '/v1/penalty-cases', {
+        decisionNo: no,
+        decidedAt: time.now.toISOString(),
+        amountYuan: 20000,
+        offence: '销售假冒商品',
+        referralId,
+      });
+    // The declined transfer is enf-b's: back with it for an administrative penalty.
+    const linked = await report('enf-b', '罚-link-1', ids.declined);
+    expect([linked.status, linked.body]).toEqual([201, expect.anything()]);
+    // Before: the foreign key's refusal reached the client as 500 INTERNAL.
+    const unknown = randomUUID();
+    const missing = await report('enf-b', '罚-link-2', unknown);
+    expect([missing.status, missing.body.code]).toEqual([404, 'REFERRAL_NOT_FOUND']);
+    expect(missing.body.message).toContain(unknown);
+    // Another agency's referral is not one to link its penalty cases to.
+    const foreign = await report('enf-a', '罚-link-3', ids.declined);
+    expect([foreign.status, foreign.body.code]).toEqual([404, 'REFERRAL_NOT_FOUND']);
+    const stored = await hub.db
+      .selectFrom('penalty_cases')
+      .select(['decision_no', 'referral_id'])
+      .where('decision_no', 'like', '罚-link-%')
+      .execute();
+    expect(stored).toEqual([{ decision_no: '罚-link-1', referral_id: ids.declined }]);
   });
 
   it('produces the yearly report as JSON and CSV, naming the chain heads, and re-checks it from the ledger', async () => {

@@ -5,6 +5,7 @@ import type { DirectoryAgency } from '../../db/directory.js';
 import { regionDocumentTotals } from '../../db/files.js';
 import { knownBreaks } from '../../db/integrity.js';
 import { recordPenaltyCase } from '../../db/penalty-cases.js';
+import { referralHead } from '../../db/referrals.js';
 import { sealHeads } from '../../db/seals.js';
 import { onTimeRates, type Period, penaltyRisks, regionFigures } from '../../db/statistics.js';
 import {
@@ -146,6 +147,22 @@ export function coordinationRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
         const agency = request.agency;
         if (agency.kind !== 'enforcement')
           throw new HubError('ACTOR_NOT_PERMITTED', 'penalty cases are reported by enforcement agencies');
+        const { referralId } = request.body;
+        if (referralId !== undefined) {
+          // A penalty case names a referral the agency (or a body under it) took part in.
+          const [head, scope] = await Promise.all([
+            referralHead(deps.db, referralId),
+            deps.directory.scope(agency),
+          ]);
+          if (!head?.participants.some((code) => scope.codes.includes(code)))
+            throw new HubError(
+              'REFERRAL_NOT_FOUND',
+              `referralId: ${referralId} is no referral of this agency`,
+              {
+                referralId,
+              },
+            );
+        }
         const recorded = await recordPenaltyCase(deps.db, agency, request.body);
         reply.status(recorded ? 201 : 200);
         return { decisionNo: request.body.decisionNo, recorded };

@@ -2,7 +2,8 @@ import Fastify from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { registerErrorHandling } from '../../gateway/errors.js';
+import { classifyFailure } from '../../db/errors.js';
+import { registerErrorHandling, toHubError } from '../../gateway/errors.js';
 
 /** The gateway's error handling on a Fastify app of its own, with the same zod compilers. */
 async function app() {
@@ -36,5 +37,37 @@ describe('errors the gateway answers', () => {
     expect(response.statusCode).toBe(500);
     expect(response.json()).toEqual({ code: 'INTERNAL', message: 'internal error' });
     expect((await server.inject({ url: '/throws?n=12' })).statusCode).toBe(400);
+  });
+});
+
+const failure = (code: string) => Object.assign(new Error(`failed: ${code}`), { code });
+
+describe('the HTTP door reads a failure as the command path does', () => {
+  // Before, the gateway had a list of its own: these answered 500 INTERNAL over HTTP and something else
+  // over AMQP (a foreign key, a data exception, a deadlock, a host out of reach).
+  it.each([
+    ['23503', 422, 'VALUE_REFUSED'],
+    ['22001', 422, 'VALUE_REFUSED'],
+    ['40001', 503, 'SERVICE_UNAVAILABLE'],
+    ['40P01', 503, 'SERVICE_UNAVAILABLE'],
+    ['55P03', 503, 'SERVICE_UNAVAILABLE'],
+    ['EHOSTUNREACH', 503, 'SERVICE_UNAVAILABLE'],
+    ['57P01', 503, 'SERVICE_UNAVAILABLE'],
+    ['42P01', 500, 'INTERNAL'],
+  ])('%s answers %i %s, as classifyFailure decides', (code, status, answer) => {
+    const error = failure(code);
+    const mapped = toHubError(error);
+    expect([mapped.status, mapped.code]).toEqual([status, answer]);
+    expect(mapped.code).toBe(classifyFailure(error).error.code);
+  });
+
+  it("still answers Fastify's own client errors as 4xx", () => {
+    const tooLarge = Object.assign(new Error('too large'), {
+      code: 'FST_ERR_CTP_BODY_TOO_LARGE',
+      statusCode: 413,
+    });
+    expect(toHubError(tooLarge).code).toBe('PAYLOAD_TOO_LARGE');
+    const other = Object.assign(new Error('bad'), { statusCode: 400 });
+    expect([toHubError(other).status, toHubError(other).code]).toEqual([400, 'VALIDATION_FAILED']);
   });
 });
