@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import {
   agencyExists,
   issueApiKey,
+  listApiKeys,
   revokeApiKey,
   rotateApiKeys,
   setAmqpUser,
@@ -280,6 +281,29 @@ key
     console.log(
       `key id ${rotated.id}; ${rotated.retiring} old key(s) stop working in ${grace} s\n${rotated.key}`,
     );
+  });
+key
+  .command('list <agency>')
+  .description("the agency's API keys: id, first characters, issued, and whether each still works")
+  .action(async (code: string) => {
+    const found = await withDb(async (db) =>
+      (await agencyExists(db, code)) ? listApiKeys(db, code) : undefined,
+    );
+    if (!found) {
+      console.error(`no agency ${code}`);
+      process.exit(2);
+    }
+    if (found.length === 0) console.log(`${code} has no API keys (issue one: hub key issue ${code})`);
+    const now = Date.now();
+    for (const k of found) {
+      const status =
+        k.revokedAt === null
+          ? 'active'
+          : k.revokedAt.getTime() > now
+            ? `retiring ${k.revokedAt.toISOString()}`
+            : `revoked ${k.revokedAt.toISOString()}`;
+      console.log(`${k.id}  ${k.prefix}…  issued ${k.createdAt.toISOString()}  ${status}`);
+    }
   });
 key.command('revoke <keyId>').action(async (id: string) => {
   const done = await withDb((db) => revokeApiKey(db, id));

@@ -54,6 +54,32 @@ export async function revokeApiKey(db: Db, keyId: string): Promise<boolean> {
   return result.numUpdatedRows > 0n;
 }
 
+export type ApiKeyListing = {
+  id: string;
+  /** The key's first characters, to tell it apart from the agency's others. */
+  prefix: string;
+  createdAt: Date;
+  /** When it stopped or stops working (a rotation's grace period ends in the future); null: active. */
+  revokedAt: Date | null;
+};
+
+/** An agency's API keys, oldest first (never the keys themselves: only their hashes are stored). */
+export async function listApiKeys(db: Db, agencyCode: string): Promise<ApiKeyListing[]> {
+  const rows = await db
+    .selectFrom('api_keys')
+    .select(['id', 'key_prefix', 'created_at', 'revoked_at'])
+    .where('agency_code', '=', agencyCode)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    prefix: r.key_prefix,
+    createdAt: new Date(r.created_at as Date),
+    revokedAt: r.revoked_at === null ? null : new Date(r.revoked_at as Date),
+  }));
+}
+
 /**
  * Rotation: a new key, and every active key of the agency revoked after `graceSeconds` (so that its
  * systems can switch without a gap). Returns the new key, shown once.

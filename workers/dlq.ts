@@ -31,6 +31,13 @@ function envelopeFacts(m: GetMessage): { type: string | null; sender: string | n
   }
 }
 
+/** The queue a letter the queue made by its delivery limit came from (x-death). */
+function deathQueue(m: GetMessage): string | undefined {
+  const deaths = m.properties.headers?.['x-death'] as { queue?: unknown }[] | undefined;
+  const queue = deaths?.[0]?.queue;
+  return typeof queue === 'string' ? queue : undefined;
+}
+
 /** When RabbitMQ dead-lettered it (x-death), for a letter the queue made by its delivery limit. */
 function deathTime(m: GetMessage): string | null {
   const deaths = m.properties.headers?.['x-death'] as { time?: { value?: number } | Date }[] | undefined;
@@ -125,7 +132,7 @@ type ReplayDeps = { db: Db; directory: AgencyDirectory; commands: CommandPath; p
 
 /**
  * Replays dead letters through the one command path, as the agency that sent them (RabbitMQ's user_id,
- * kept in x-hub-user-id). A command the referral's current state no longer allows is refused by the
+ * kept in x-hub-user-id, or the message's own when the queue dead-lettered it). A command the referral's current state no longer allows is refused by the
  * decision, reported as a conflict and stays in the queue. Applied replays carry `replayOf` on the ledger.
  */
 export async function replayDeadLetters(
@@ -166,7 +173,18 @@ export async function replayDeadLetters(
 async function replayOne(deps: ReplayDeps, m: GetMessage): Promise<ReplayOutcome> {
   const [base] = await describeAll([m], deps);
   const described = base as DeadLetter;
-  const userId = headerOf(m, 'x-hub-user-id');
+  const inbox = deathQueue(m);
+  if (inbox?.startsWith(`${deps.prefix}inbox.`)) {
+    // The hub's own notification, which the agency's system refused until the queue gave up on it.
+    return {
+      ...described,
+      outcome: 'unreplayable',
+      detail: `a notification to ${inbox.slice(`${deps.prefix}inbox.`.length)} that its system did not take: not a command`,
+    };
+  }
+  // RabbitMQ's user_id, which the broker checked at publishing: kept in x-hub-user-id by the intake, and on
+  // the message itself when the queue dead-lettered it by its delivery limit.
+  const userId = headerOf(m, 'x-hub-user-id') ?? (m.properties.userId as string | undefined);
   const agency = userId ? await deps.directory.byUser(userId) : undefined;
   const parsed = parseCommand(m.content);
   if (!agency || !parsed.ok || parsed.value.sender !== agency.code) {

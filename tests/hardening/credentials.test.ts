@@ -42,6 +42,27 @@ describe('API keys', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^rh_coord_\S+$/m);
   });
+
+  it("lists an agency's keys: active, retiring and revoked, without the keys themselves", async () => {
+    // The fixture's key and the first rotation's are revoked at once, the next retires in an hour, the last two work.
+    await rotateApiKeys(hub.db, 'pol-b', 0);
+    const next = await rotateApiKeys(hub.db, 'pol-b', 0);
+    const last = await rotateApiKeys(hub.db, 'pol-b', 3600);
+    const issued = (await runHubCli(hub, 'key', 'issue', 'pol-b')).stdout.match(/^key id (\S+)/m)?.[1];
+    const run = await runHubCli(hub, 'key', 'list', 'pol-b');
+    expect(run.status).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    const lineOf = (id: string) => lines.find((l) => l.startsWith(id)) ?? '';
+    expect(lines).toHaveLength(5);
+    expect(lines[0]).toMatch(/ revoked \d{4}-\S+$/);
+    expect(lines[1]).toMatch(/ revoked \d{4}-\S+$/);
+    expect(lineOf(next.id)).toMatch(/ retiring \d{4}-\S+$/);
+    expect(lineOf(last.id)).toMatch(/ active$/);
+    expect(lineOf(issued ?? 'none')).toMatch(/^\S+ {2}rh_pol_b_\S*… {2}issued \d{4}-\S+ {2}active$/);
+    expect(run.stdout).not.toContain(last.key);
+    const unknown = await runHubCli(hub, 'key', 'list', 'no-such-agency');
+    expect([unknown.status, unknown.stderr.trim()]).toEqual([2, 'no agency no-such-agency']);
+  });
 });
 
 describe('agency RabbitMQ users', () => {

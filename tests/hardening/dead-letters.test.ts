@@ -98,7 +98,8 @@ describe('a dead letter the queue made by its delivery limit', () => {
   it('still shows the sender, the type from the envelope, the time and the last error the hub saw', async () => {
     // No intake: a consumer of our own hands the command back until the queue gives up on it.
     await hub.workers.intake.stop();
-    const referralId = randomUUID();
+    const submitted = await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer());
+    const referralId = submitted.body.id as string;
     const poison = action(referralId, { action: 'receipt' });
     await hub.sendCommand('pol-a', poison, { messageId: poison.messageId });
     await recordFailure(hub.db, {
@@ -132,6 +133,48 @@ describe('a dead letter the queue made by its delivery limit', () => {
     expect(total).toBeGreaterThan(1);
     const cli = await runHubCli(hub, 'dlq', 'list', '--limit', '1');
     expect(cli.stdout).toMatch(new RegExp(`1 of ${total} dead letters shown`));
+    // Once the worker's bug is mended, the letter is replayed as the agency RabbitMQ checked at publishing
+    // (the message's user_id: the queue added no x-hub-user-id). Before: "unreplayable: unknown sender".
+    const [replayed] = await replayDeadLetters(connection, deps, {
+      messageId: poison.messageId,
+      perSecond: 100,
+    });
+    expect(replayed).toMatchObject({ messageId: poison.messageId, outcome: 'applied' });
+    const view = await hub.request('enf-a', 'GET', `/v1/referrals/${referralId}`);
+    expect(view.body.state).toBe('receipted');
+    await connection.close();
+  });
+
+  it('is not replayed as a command when it is a notification an agency system refused, and says so', async () => {
+    const submitted = await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer());
+    const referralId = submitted.body.id as string;
+    const connection = await amqp.connect(hub.config.AMQP_URL);
+    const channel = await connection.createChannel();
+    const inbox = `${hub.prefix}inbox.pol-a`;
+    let messageId: string | undefined;
+    for (let i = 0; i <= hub.config.DELIVERY_LIMIT; i++) {
+      // The police's system takes the notice and hands it back, each time, until the queue gives up.
+      for (;;) {
+        const m = await waitFor(() => channel.get(inbox), 'the notice (again)');
+        if (JSON.parse(m.content.toString()).referralId === referralId) {
+          messageId = m.properties.messageId;
+          channel.nack(m, false, true);
+          break;
+        }
+        channel.ack(m);
+      }
+    }
+    const deps = { db: hub.db, directory: hub.directory, commands: hub.commands, prefix: hub.prefix };
+    await waitFor(async () => {
+      const { letters } = await listDeadLetters(connection, deps, 100);
+      return letters.find((l) => l.messageId === messageId);
+    }, 'the notice dead-lettered');
+    const [outcome] = await replayDeadLetters(connection, deps, { messageId, perSecond: 100 });
+    expect(outcome).toMatchObject({
+      messageId,
+      outcome: 'unreplayable',
+      detail: 'a notification to pol-a that its system did not take: not a command',
+    });
     await connection.close();
   });
 });
