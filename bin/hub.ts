@@ -79,6 +79,22 @@ program
     console.log(`referral hub listening on http://${config.HOST}:${config.PORT} (OpenAPI: /docs/json)`);
   });
 
+program
+  .command('seed-demo')
+  .description(
+    'migrate, and seed the demo region when the directory is empty (its keys printed once); then exit',
+  )
+  .action(async () => {
+    const config = loadConfigOrExit();
+    await ensureDatabase(config.DATABASE_URL);
+    const seeded = await withDb(async (db) => {
+      await migrateToLatest(db);
+      return seedDemoIfEmpty(db, config);
+    });
+    if (seeded.length === 0) console.log('the directory holds agencies already: nothing seeded');
+    printSeeded(seeded);
+  });
+
 const agency = program.command('agency').description('the agency directory');
 agency
   .command('add')
