@@ -50,6 +50,21 @@ function envelopeOf(type: string, payload: z.ZodType, direction: Direction): z.Z
   return EnvelopeBaseSchema.extend({ type: z.literal(type), payload });
 }
 
+/**
+ * The headers of every message the hub sends (workers/relay.ts): its seal (issue 15), one signature per
+ * batch with this message's inclusion proof; the quorum queue adds `x-delivery-count` on redelivery.
+ */
+const HubMessageHeadersSchema = z.looseObject({
+  'hub-signature': z
+    .string()
+    .describe(
+      "the hub's seal: `alg=…, keyId=…, signature=…, root=…, index=…, size=…, proof=h1.h2…` — a signature over " +
+        '`{"root","size","type":"hub.message_batch"}` (RFC 8785) and this envelope\'s RFC 9162 inclusion proof ' +
+        "under root (leaf: SHA-256 of 0x00 ‖ the envelope's RFC 8785 bytes); keys at GET /v1/hub-keys",
+    ),
+  'x-delivery-count': z.number().int().optional().describe('set by the quorum queue on a redelivery'),
+});
+
 function messageOf(type: string, payload: z.ZodType, direction: Direction) {
   const family = familyOf(type);
   return {
@@ -66,6 +81,9 @@ function messageOf(type: string, payload: z.ZodType, direction: Direction) {
       { $ref: `#/components/tags/${DIRECTION_TAGS[direction].name}` },
       { $ref: `#/components/tags/${family}` },
     ],
+    ...(direction === 'notification'
+      ? { headers: jsonSchemaOf(HubMessageHeadersSchema, 'notification') }
+      : {}),
     payload: jsonSchemaOf(envelopeOf(type, payload, direction), direction),
     // AMQP properties repeat the envelope's type, messageId and correlationId (workers/relay.ts).
     bindings: { amqp: { messageType: type, bindingVersion: AMQP_BINDING_VERSION } },

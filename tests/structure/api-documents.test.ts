@@ -106,6 +106,12 @@ describe('the AsyncAPI document at /docs/asyncapi.json', () => {
       'the notification to the police',
     );
     await police.close();
+    // The hub's seal travels in a header the catalogue declares (it declared none before).
+    const { message } = police.received.find((r) => r.envelope.referralId === submitted.body.id) ?? {};
+    const headers = asyncApi.components.messages[envelope.type].headers;
+    expect(Object.keys(message?.properties.headers ?? {})).toEqual(['hub-signature']);
+    expect(headers.required).toEqual(['hub-signature']);
+    expect(Object.keys(headers.properties)).toEqual(expect.arrayContaining(['hub-signature']));
     const documented = asyncApi.components.messages[envelope.type].payload;
     expect(Object.keys(envelope).sort()).toEqual(Object.keys(documented.properties).sort());
     expect(Object.keys(envelope.payload).sort()).toEqual(
