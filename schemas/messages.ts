@@ -130,7 +130,11 @@ export type CommandType = keyof typeof COMMAND_TYPES;
  * A command may carry the agency's signature (issue 15) over the RFC 8785 JSON of the envelope as sent,
  * without this member.
  */
-const CommandBaseSchema = EnvelopeBaseSchema.extend({ signature: CommandSignatureSchema.optional() });
+/** A command is addressed to the hub: one addressed to an agency was meant for another system, not taken. */
+const CommandBaseSchema = EnvelopeBaseSchema.extend({
+  recipient: z.literal(HUB, { error: `a command is addressed to "${HUB}"` }),
+  signature: CommandSignatureSchema.optional(),
+});
 
 export const CommandEnvelopeSchema = z.discriminatedUnion('type', [
   CommandBaseSchema.extend({ type: z.literal('command.submit'), payload: COMMAND_TYPES['command.submit'] }),

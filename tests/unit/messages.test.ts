@@ -41,6 +41,15 @@ describe('parseCommand', () => {
     expect(result).toEqual({ ok: true, value: receipt, json: receipt });
   });
 
+  it('refuses a command addressed to an agency rather than the hub, naming the field', () => {
+    const result = parse(JSON.stringify({ ...receipt, recipient: 'pol-b' }));
+    expect(result).toMatchObject({
+      ok: false,
+      code: 'MESSAGE_INVALID',
+      issues: [{ path: 'recipient', message: 'a command is addressed to "hub"' }],
+    });
+  });
+
   it('accepts an acknowledgment sent as command.ack without a referral', () => {
     const result = parse(JSON.stringify(ack));
     expect(result).toEqual({ ok: true, value: ack, json: ack });
