@@ -12,9 +12,12 @@ export function deadLetterHeaders(
   sender: string | null,
   sourceQueue: string,
 ): Record<string, unknown> {
+  // The publisher's own headers stay, but none it named x-hub-*: those are the hub's word (replay acts as
+  // the agency x-hub-user-id names), and a publisher could otherwise name another agency's user there.
+  const kept = Object.entries(msg.properties.headers ?? {}).filter(([name]) => !name.startsWith('x-hub-'));
   return {
+    ...Object.fromEntries(kept),
     'x-hub-user-id': msg.properties.userId ?? null,
-    ...(msg.properties.headers ?? {}),
     'x-hub-reason-code': error.code,
     'x-hub-reason': error.message,
     'x-hub-details': JSON.stringify(error.details ?? {}),

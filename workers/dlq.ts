@@ -58,7 +58,7 @@ async function describeAll(
     const facts = envelopeFacts(m);
     const limit = m.properties.headers?.['x-death'] && !headerOf(m, 'x-hub-reason-code');
     const failure = failures.get(String(m.properties.messageId ?? ''));
-    const userId = headerOf(m, 'x-hub-user-id') ?? (m.properties.userId as string | undefined) ?? null;
+    const userId = (m.properties.userId as string | undefined) ?? headerOf(m, 'x-hub-user-id');
     const byUser = userId ? (await deps.directory.byUser(userId))?.code : undefined;
     described.push({
       messageId: m.properties.messageId ?? null,
@@ -182,9 +182,10 @@ async function replayOne(deps: ReplayDeps, m: GetMessage): Promise<ReplayOutcome
       detail: `a notification to ${inbox.slice(`${deps.prefix}inbox.`.length)} that its system did not take: not a command`,
     };
   }
-  // RabbitMQ's user_id, which the broker checked at publishing: kept in x-hub-user-id by the intake, and on
-  // the message itself when the queue dead-lettered it by its delivery limit.
-  const userId = headerOf(m, 'x-hub-user-id') ?? (m.properties.userId as string | undefined);
+  // RabbitMQ's user_id, which the broker checked at publishing: on the message itself when the queue
+  // dead-lettered it by its delivery limit; in x-hub-user-id when the intake did (which republishes it as
+  // the hub, and keeps no x-hub-* header a publisher set).
+  const userId = (m.properties.userId as string | undefined) ?? headerOf(m, 'x-hub-user-id');
   const agency = userId ? await deps.directory.byUser(userId) : undefined;
   const parsed = parseCommand(m.content);
   if (!agency || !parsed.ok || parsed.value.sender !== agency.code) {

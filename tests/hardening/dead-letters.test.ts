@@ -92,6 +92,43 @@ describe('dead letters', () => {
     expect((await hub.request('enf-a', 'GET', `/v1/referrals/${id}/verify`)).body.valid).toBe(true);
     await connection.close();
   });
+
+  it('is replayed as the agency RabbitMQ checked, whatever x-hub-user-id its publisher set', async () => {
+    // A receipt pol-b could give, sent by pol-a in pol-b's name with pol-b's user in a header of its own.
+    const submitted = await hub.request(
+      'enf-a',
+      'POST',
+      '/v1/referrals',
+      criminalTransfer({ recipient: 'pol-b' }),
+    );
+    const forged = actionCommand('pol-b', submitted.body.id, { action: 'receipt' });
+    const connection = await hub.agencyConnection('pol-a');
+    const channel = await connection.createConfirmChannel();
+    channel.publish(`${hub.prefix}hub.commands`, '', Buffer.from(JSON.stringify(forged)), {
+      userId: hub.amqpUsers['pol-a']?.user,
+      messageId: forged.messageId,
+      persistent: true,
+      headers: { 'x-hub-user-id': hub.amqpUsers['pol-b']?.user, 'x-hub-sender': 'pol-b' },
+    });
+    await channel.waitForConfirms();
+    const admin = await amqp.connect(hub.config.AMQP_URL);
+    const deps = { db: hub.db, directory: hub.directory, commands: hub.commands, prefix: hub.prefix };
+    const listed = await waitFor(async () => {
+      const { letters } = await listDeadLetters(admin, deps, 100);
+      return letters.find((l) => l.messageId === forged.messageId);
+    }, 'the refused command');
+    expect(listed.sender).toBe('pol-a');
+    const [outcome] = await replayDeadLetters(admin, deps, { messageId: forged.messageId, perSecond: 100 });
+    // Before: the publisher's header won, and the receipt was applied as pol-b's.
+    expect(outcome).toMatchObject({
+      outcome: 'unreplayable',
+      detail: 'the message still does not parse or names another sender',
+    });
+    const view = await hub.request('enf-a', 'GET', `/v1/referrals/${submitted.body.id}`);
+    expect(view.body.state).toBe('submitted');
+    await admin.close();
+    await connection.close();
+  });
 });
 
 describe('a dead letter the queue made by its delivery limit', () => {
