@@ -44,19 +44,20 @@ export async function issueApiKey(db: Db, agencyCode: string): Promise<{ id: str
   return { id: row.id, key };
 }
 
+/** Revokes a key now: an active one, or one a rotation left working until the end of its grace period. */
 export async function revokeApiKey(db: Db, keyId: string): Promise<boolean> {
   const result = await db
     .updateTable('api_keys')
-    .set({ revoked_at: new Date() })
+    .set({ revoked_at: sql<Date>`now()` })
     .where('id', '=', keyId)
-    .where('revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('revoked_at', 'is', null), eb('revoked_at', '>', sql<Date>`now()`)]))
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
 
 export type ApiKeyListing = {
   id: string;
-  /** The key's first characters, to tell it apart from the agency's others. */
+  /** The key's first characters (its `rh_<agency>_` part and what follows, as far as 12 characters go). */
   prefix: string;
   createdAt: Date;
   /** When it stopped or stops working (a rotation's grace period ends in the future); null: active. */

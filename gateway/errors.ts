@@ -66,6 +66,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
         { err: { message: error.message, code: error.code, stack: error.stack } },
         'request failed',
       );
+    } else if (hubError.code === 'VALUE_REFUSED') {
+      // The database refused a value: the client hears the SQLSTATE only; the operator gets the constraint.
+      const { constraint, detail } = error as { constraint?: string; detail?: string };
+      request.log.warn(
+        { err: { message: error.message, code: error.code, constraint, detail } },
+        'value refused',
+      );
     }
     if (hubError.code === 'SERVICE_UNAVAILABLE') reply.header('retry-after', '2');
     if (hubError.code === 'RATE_LIMITED')

@@ -78,18 +78,23 @@ describe('the bench setup', () => {
 
 describe("the bench's children", () => {
   it('are ended by stopChild: SIGTERM, then SIGKILL for one that ignores it; an ended one is left alone', async () => {
-    const child = (ignoreTerm: boolean) =>
-      spawn(
+    // Each child says "ready" once its handlers are in place, so that the signal finds them there.
+    const child = async (ignoreTerm: boolean) => {
+      const started = spawn(
         process.execPath,
-        ['-e', `${ignoreTerm ? "process.on('SIGTERM', () => {});" : ''} setInterval(() => {}, 1000);`],
-        { stdio: 'ignore' },
+        [
+          '-e',
+          `${ignoreTerm ? "process.on('SIGTERM', () => {});" : ''} setInterval(() => {}, 1000); console.log('ready');`,
+        ],
+        { stdio: ['ignore', 'pipe', 'ignore'] },
       );
-    const polite = child(false);
+      await new Promise((resolve) => started.stdout.once('data', resolve));
+      return started;
+    };
+    const polite = await child(false);
     await stopChild(polite);
     expect(polite.signalCode).toBe('SIGTERM');
-    const stubborn = child(true);
-    // Let it install its handler before the signal comes.
-    await new Promise((r) => setTimeout(r, 500));
+    const stubborn = await child(true);
     await stopChild(stubborn, 300);
     await new Promise((r) =>
       stubborn.exitCode !== null || stubborn.signalCode !== null ? r(null) : stubborn.once('exit', r),

@@ -60,6 +60,13 @@ describe('API keys', () => {
     expect(lineOf(last.id)).toMatch(/ active$/);
     expect(lineOf(issued ?? 'none')).toMatch(/^\S+ {2}rh_pol_b_\S*… {2}issued \d{4}-\S+ {2}active$/);
     expect(run.stdout).not.toContain(last.key);
+    // A retiring key (a leaked old one, say) can be revoked at once; before, revoke said it was not active.
+    const revoked = await runHubCli(hub, 'key', 'revoke', next.id);
+    expect([revoked.status, revoked.stdout.trim()]).toEqual([0, 'revoked']);
+    const after = await runHubCli(hub, 'key', 'list', 'pol-b');
+    expect(after.stdout.split('\n').find((l) => l.startsWith(next.id))).toMatch(/ revoked \d{4}-\S+$/);
+    const again = await runHubCli(hub, 'key', 'revoke', next.id);
+    expect([again.status, again.stdout.trim()]).toEqual([1, 'no such active key']);
     const unknown = await runHubCli(hub, 'key', 'list', 'no-such-agency');
     expect([unknown.status, unknown.stderr.trim()]).toEqual([2, 'no agency no-such-agency']);
   });

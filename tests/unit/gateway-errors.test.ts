@@ -71,3 +71,33 @@ describe('the HTTP door reads a failure as the command path does', () => {
     expect([toHubError(other).status, toHubError(other).code]).toEqual([400, 'VALIDATION_FAILED']);
   });
 });
+
+describe('a value the database refused', () => {
+  it('answers 422 naming the SQLSTATE only, and logs the constraint for the operator', async () => {
+    const lines: string[] = [];
+    const server = Fastify({
+      logger: { level: 'warn', stream: { write: (line: string) => lines.push(line) } },
+    });
+    registerErrorHandling(server);
+    server.get('/refused', async () => {
+      throw Object.assign(new Error('insert or update on table "x" violates foreign key constraint'), {
+        code: '23503',
+        constraint: 'penalty_cases_referral_id_fkey',
+        detail: 'Key (referral_id)=(…) is not present in table "referrals".',
+      });
+    });
+    await server.ready();
+    const response = await server.inject({ url: '/refused' });
+    expect(response.statusCode).toBe(422);
+    expect(response.json()).toEqual({
+      code: 'VALUE_REFUSED',
+      message: 'the database refused a value in the request; it will not be accepted on a retry either',
+      details: { sqlstate: '23503' },
+    });
+    const logged = lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'value refused');
+    expect(logged).toMatchObject({
+      level: 40,
+      err: { code: '23503', constraint: 'penalty_cases_referral_id_fkey' },
+    });
+  });
+});
