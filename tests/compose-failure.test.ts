@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { runNode } from './helpers/hub-cli.js';
 import { adminQuery, withDatabase } from './setup/services.js';
 
 /**
@@ -38,27 +38,11 @@ process.exit(0);
 
 describe('composeHub when a step fails', () => {
   it('rejects with the cause and leaves no connection of its pool open', async () => {
-    const out = await new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', SCRIPT], {
-        env: {
-          ...process.env,
-          DATABASE_URL: withDatabase(services.databaseUrl, dbName),
-          AMQP_URL: services.amqpUrl,
-          AMQP_PREFIX: `t${randomBytes(5).toString('hex')}.`,
-          LOG_LEVEL: 'silent',
-        },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      let stdout = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => {
-        stdout += d;
-      });
-      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      child.on('error', reject);
-      child.on('close', () => {
-        clearTimeout(timer);
-        resolve(stdout);
-      });
+    const { stdout: out } = await runNode(['--input-type=module', '-e', SCRIPT], {
+      DATABASE_URL: withDatabase(services.databaseUrl, dbName),
+      AMQP_URL: services.amqpUrl,
+      AMQP_PREFIX: `t${randomBytes(5).toString('hex')}.`,
+      LOG_LEVEL: 'silent',
     });
     const result = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { failure?: string; open?: string[] };
     // The hub's key table does not exist in an unmigrated database.

@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listenFailure } from '../runtime/listen.js';
+import { runNode } from './helpers/hub-cli.js';
 import { createTestHub, type TestHub } from './helpers/test-hub.js';
 
 let hub: TestHub;
@@ -20,35 +20,20 @@ afterAll(async () => {
   await hub?.close();
 });
 
-/** Runs a hub entry point to its end; its exit status and what it printed on stderr. */
-function run(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ status: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
-      env: {
-        ...process.env,
-        DATABASE_URL: hub.config.DATABASE_URL,
-        AMQP_URL: hub.config.AMQP_URL,
-        AMQP_PREFIX: hub.prefix,
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'silent',
-        ...env,
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (data: string) => {
-      stderr += data;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stderr });
-    });
-  });
+/** Runs a hub entry point to its end against this file's hub; its exit status and what it printed. */
+function run(args: string[], env: Record<string, string>) {
+  return runNode(
+    args,
+    {
+      DATABASE_URL: hub.config.DATABASE_URL,
+      AMQP_URL: hub.config.AMQP_URL,
+      AMQP_PREFIX: hub.prefix,
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      ...env,
+    },
+    30_000,
+  );
 }
 
 describe('a port already taken', () => {
