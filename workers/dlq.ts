@@ -187,6 +187,16 @@ async function replayOne(deps: ReplayDeps, m: GetMessage): Promise<ReplayOutcome
   // the hub, and keeps no x-hub-* header a publisher set).
   const userId = (m.properties.userId as string | undefined) ?? headerOf(m, 'x-hub-user-id');
   const agency = userId ? await deps.directory.byUser(userId) : undefined;
+  // The intake's own record of the sender (always set after the publisher's headers, also in letters of
+  // older versions, whose x-hub-user-id a publisher could set): the two must agree.
+  const recorded = headerOf(m, 'x-hub-sender');
+  if (agency && recorded !== null && recorded !== agency.code) {
+    return {
+      ...described,
+      outcome: 'unreplayable',
+      detail: `its headers name ${recorded} as the sender, not the agency of its user`,
+    };
+  }
   const parsed = parseCommand(m.content);
   if (!agency || !parsed.ok || parsed.value.sender !== agency.code) {
     return {
