@@ -1,5 +1,4 @@
 #!/usr/bin/env -S npx tsx
-import { readFile } from 'node:fs/promises';
 import amqp from 'amqplib';
 import { Command } from 'commander';
 import {
@@ -34,6 +33,7 @@ import { registerLedgerCommands } from './ledger-verify.js';
 import { registerReportCommands } from './report-commands.js';
 import { printSeeded, seedDemoIfEmpty } from './seed.js';
 import { registerSigningCommands } from './signing-cli.js';
+import { readUserJson } from './user-files.js';
 import { withDb } from './with-db.js';
 
 const program = new Command('hub').description('referral hub (两法衔接) operations');
@@ -121,7 +121,7 @@ region
     'add or update a region and its agencies from a JSON file ({region, justiceCopy?, agencies: [...]})',
   )
   .action(async (file: string) => {
-    const input = JSON.parse(await readFile(file, 'utf8'));
+    const input = await readUserJson(file);
     const result = await withDb((db) => loadRegion(db, input));
     if (!result.ok) {
       console.error(`not loaded:\n  ${result.issues.join('\n  ')}`);
@@ -175,7 +175,7 @@ program
     'load a year of the holiday calendar ({year, source, holidays, workdays}) for years not shipped',
   )
   .action(async (file: string) => {
-    const parsed = HolidayYearSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
+    const parsed = HolidayYearSchema.safeParse(await readUserJson(file));
     if (!parsed.success) {
       console.error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n'));
       process.exit(2);

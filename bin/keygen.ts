@@ -1,4 +1,5 @@
 import { rm, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { exportPrivateKey, exportPublicKey, generateKeyPair } from '../crypto/keys.js';
 import type { SignatureAlg } from '../schemas/signature.js';
 
@@ -9,10 +10,14 @@ export type WrittenKeyPair = { alg: SignatureAlg; keyId: string; privatePath: st
  * and `<prefix>.pub` (SPKI PEM, what it registers with the hub). Without a prefix the files are named
  * after the algorithm and the key id, so a second run never lands on the first one's files.
  */
-export async function writeKeyPair(alg: SignatureAlg, prefix?: string): Promise<WrittenKeyPair> {
+export async function writeKeyPair(
+  alg: SignatureAlg,
+  prefix?: string,
+  folder = '.',
+): Promise<WrittenKeyPair> {
   const key = generateKeyPair(alg);
   const { keyId } = key.publicKey;
-  const base = prefix ?? `${alg}-${keyId}`;
+  const base = resolve(folder, prefix ?? `${alg}-${keyId}`);
   const privatePath = `${base}.key`;
   const publicPath = `${base}.pub`;
   // 'wx' refuses to overwrite a key that may already be registered; the mode applies as the file is made.

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
 import { verifyEvidence } from '../crypto/evidence.js';
 import type { Db } from '../db/connection.js';
@@ -6,6 +5,7 @@ import { addSigningKey, listSigningKeys, revokeSigningKey, setSignatureMode } fr
 import { RegionCodeSchema } from '../schemas/agency.js';
 import { keyStandingAt, SIGNATURE_ALGS, SIGNATURE_MODES, type SignatureAlg } from '../schemas/signature.js';
 import { writeKeyPair } from './keygen.js';
+import { readUserFile, readUserJson, userPath } from './user-files.js';
 
 type WithDb = <T>(fn: (db: Db) => Promise<T>) => Promise<T>;
 
@@ -45,11 +45,13 @@ export function registerSigningCommands(program: Command, agency: Command, regio
     )
     .option('--out <prefix>', 'file name prefix (default: <alg>-<key id>)')
     .action(async (opts: { alg: SignatureAlg; out?: string }) => {
-      const written = await writeKeyPair(opts.alg, opts.out).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'EEXIST') throw error;
-        console.error(`${error.path} already exists; choose another --out`);
-        process.exit(1);
-      });
+      const written = await writeKeyPair(opts.alg, opts.out, userPath('.')).catch(
+        (error: NodeJS.ErrnoException) => {
+          if (error.code !== 'EEXIST') throw error;
+          console.error(`${error.path} already exists; choose another --out`);
+          process.exit(1);
+        },
+      );
       console.log(`key id ${written.keyId} (${written.alg})`);
       console.log(`private key ${written.privatePath} (keep it; never send it)`);
       console.log(`public key ${written.publicPath} (register it with the hub)`);
@@ -62,7 +64,7 @@ export function registerSigningCommands(program: Command, agency: Command, regio
     .option('--from <time>', 'valid from (ISO 8601; default now)')
     .option('--until <time>', 'valid until (ISO 8601; default open-ended)')
     .action(async (code: string, file: string, opts: { from?: string; until?: string }) => {
-      const pem = await readFile(file, 'utf8');
+      const { path, text: pem } = await readUserFile(file);
       const validFrom = dateOption(opts.from, '--from') ?? new Date();
       const validUntil = dateOption(opts.until, '--until');
       if (validUntil && validUntil <= validFrom) fail('--until must be after --from');
@@ -71,7 +73,7 @@ export function registerSigningCommands(program: Command, agency: Command, regio
       ).catch((error: Error & { code?: string }) => {
         if (error.code === '23505') fail('this key is already registered');
         if (error.code === '23503') fail(`no such agency: ${code}`);
-        if (error.name === 'DerError') fail(`${file}: ${error.message}`);
+        if (error.name === 'DerError') fail(`${path}: ${error.message}`);
         throw error;
       });
       console.log(
@@ -115,15 +117,8 @@ export function registerSigningCommands(program: Command, agency: Command, regio
       'a hub.statement you hold (the message, or its statement): the file must use it',
     )
     .action(async (file: string, opts: { statement?: string }) => {
-      const readJson = async (path: string) => {
-        try {
-          return JSON.parse(await readFile(path, 'utf8')) as unknown;
-        } catch (error) {
-          fail(`${path}: ${(error as Error).message}`);
-        }
-      };
-      const evidence = await readJson(file);
-      const held = opts.statement === undefined ? undefined : await readJson(opts.statement);
+      const evidence = await readUserJson(file);
+      const held = opts.statement === undefined ? undefined : await readUserJson(opts.statement);
       const report = verifyEvidence(evidence, heldStatementOf(held));
       for (const line of report.checks) console.log(`ok    ${line}`);
       if (report.ok) {

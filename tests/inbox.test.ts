@@ -28,8 +28,20 @@ describe('the HTTP inbox of an agency without AMQP', () => {
       recipient: 'enf-a-east',
       delivery: { status: 'queued' },
     });
-    const ack = await hub.request('enf-a-east', 'POST', `/v1/inbox/${notice.messageId}/ack`);
-    expect(ack.status).toBe(200);
+    // With the JSON content type many clients send on every request, and no body (before: 400 "the body is
+    // empty"); a route that takes a body still says so.
+    const ack = await hub.request('enf-a-east', 'POST', `/v1/inbox/${notice.messageId}/ack`, '', {
+      'content-type': 'application/json',
+    });
+    expect([ack.status, ack.body]).toEqual([200, { messageId: notice.messageId, status: 'acknowledged' }]);
+    const empty = await hub.request('enf-a-east', 'POST', '/v1/referrals', '', {
+      'content-type': 'application/json',
+    });
+    expect([empty.status, empty.body.code, empty.body.message]).toEqual([
+      400,
+      'VALIDATION_FAILED',
+      'the body is empty; send a JSON object',
+    ]);
     const [row] = await deliveryRecord(hub.db, { messageId: notice.messageId });
     expect(row?.status).toBe('acknowledged');
     expect(row?.fetchedAt).toMatch(/^\d{4}-/);

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,5 +48,41 @@ describe('hub keygen', () => {
     );
     const keyId = importPublicKey(readFileSync(`${prefix}.pub`, 'utf8')).keyId;
     expect(out).toContain(`key id ${keyId} (ed25519)`);
+  });
+
+  it('writes relative names in the folder the command was typed in (npm keeps it in INIT_CWD)', () => {
+    // `npm run hub -- keygen --out agency` runs in the project's folder; before, the pair landed there.
+    const out = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', 'bin/hub.ts', 'keygen', '--alg', 'ed25519', '--out', 'typed-here'],
+      { cwd: root, encoding: 'utf8', env: { ...process.env, INIT_CWD: dir } },
+    );
+    expect(out).toContain(`private key ${join(dir, 'typed-here.key')}`);
+    expect(statSync(join(dir, 'typed-here.pub')).isFile()).toBe(true);
+    expect(() => statSync(join(root, 'typed-here.key'))).toThrow();
+  });
+});
+
+describe('files named on the command line', () => {
+  it('that cannot be read are named in one line with exit 2, not a stack trace', () => {
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'bin/hub.ts', 'agency', 'key', 'add', 'enf-a', 'no-such.pub'],
+      { cwd: root, encoding: 'utf8', env: { ...process.env, INIT_CWD: dir } },
+    );
+    expect([run.status, run.stderr]).toEqual([2, `${join(dir, 'no-such.pub')}: cannot read it (ENOENT)\n`]);
+    const notJson = join(dir, 'region.json');
+    writeFileSync(notJson, '{"region":');
+    const load = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'bin/hub.ts', 'region', 'load', 'region.json'],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, INIT_CWD: dir },
+      },
+    );
+    expect(load.status).toBe(2);
+    expect(load.stderr).toMatch(new RegExp(`^${notJson.replaceAll('/', '\\/')}: not JSON \\(.+\\)\n$`));
   });
 });
