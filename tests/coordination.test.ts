@@ -122,6 +122,21 @@ describe('statistics and the yearly report', () => {
     );
   });
 
+  it('reads a period given as dates (China Standard Time, to inclusive) or with a + the URL made a space', async () => {
+    const days = await hub.request('coord', 'GET', '/v1/statistics?from=2026-01-01&to=2026-12-31');
+    expect(days.status).toBe(200);
+    expect(days.body.period).toEqual({ from: '2025-12-31T16:00:00.000Z', to: '2026-12-31T16:00:00.000Z' });
+    const spaced = await hub.request('coord', 'GET', '/v1/statistics?from=2026-01-01T00:00:00+08:00');
+    expect([spaced.status, spaced.body.period?.from]).toEqual([200, '2025-12-31T16:00:00.000Z']);
+    // Before: 400 "Invalid ISO datetime" for both.
+    const wrong = await hub.request('coord', 'GET', '/v1/statistics?from=2026-02-30');
+    expect([wrong.status, wrong.body.code, wrong.body.message]).toEqual([
+      400,
+      'VALIDATION_FAILED',
+      'querystring/from: 2026-02-30 is no day of the calendar',
+    ]);
+  });
+
   it('refuses region figures to an agency that is not region-wide', async () => {
     const r = await hub.request('enf-a', 'GET', '/v1/statistics');
     expect([r.status, r.body.code]).toEqual([403, 'ACTOR_NOT_PERMITTED']);

@@ -19,6 +19,7 @@ import {
 import { AgencyCodeSchema } from '../../schemas/agency.js';
 import { HubError } from '../../schemas/errors.js';
 import { StateSchema } from '../../schemas/lifecycle.js';
+import { queryTime } from '../../schemas/query-time.js';
 import { ReferralKindSchema } from '../../schemas/referral.js';
 import { lineText } from '../../schemas/text.js';
 import type { GatewayDeps } from '../app.js';
@@ -39,8 +40,8 @@ const BacklogQuery = z.strictObject({
 });
 
 const PeriodQuery = z.strictObject({
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  from: queryTime('from').optional(),
+  to: queryTime('to').optional(),
 });
 
 /** A query string year arrives as text, a body year as a number; a missing one says so by name. */

@@ -12,6 +12,7 @@ import { AgencyCodeSchema } from '../../schemas/agency.js';
 import { HubError } from '../../schemas/errors.js';
 import { fileDownloadPath } from '../../schemas/files.js';
 import { allowedActions, StateSchema } from '../../schemas/lifecycle.js';
+import { queryTime } from '../../schemas/query-time.js';
 import { ReferralKindSchema, SubmissionSchema } from '../../schemas/referral.js';
 import { rolesOf } from '../../schemas/referral-state.js';
 import { lineText, optionalLineText } from '../../schemas/text.js';
@@ -26,8 +27,8 @@ const ListQuery = z.strictObject({
   state: StateSchema.optional(),
   role: z.enum(['sent', 'received', 'copied']).optional(),
   counterparty: AgencyCodeSchema.optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  from: queryTime('from').optional(),
+  to: queryTime('to').optional(),
   cursor: optionalLineText(200),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
