@@ -131,9 +131,10 @@ export type ReplayOutcome = DeadLetter & {
 type ReplayDeps = { db: Db; directory: AgencyDirectory; commands: CommandPath; prefix: string };
 
 /**
- * Replays dead letters through the one command path, as the agency that sent them (RabbitMQ's user_id,
- * kept in x-hub-user-id, or the message's own when the queue dead-lettered it). A command the referral's current state no longer allows is refused by the
- * decision, reported as a conflict and stays in the queue. Applied replays carry `replayOf` on the ledger.
+ * Replays dead letters through the one command path, as the agency that sent them (RabbitMQ's user_id: the
+ * message's own when a queue dead-lettered it, kept in x-hub-user-id when the intake did). A command the
+ * referral's current state no longer allows is refused by the decision, reported as a conflict and stays in
+ * the queue. Applied replays carry `replayOf` on the ledger.
  */
 export async function replayDeadLetters(
   connection: ChannelModel,
