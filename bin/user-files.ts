@@ -1,13 +1,20 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 
 /**
  * A file named on the command line, where the user meant it: `npm run hub -- …` runs in the project's
- * folder whatever folder it was typed in, and npm keeps that folder in INIT_CWD. Without npm, the current
- * folder.
+ * folder whatever folder it was typed in, and npm keeps that folder in INIT_CWD. Only then: any other way
+ * (node itself, docker compose, another script that changed folder first, a child of some npm process that
+ * left INIT_CWD behind), the current folder.
  */
 export function userPath(file: string): string {
-  return resolve(process.env.INIT_CWD ?? process.cwd(), file);
+  const { INIT_CWD, npm_lifecycle_event, npm_package_json } = process.env;
+  const byNpmRunHub =
+    INIT_CWD !== undefined &&
+    npm_lifecycle_event === 'hub' &&
+    npm_package_json !== undefined &&
+    dirname(npm_package_json) === process.cwd();
+  return resolve(byNpmRunHub ? INIT_CWD : process.cwd(), file);
 }
 
 /** Says what is wrong with a file the user named, in one line, and exits 2 (input the command refuses). */

@@ -16,21 +16,27 @@ export const QUERY_TIME_HINT =
  * before the offset is read as the `+` it was.
  */
 export function queryTime(bound: 'from' | 'to') {
-  return z.string().transform((sent, ctx) => {
-    const text = sent.replace(/ (\d{2}:\d{2})$/, '+$1');
-    if (DATE.test(text)) {
-      const start = Date.parse(`${text}T00:00:00Z`);
-      // Date.parse rolls 2026-02-30 over to March: a day that does not exist comes back as another one.
-      if (Number.isNaN(start) || new Date(start).toISOString().slice(0, 10) !== text) {
-        ctx.addIssue({ code: 'custom', message: `${sent} is no day of the calendar` });
+  return z
+    .string()
+    .meta({
+      description: `${bound === 'to' ? 'end (exclusive; a date: to the end of that day)' : 'start'}: ${QUERY_TIME_HINT}`,
+      examples: ['2026-01-01', '2026-01-01T00:00:00+08:00'],
+    })
+    .transform((sent, ctx) => {
+      const text = sent.replace(/ (\d{2}:\d{2})$/, '+$1');
+      if (DATE.test(text)) {
+        const start = Date.parse(`${text}T00:00:00Z`);
+        // Date.parse rolls 2026-02-30 over to March: a day that does not exist comes back as another one.
+        if (Number.isNaN(start) || new Date(start).toISOString().slice(0, 10) !== text) {
+          ctx.addIssue({ code: 'custom', message: `${sent} is no day of the calendar` });
+          return z.NEVER;
+        }
+        return new Date(start - CST_MS + (bound === 'to' ? DAY_MS : 0)).toISOString();
+      }
+      if (!DateTime.safeParse(text).success) {
+        ctx.addIssue({ code: 'custom', message: `expected ${QUERY_TIME_HINT}` });
         return z.NEVER;
       }
-      return new Date(start - CST_MS + (bound === 'to' ? DAY_MS : 0)).toISOString();
-    }
-    if (!DateTime.safeParse(text).success) {
-      ctx.addIssue({ code: 'custom', message: `expected ${QUERY_TIME_HINT}` });
-      return z.NEVER;
-    }
-    return text;
-  });
+      return text;
+    });
 }

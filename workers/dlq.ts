@@ -191,6 +191,15 @@ async function replayOne(deps: ReplayDeps, m: GetMessage): Promise<ReplayOutcome
   // The intake's own record of the sender (always set after the publisher's headers, also in letters of
   // older versions, whose x-hub-user-id a publisher could set): the two must agree.
   const recorded = headerOf(m, 'x-hub-sender');
+  if (agency && m.properties.userId === undefined && recorded === null) {
+    // The intake knew no agency for its user (SENDER_UNKNOWN); in an older letter that user was the
+    // publisher's own word, so it is not taken for it now.
+    return {
+      ...described,
+      outcome: 'unreplayable',
+      detail: 'no agency was known for its user when it was refused; ask the sender to send it again',
+    };
+  }
   if (agency && recorded !== null && recorded !== agency.code) {
     return {
       ...described,

@@ -128,6 +128,38 @@ describe('dead letters', () => {
     await admin.close();
     await connection.close();
   });
+  it('is not replayed when the intake knew no agency for its user (SENDER_UNKNOWN)', async () => {
+    // In an older letter, x-hub-user-id could be the publisher's own word: here, pol-b's user.
+    const submitted = await hub.request(
+      'enf-a',
+      'POST',
+      '/v1/referrals',
+      criminalTransfer({ recipient: 'pol-b' }),
+    );
+    const forged = actionCommand('pol-b', submitted.body.id, { action: 'receipt' });
+    const admin = await amqp.connect(hub.config.AMQP_URL);
+    const channel = await admin.createConfirmChannel();
+    channel.publish(`${hub.prefix}hub.dlx`, 'hub.inbound', Buffer.from(JSON.stringify(forged)), {
+      messageId: forged.messageId,
+      persistent: true,
+      headers: {
+        'x-hub-reason-code': 'SENDER_UNKNOWN',
+        'x-hub-sender': null,
+        'x-hub-user-id': hub.amqpUsers['pol-b']?.user,
+      },
+    });
+    await channel.waitForConfirms();
+    const deps = { db: hub.db, directory: hub.directory, commands: hub.commands, prefix: hub.prefix };
+    const [outcome] = await replayDeadLetters(admin, deps, { messageId: forged.messageId, perSecond: 100 });
+    expect(outcome).toMatchObject({
+      outcome: 'unreplayable',
+      detail: 'no agency was known for its user when it was refused; ask the sender to send it again',
+    });
+    const view = await hub.request('enf-a', 'GET', `/v1/referrals/${submitted.body.id}`);
+    expect(view.body.state).toBe('submitted');
+    await admin.close();
+  });
+
   it('is not replayed when its headers disagree on the sender (a letter of an older version)', async () => {
     // Before this version, a publisher's x-hub-user-id survived into the letter; the intake's x-hub-sender
     // was always its own. Such a letter, in pol-b's name, with pol-b's user in the header:

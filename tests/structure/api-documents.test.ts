@@ -146,6 +146,14 @@ describe('the OpenAPI document at /docs/json', () => {
     expect(await openApiProblems(broken)).toHaveLength(1);
   });
 
+  it('describes the query times a period takes (a date or a date-time with an offset)', () => {
+    const parameters: { name: string; description?: string }[] =
+      openApi.paths['/v1/statistics'].get.parameters;
+    const from = parameters.find((p) => p.name === 'from');
+    expect(from?.description).toContain('a date (2026-01-01: the day in China Standard Time)');
+    expect(parameters.find((p) => p.name === 'to')?.description).toMatch(/^end \(exclusive/);
+  });
+
   it('declares for every operation its 2xx response and the error body schema for its 4xx responses', () => {
     const operations = operationsOf(openApi);
     expect(operations.length).toBeGreaterThan(20);
