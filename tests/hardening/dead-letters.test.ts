@@ -20,6 +20,17 @@ afterAll(async () => {
 const action = (referralId: string, payload: unknown) =>
   actionCommand('pol-a', referralId, payload, { correlationId: referralId });
 
+/** A transfer to pol-b, and a receipt of it in pol-b's name (sent below by someone else). */
+async function receiptInPolBsName() {
+  const submitted = await hub.request(
+    'enf-a',
+    'POST',
+    '/v1/referrals',
+    criminalTransfer({ recipient: 'pol-b' }),
+  );
+  return { submitted, forged: actionCommand('pol-b', submitted.body.id, { action: 'receipt' }) };
+}
+
 describe('dead letters', () => {
   it('lists them, replays one that is now allowed, and reports a stale one as a conflict', async () => {
     const id = (await hub.request('enf-a', 'POST', '/v1/referrals', criminalTransfer())).body.id;
@@ -94,13 +105,7 @@ describe('dead letters', () => {
 
   it('is replayed as the agency RabbitMQ checked, whatever x-hub-user-id its publisher set', async () => {
     // A receipt pol-b could give, sent by pol-a in pol-b's name with pol-b's user in a header of its own.
-    const submitted = await hub.request(
-      'enf-a',
-      'POST',
-      '/v1/referrals',
-      criminalTransfer({ recipient: 'pol-b' }),
-    );
-    const forged = actionCommand('pol-b', submitted.body.id, { action: 'receipt' });
+    const { submitted, forged } = await receiptInPolBsName();
     const connection = await hub.agencyConnection('pol-a');
     const channel = await connection.createConfirmChannel();
     channel.publish(`${hub.prefix}hub.commands`, '', Buffer.from(JSON.stringify(forged)), {
@@ -128,69 +133,51 @@ describe('dead letters', () => {
     await admin.close();
     await connection.close();
   });
-  it('is not replayed when the intake knew no agency for its user (SENDER_UNKNOWN)', async () => {
-    // In an older letter, x-hub-user-id could be the publisher's own word: here, pol-b's user.
-    const submitted = await hub.request(
-      'enf-a',
-      'POST',
-      '/v1/referrals',
-      criminalTransfer({ recipient: 'pol-b' }),
-    );
-    const forged = actionCommand('pol-b', submitted.body.id, { action: 'receipt' });
+  /**
+   * A letter as an older version could write it — pol-b's receipt, pol-b's user in x-hub-user-id (then the
+   * publisher's own word) — put straight into the dead-letter queue with `headers`, then replayed: whether
+   * the receipt was applied, and what replay said.
+   */
+  async function replayOlderLetter(headers: Record<string, unknown>) {
+    const { submitted, forged } = await receiptInPolBsName();
     const admin = await amqp.connect(hub.config.AMQP_URL);
     const channel = await admin.createConfirmChannel();
     channel.publish(`${hub.prefix}hub.dlx`, 'hub.inbound', Buffer.from(JSON.stringify(forged)), {
       messageId: forged.messageId,
       persistent: true,
-      headers: {
-        'x-hub-reason-code': 'SENDER_UNKNOWN',
-        'x-hub-sender': null,
-        'x-hub-user-id': hub.amqpUsers['pol-b']?.user,
-      },
+      headers: { ...headers, 'x-hub-user-id': hub.amqpUsers['pol-b']?.user },
     });
     await channel.waitForConfirms();
     const deps = { db: hub.db, directory: hub.directory, commands: hub.commands, prefix: hub.prefix };
     const [outcome] = await replayDeadLetters(admin, deps, { messageId: forged.messageId, perSecond: 100 });
+    await admin.close();
+    const view = await hub.request('enf-a', 'GET', `/v1/referrals/${submitted.body.id}`);
+    return { outcome, state: view.body.state };
+  }
+
+  it('is not replayed when the intake knew no agency for its user (SENDER_UNKNOWN)', async () => {
+    const { outcome, state } = await replayOlderLetter({
+      'x-hub-reason-code': 'SENDER_UNKNOWN',
+      'x-hub-sender': null,
+    });
     expect(outcome).toMatchObject({
       outcome: 'unreplayable',
       detail: 'no agency was known for its user when it was refused; ask the sender to send it again',
     });
-    const view = await hub.request('enf-a', 'GET', `/v1/referrals/${submitted.body.id}`);
-    expect(view.body.state).toBe('submitted');
-    await admin.close();
+    expect(state).toBe('submitted');
   });
 
   it('is not replayed when its headers disagree on the sender (a letter of an older version)', async () => {
-    // Before this version, a publisher's x-hub-user-id survived into the letter; the intake's x-hub-sender
-    // was always its own. Such a letter, in pol-b's name, with pol-b's user in the header:
-    const submitted = await hub.request(
-      'enf-a',
-      'POST',
-      '/v1/referrals',
-      criminalTransfer({ recipient: 'pol-b' }),
-    );
-    const forged = actionCommand('pol-b', submitted.body.id, { action: 'receipt' });
-    const admin = await amqp.connect(hub.config.AMQP_URL);
-    const channel = await admin.createConfirmChannel();
-    channel.publish(`${hub.prefix}hub.dlx`, 'hub.inbound', Buffer.from(JSON.stringify(forged)), {
-      messageId: forged.messageId,
-      persistent: true,
-      headers: {
-        'x-hub-reason-code': 'ACTOR_NOT_PERMITTED',
-        'x-hub-sender': 'pol-a',
-        'x-hub-user-id': hub.amqpUsers['pol-b']?.user,
-      },
+    // The intake's x-hub-sender was always its own: pol-a sent it.
+    const { outcome, state } = await replayOlderLetter({
+      'x-hub-reason-code': 'ACTOR_NOT_PERMITTED',
+      'x-hub-sender': 'pol-a',
     });
-    await channel.waitForConfirms();
-    const deps = { db: hub.db, directory: hub.directory, commands: hub.commands, prefix: hub.prefix };
-    const [outcome] = await replayDeadLetters(admin, deps, { messageId: forged.messageId, perSecond: 100 });
     expect(outcome).toMatchObject({
       outcome: 'unreplayable',
       detail: 'its headers name pol-a as the sender, not the agency of its user',
     });
-    const view = await hub.request('enf-a', 'GET', `/v1/referrals/${submitted.body.id}`);
-    expect(view.body.state).toBe('submitted');
-    await admin.close();
+    expect(state).toBe('submitted');
   });
 });
 
