@@ -32,7 +32,12 @@ export function scopeOf(agencies: readonly Agency[], actor: Agency): Scope {
   return { codes, region: actor.region, regionKinds };
 }
 
+/** Whether the agency (or a unit under it) took part in a referral: a party, not a region-wide reader. */
+export function tookPart(scope: Scope, participants: readonly string[]): boolean {
+  return participants.some((c) => scope.codes.includes(c));
+}
+
 export function canSee(scope: Scope, row: { participants: string[]; region: string; kind: string }): boolean {
-  if (row.participants.some((c) => scope.codes.includes(c))) return true;
+  if (tookPart(scope, row.participants)) return true;
   return row.region === scope.region && scope.regionKinds.includes(row.kind as ReferralKind);
 }

@@ -31,20 +31,35 @@ function envelopeFacts(m: GetMessage): { type: string | null; sender: string | n
   }
 }
 
-/** The queue a letter the queue made by its delivery limit came from (x-death). */
+/** RabbitMQ's latest x-death record, on a letter a queue made by its delivery limit. */
+function lastDeath(m: GetMessage): { queue?: unknown; time?: { value?: number } | Date } | undefined {
+  const deaths = m.properties.headers?.['x-death'] as
+    | { queue?: unknown; time?: { value?: number } | Date }[]
+    | undefined;
+  return deaths?.[0];
+}
+
+/** The queue a letter the queue made by its delivery limit came from. */
 function deathQueue(m: GetMessage): string | undefined {
-  const deaths = m.properties.headers?.['x-death'] as { queue?: unknown }[] | undefined;
-  const queue = deaths?.[0]?.queue;
+  const queue = lastDeath(m)?.queue;
   return typeof queue === 'string' ? queue : undefined;
 }
 
-/** When RabbitMQ dead-lettered it (x-death), for a letter the queue made by its delivery limit. */
+/** When RabbitMQ dead-lettered it, for a letter a queue made by its delivery limit. */
 function deathTime(m: GetMessage): string | null {
-  const deaths = m.properties.headers?.['x-death'] as { time?: { value?: number } | Date }[] | undefined;
-  const time = deaths?.[0]?.time;
+  const time = lastDeath(m)?.time;
   if (time instanceof Date) return time.toISOString();
   if (time && typeof time.value === 'number') return new Date(time.value * 1000).toISOString();
   return null;
+}
+
+/**
+ * RabbitMQ's user_id, which the broker checked at publishing: on the message itself when a queue
+ * dead-lettered it by its delivery limit; in x-hub-user-id when the intake did (it republishes the letter as
+ * the hub, and keeps no x-hub-* header a publisher set).
+ */
+function publisherUser(m: GetMessage): string | null {
+  return (m.properties.userId as string | undefined) ?? headerOf(m, 'x-hub-user-id');
 }
 
 async function describeAll(
@@ -58,7 +73,7 @@ async function describeAll(
     const facts = envelopeFacts(m);
     const limit = m.properties.headers?.['x-death'] && !headerOf(m, 'x-hub-reason-code');
     const failure = failures.get(String(m.properties.messageId ?? ''));
-    const userId = (m.properties.userId as string | undefined) ?? headerOf(m, 'x-hub-user-id');
+    const userId = publisherUser(m);
     const byUser = userId ? (await deps.directory.byUser(userId))?.code : undefined;
     described.push({
       messageId: m.properties.messageId ?? null,
@@ -183,10 +198,7 @@ async function replayOne(deps: ReplayDeps, m: GetMessage): Promise<ReplayOutcome
       detail: `a notification to ${inbox.slice(`${deps.prefix}inbox.`.length)} that its system did not take: not a command`,
     };
   }
-  // RabbitMQ's user_id, which the broker checked at publishing: on the message itself when the queue
-  // dead-lettered it by its delivery limit; in x-hub-user-id when the intake did (which republishes it as
-  // the hub, and keeps no x-hub-* header a publisher set).
-  const userId = (m.properties.userId as string | undefined) ?? headerOf(m, 'x-hub-user-id');
+  const userId = publisherUser(m);
   const agency = userId ? await deps.directory.byUser(userId) : undefined;
   // The intake's own record of the sender (always set after the publisher's headers, also in letters of
   // older versions, whose x-hub-user-id a publisher could set): the two must agree.

@@ -22,6 +22,7 @@ import { StateSchema } from '../../schemas/lifecycle.js';
 import { queryTime } from '../../schemas/query-time.js';
 import { ReferralKindSchema } from '../../schemas/referral.js';
 import { lineText } from '../../schemas/text.js';
+import { tookPart } from '../../schemas/visibility.js';
 import type { GatewayDeps } from '../app.js';
 import { requireAgency } from '../auth.js';
 import { renderBriefingPack } from '../pages/briefing-pack.js';
@@ -155,7 +156,7 @@ export function coordinationRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
             referralHead(deps.db, referralId),
             deps.directory.scope(agency),
           ]);
-          if (!head?.participants.some((code) => scope.codes.includes(code)))
+          if (!head || !tookPart(scope, head.participants))
             throw new HubError(
               'REFERRAL_NOT_FOUND',
               `referralId: ${referralId} is no referral of this agency`,

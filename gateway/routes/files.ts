@@ -13,6 +13,7 @@ import {
   StoredFileSchema,
   UploadHeadersSchema,
 } from '../../schemas/files.js';
+import { tookPart } from '../../schemas/visibility.js';
 import type { GatewayDeps } from '../app.js';
 import { requireAgency } from '../auth.js';
 import { createTextCheck, sniffMediaType } from '../file-sniff.js';
@@ -100,8 +101,7 @@ export function fileRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
         // The files go to the referral's parties (a forwarded recipient included) and their superiors, not
         // to every body that may read the referral's record for its region.
         const scope = await deps.directory.scope(agency);
-        const party = found.referral?.participants.some((code) => scope.codes.includes(code)) === true;
-        if (!found.referral || !party) {
+        if (!found.referral || !tookPart(scope, found.referral.participants)) {
           throw new HubError('REFERRAL_NOT_FOUND', undefined, { referralId: id });
         }
         if (!found.file) throw new HubError('FILE_NOT_FOUND', undefined, { referralId: id, sha256 });

@@ -16,7 +16,7 @@ import { queryTime } from '../../schemas/query-time.js';
 import { ReferralKindSchema, SubmissionSchema } from '../../schemas/referral.js';
 import { rolesOf } from '../../schemas/referral-state.js';
 import { lineText, optionalLineText } from '../../schemas/text.js';
-import { canSee } from '../../schemas/visibility.js';
+import { canSee, tookPart } from '../../schemas/visibility.js';
 import type { GatewayDeps } from '../app.js';
 import { requireAgency } from '../auth.js';
 import { runCommand } from '../command-route.js';
@@ -119,7 +119,7 @@ export function referralRoutes(deps: GatewayDeps): FastifyPluginAsyncZod {
           filesOf(deps.db, view.id),
         ]);
         const scope = await deps.directory.scope(request.agency);
-        const party = view.participants.some((code) => scope.codes.includes(code));
+        const party = tookPart(scope, view.participants);
         return {
           ...view,
           deliveries,
