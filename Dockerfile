@@ -1,11 +1,20 @@
 # The hub runs TypeScript with tsx (no build step): one image for the gateway, the workers and the CLI.
+# The one native part, SM2 verification on GmSSL's sm2_z256 (native/), is compiled in a stage with a C
+# compiler; the image the hub runs in has none.
+FROM node:20-bookworm AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY scripts/build-native.mjs ./scripts/
+COPY native ./native
+# tsx is a runtime dependency, so the dev dependencies (vitest, testcontainers, biome...) stay out.
+RUN npm ci --omit=dev --no-audit --no-fund && node scripts/build-native.mjs --strict
+
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
-COPY package.json package-lock.json ./
-# tsx is a runtime dependency, so the dev dependencies (vitest, testcontainers, biome...) stay out.
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
-COPY tsconfig.json ./
+COPY package.json package-lock.json tsconfig.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/build ./build
 COPY schemas ./schemas
 COPY crypto ./crypto
 COPY db ./db

@@ -1,6 +1,7 @@
 #!/usr/bin/env -S npx tsx
 import amqp from 'amqplib';
 import { Command } from 'commander';
+import { SM2_VERIFIER } from '../crypto/signatures.js';
 import {
   agencyExists,
   issueApiKey,
@@ -76,7 +77,9 @@ program
       stop,
       config.SHUTDOWN_TIMEOUT_MS,
     );
-    console.log(`referral hub listening on http://${config.HOST}:${config.PORT} (OpenAPI: /docs/json)`);
+    console.log(
+      `referral hub listening on http://${config.HOST}:${config.PORT} (OpenAPI: /docs/json; SM2 verified by ${SM2_VERIFIER})`,
+    );
   });
 
 program

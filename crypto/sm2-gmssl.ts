@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import type { Sm2PublicKey } from './keys.js';
+import { decodeSm2Signature, SM2_P256 } from './sm2.js';
+import { sm2ZOf } from './sm2-native.js';
+
+/**
+ * SM2 verification on GmSSL's sm2_z256 arithmetic (native/gmssl: the SM2 prime's own Montgomery code in
+ * x86-64 assembly, unmodified; native/sm2-verify.c the N-API glue), built at install by
+ * scripts/build-native.mjs: about 50 µs a verification here against 250 µs for OpenSSL 3.0, whose SM2 runs
+ * on its generic elliptic-curve code. Verification only: signing stays with OpenSSL (crypto/sm2-native.ts).
+ *
+ * The module is used only if it was built and gives the standard's answers: the published signature of
+ * GM/T 0003.5 verifies and the same signature over another message does not. Otherwise the hub verifies with
+ * OpenSSL, which gives the same answers (tests/unit/sm2-gmssl.test.ts holds the two, and the JavaScript
+ * implementation, to each other).
+ */
+type Addon = { verify(publicKey: Uint8Array, e: Uint8Array, r: Uint8Array, s: Uint8Array): boolean };
+
+const ORDER = SM2_P256.params.n;
+const points = new WeakMap<Sm2PublicKey, Buffer>();
+
+/** x ‖ y of the key's point, 64 bytes (computed once a key). */
+function pointBytes(key: Sm2PublicKey): Buffer {
+  let found = points.get(key);
+  if (!found) {
+    found = Buffer.from(key.point.toBytes(false).subarray(1));
+    points.set(key, found);
+  }
+  return found;
+}
+
+function scalarBytes(value: bigint): Buffer {
+  return Buffer.from(value.toString(16).padStart(64, '0'), 'hex');
+}
+
+function digest(z: Uint8Array, data: Uint8Array): Buffer {
+  return createHash('sm3').update(z).update(data).digest();
+}
+
+/** GM/T 0003.5 Annex A: the recommended curve's example with the default ID, as published. */
+const PUBLISHED = {
+  point: Buffer.from(
+    '09f9df311e5421a150dd7d161e4bc5c672179fad1833fc076bb08ff356f35020' +
+      'ccea490ce26775a52dc6ea718cc1aa600aed05fbf35e084a6632f6072da9ad13',
+    'hex',
+  ),
+  // Z of that key with the default ID (GB/T 32918.2 §5.5), as the standard prints it.
+  z: Buffer.from('b2e14c5c79c6df5b85f4fe7ed8db7a262b9da7e07ccb0ea9f4747b8ccda8a4f3', 'hex'),
+  message: Buffer.from('message digest', 'ascii'),
+  r: Buffer.from('f5a03b0648d2c4630eeac513e1bb81a15944da3827d5b74143ac7eaceee720b3', 'hex'),
+  s: Buffer.from('b1b6aa29df212fd8763182bc0d421ca1bb9038fd1f7f42d4840b69c485bbc1aa', 'hex'),
+};
+
+function givesTheStandardsAnswers(addon: Addon): boolean {
+  const { point, z, message, r, s } = PUBLISHED;
+  const other = Buffer.from('message digesT', 'ascii');
+  return addon.verify(point, digest(z, message), r, s) && !addon.verify(point, digest(z, other), r, s);
+}
+
+function load(): Addon | undefined {
+  try {
+    const addon = createRequire(import.meta.url)('../build/sm2_z256.node') as Addon;
+    return givesTheStandardsAnswers(addon) ? addon : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const addon = load();
+
+/** Whether SM2 signatures are verified by the GmSSL module (else by OpenSSL or, lacking it, JavaScript). */
+export const SM2_GMSSL: boolean = addon !== undefined;
+
+/** Whether `der` (strict DER, r and s in range: the caller has read it) is an SM2 signature of `data` by `key`. */
+export function sm2VerifyGmssl(key: Sm2PublicKey, data: Uint8Array, der: Uint8Array): boolean {
+  if (!addon) throw new Error('the sm2_z256 module is not built (npm run build:native)');
+  const { r, s } = decodeSm2Signature(der);
+  // B1–B2 (the module checks them too, but a value of 33 bytes would not reach it as a scalar).
+  if (r < 1n || r >= ORDER || s < 1n || s >= ORDER) return false;
+  return addon.verify(pointBytes(key), digest(sm2ZOf(key), data), scalarBytes(r), scalarBytes(s));
+}

@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// Builds build/sm2_z256.node, SM2 verification on GmSSL's sm2_z256 (native/): run by `npm ci`/`npm install`
+// (postinstall) and by `npm run build:native`. It needs a C compiler (`cc`, or $CC) and Node's headers, and
+// is built on Linux x86-64 only (GmSSL's assembly; its portable C is slower than OpenSSL's). Without it
+// the hub verifies SM2 with OpenSSL: the same answers, about four times the CPU. So a build that cannot
+// be made is a notice, never a failed install; `--strict` makes it an error (CI checks the build so).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'build', 'sm2_z256.node');
+const strict = process.argv.includes('--strict');
+
+function skip(reason) {
+  rmSync(out, { force: true });
+  const line = `sm2_z256 not built (${reason}): SM2 signatures will be verified with OpenSSL, about four times the CPU`;
+  if (strict) {
+    console.error(line);
+    process.exit(1);
+  }
+  console.warn(line);
+  process.exit(0);
+}
+
+if (process.platform !== 'linux' || process.arch !== 'x64') skip(`${process.platform}-${process.arch}`);
+const headers = resolve(dirname(process.execPath), '..', 'include', 'node');
+if (!existsSync(join(headers, 'node_api.h'))) skip(`no node_api.h in ${headers}`);
+
+const native = join(root, 'native');
+const gmssl = join(native, 'gmssl');
+const cc = process.env.CC || 'cc';
+mkdirSync(dirname(out), { recursive: true });
+const args = [
+  '-O2',
+  '-fPIC',
+  '-shared',
+  '-fvisibility=hidden',
+  '-Wl,-Bsymbolic',
+  '-DDEBUG=0',
+  '-DENABLE_SM2_AMD64',
+  '-DNAPI_VERSION=8',
+  `-I${join(gmssl, 'include')}`,
+  `-I${headers}`,
+  '-o',
+  out,
+  join(native, 'sm2-verify.c'),
+  join(gmssl, 'src', 'sm2_z256.c'),
+  join(gmssl, 'src', 'sm2_z256_table.c'),
+  join(gmssl, 'src', 'sm2_z256_amd64.S'),
+];
+const run = spawnSync(cc, args, { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
+if (run.error) skip(`${cc}: ${run.error.code ?? run.error.message}`);
+if (run.status !== 0) {
+  process.stderr.write(run.stderr);
+  skip(`${cc} exited ${run.status}`);
+}
+console.log(`built ${out}`);
