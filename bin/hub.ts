@@ -1,7 +1,7 @@
 #!/usr/bin/env -S npx tsx
 import amqp from 'amqplib';
 import { Command } from 'commander';
-import { SM2_VERIFIER } from '../crypto/signatures.js';
+import { SM2_VERIFIER_LOG } from '../crypto/signatures.js';
 import {
   agencyExists,
   issueApiKey,
@@ -78,7 +78,7 @@ program
       config.SHUTDOWN_TIMEOUT_MS,
     );
     console.log(
-      `referral hub listening on http://${config.HOST}:${config.PORT} (OpenAPI: /docs/json; SM2 verified by ${SM2_VERIFIER})`,
+      `referral hub listening on http://${config.HOST}:${config.PORT} (OpenAPI: /docs/json; SM2 verified by ${SM2_VERIFIER_LOG.sm2Verifier}${SM2_VERIFIER_LOG.sm2_z256 ? `: sm2_z256 ${SM2_VERIFIER_LOG.sm2_z256}` : ''})`,
     );
   });
 

@@ -3,7 +3,7 @@ import type { DetachedSignature, SignatureAlg } from '../schemas/signature.js';
 import { canonicalBytes, canonicalTextOrUndefined } from './jcs.js';
 import type { PrivateKey, PublicKey, Sm2PublicKey } from './keys.js';
 import { decodeSm2Signature, encodeSm2Signature, sm2Sign, sm2Verify } from './sm2.js';
-import { SM2_GMSSL, sm2VerifyGmssl } from './sm2-gmssl.js';
+import { SM2_GMSSL, SM2_GMSSL_UNUSED, sm2VerifyGmssl } from './sm2-gmssl.js';
 import { SM2_NATIVE, sm2SignNative, sm2VerifyNative } from './sm2-native.js';
 
 /**
@@ -91,7 +91,7 @@ export function verdictOf(check: SignatureCheck, verdict: boolean | undefined): 
     : { ok: false, reason: 'invalid' };
 }
 
-/** Ed25519 signatures are 64 bytes; SM2 ones strict DER with r and s in range. */
+/** Ed25519 signatures are 64 bytes; SM2 ones strict DER (r and s in range is B1–B2 of the check itself). */
 function wellFormed(publicKey: PublicKey, bytes: Buffer): boolean {
   if (publicKey.alg === 'ed25519') return bytes.length === 64;
   try {
@@ -118,6 +118,12 @@ export const SM2_VERIFIER: 'gmssl' | 'openssl' | 'javascript' = SM2_GMSSL
   : SM2_NATIVE
     ? 'openssl'
     : 'javascript';
+
+/** Which code verifies SM2, and why not GmSSL's when it is not, for the start-up log lines. */
+export const SM2_VERIFIER_LOG: { sm2Verifier: typeof SM2_VERIFIER; sm2_z256?: string } = {
+  sm2Verifier: SM2_VERIFIER,
+  ...(SM2_GMSSL_UNUSED === undefined ? {} : { sm2_z256: SM2_GMSSL_UNUSED }),
+};
 
 const sm2VerifyDer: (key: Sm2PublicKey, data: Uint8Array, der: Buffer) => boolean = {
   gmssl: sm2VerifyGmssl,

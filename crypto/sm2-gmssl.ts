@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { Sm2PublicKey } from './keys.js';
-import { decodeSm2Signature, SM2_P256 } from './sm2.js';
-import { sm2ZOf } from './sm2-native.js';
+import { decodeSm2Signature, SM2_P256, sm2Z } from './sm2.js';
 
 /**
  * SM2 verification on GmSSL's sm2_z256 arithmetic (native/gmssl: the SM2 prime's own Montgomery code in
@@ -18,14 +17,14 @@ import { sm2ZOf } from './sm2-native.js';
 type Addon = { verify(publicKey: Uint8Array, e: Uint8Array, r: Uint8Array, s: Uint8Array): boolean };
 
 const ORDER = SM2_P256.params.n;
-const points = new WeakMap<Sm2PublicKey, Buffer>();
+const prepared = new WeakMap<Sm2PublicKey, { point: Buffer; z: Buffer }>();
 
-/** x ‖ y of the key's point, 64 bytes (computed once a key). */
-function pointBytes(key: Sm2PublicKey): Buffer {
-  let found = points.get(key);
+/** x ‖ y of the key's point (64 bytes) and its Z with the default ID (computed once a key). */
+function preparedKey(key: Sm2PublicKey): { point: Buffer; z: Buffer } {
+  let found = prepared.get(key);
   if (!found) {
-    found = Buffer.from(key.point.toBytes(false).subarray(1));
-    points.set(key, found);
+    found = { point: Buffer.from(key.point.toBytes(false).subarray(1)), z: sm2Z(key.point) };
+    prepared.set(key, found);
   }
   return found;
 }
@@ -58,25 +57,34 @@ function givesTheStandardsAnswers(addon: Addon): boolean {
   return addon.verify(point, digest(z, message), r, s) && !addon.verify(point, digest(z, other), r, s);
 }
 
-function load(): Addon | undefined {
+function load(): { addon: Addon } | { unused: string } {
+  let addon: Addon;
   try {
-    const addon = createRequire(import.meta.url)('../build/sm2_z256.node') as Addon;
-    return givesTheStandardsAnswers(addon) ? addon : undefined;
-  } catch {
-    return undefined;
+    addon = createRequire(import.meta.url)('../build/sm2_z256.node') as Addon;
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    return { unused: code === 'MODULE_NOT_FOUND' ? 'not built (npm run build:native)' : message };
   }
+  return givesTheStandardsAnswers(addon)
+    ? { addon }
+    : { unused: "it does not give the standard's answers for its published example" };
 }
 
-const addon = load();
+const loaded = load();
+const addon = 'addon' in loaded ? loaded.addon : undefined;
 
 /** Whether SM2 signatures are verified by the GmSSL module (else by OpenSSL or, lacking it, JavaScript). */
 export const SM2_GMSSL: boolean = addon !== undefined;
 
-/** Whether `der` (strict DER, r and s in range: the caller has read it) is an SM2 signature of `data` by `key`. */
+/** Why the module is not used (for the start-up log), or undefined when it is. */
+export const SM2_GMSSL_UNUSED: string | undefined = 'unused' in loaded ? loaded.unused : undefined;
+
+/** Whether `der` (strict DER: the caller has read it) is an SM2 signature of `data` by `key`. */
 export function sm2VerifyGmssl(key: Sm2PublicKey, data: Uint8Array, der: Uint8Array): boolean {
   if (!addon) throw new Error('the sm2_z256 module is not built (npm run build:native)');
   const { r, s } = decodeSm2Signature(der);
-  // B1–B2 (the module checks them too, but a value of 33 bytes would not reach it as a scalar).
+  // B1–B2 here as well as in the module: DER reads r and s up to 33 bytes, and only 32 reach it.
   if (r < 1n || r >= ORDER || s < 1n || s >= ORDER) return false;
-  return addon.verify(pointBytes(key), digest(sm2ZOf(key), data), scalarBytes(r), scalarBytes(s));
+  const { point, z } = preparedKey(key);
+  return addon.verify(point, digest(z, data), scalarBytes(r), scalarBytes(s));
 }

@@ -1,4 +1,4 @@
-import { SM2_VERIFIER } from '../crypto/signatures.js';
+import { SM2_VERIFIER_LOG } from '../crypto/signatures.js';
 import { createDb } from '../db/connection.js';
 import { AgencyDirectory } from '../db/directory.js';
 import { exitOnSignal, once } from '../runtime/exit-on-signal.js';
@@ -33,4 +33,4 @@ await listenOrExit(
   stop,
   config.SHUTDOWN_TIMEOUT_MS,
 );
-log.info({ sm2Verifier: SM2_VERIFIER }, 'gateway started');
+log.info(SM2_VERIFIER_LOG, 'gateway started');

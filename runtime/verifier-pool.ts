@@ -1,9 +1,15 @@
 import { Worker } from 'node:worker_threads';
-import { checkSignature, type SignatureCheck, type SignatureVerifier } from '../crypto/signatures.js';
-import { SM2_NATIVE, sm2ZOf } from '../crypto/sm2-native.js';
+import {
+  checkSignature,
+  type SignatureCheck,
+  type SignatureVerifier,
+  SM2_VERIFIER,
+} from '../crypto/signatures.js';
+import { sm2ZOf } from '../crypto/sm2-native.js';
 
 /**
- * Signature checks on threads of their own (issue 15): an SM2 verification is 0.2–0.4 ms of OpenSSL, and on
+ * Signature checks on threads of their own (issue 15): an SM2 verification is 0.2–0.4 ms of OpenSSL (where
+ * GmSSL's module is not built: with it SM2 stays on the loop, see `check`) or 0.1 ms of Ed25519, and on
  * the event loop it held every other request of the process for that long. Checks that arrive in one turn
  * of the event loop go to a thread as one message; answers come back in the order asked. Only Node's
  * crypto runs there (no module of ours is loaded: the thread's code is the few lines below), so it works
@@ -135,15 +141,20 @@ export class VerifierPool implements SignatureVerifier {
   private flushing = false;
   private closed = false;
 
-  /** `threads` 0 checks on the calling thread. */
+  /**
+   * `size` 0 checks on the calling thread. SM2 goes to a thread only where OpenSSL verifies it
+   * (`sm2OnThreads`): GmSSL's module checks one in ~50 µs on the loop, less than the trip to a thread and
+   * back (the threads run OpenSSL: the module is not loaded there).
+   */
   constructor(
     private readonly size: number,
     private readonly idleMs = 30_000,
+    private readonly sm2OnThreads = SM2_VERIFIER === 'openssl',
   ) {}
 
   /** true or false, or undefined when the signature could not be read (as `checkSignature`). */
   check(check: SignatureCheck): Promise<Answer> {
-    if (this.size === 0 || this.closed || (check.publicKey.alg === 'sm2' && !SM2_NATIVE)) {
+    if (this.size === 0 || this.closed || (check.publicKey.alg === 'sm2' && !this.sm2OnThreads)) {
       return Promise.resolve(checkSignature(check));
     }
     return new Promise((resolve) => {

@@ -5,7 +5,7 @@
 // the hub verifies SM2 with OpenSSL: the same answers, about four times the CPU. So a build that cannot
 // be made is a notice, never a failed install; `--strict` makes it an error (CI checks the build so).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,28 +32,42 @@ const native = join(root, 'native');
 const gmssl = join(native, 'gmssl');
 const cc = process.env.CC || 'cc';
 mkdirSync(dirname(out), { recursive: true });
+// Built beside and renamed into place, so that a process starting meanwhile never loads half a file.
+const made = join(dirname(out), `sm2_z256.${process.pid}.tmp.node`);
 const args = [
   '-O2',
   '-fPIC',
   '-shared',
   '-fvisibility=hidden',
   '-Wl,-Bsymbolic',
+  `-Wl,--version-script=${join(native, 'exports.map')}`,
   '-DDEBUG=0',
   '-DENABLE_SM2_AMD64',
   '-DNAPI_VERSION=8',
   `-I${join(gmssl, 'include')}`,
   `-I${headers}`,
   '-o',
-  out,
+  made,
   join(native, 'sm2-verify.c'),
   join(gmssl, 'src', 'sm2_z256.c'),
   join(gmssl, 'src', 'sm2_z256_table.c'),
   join(gmssl, 'src', 'sm2_z256_amd64.S'),
 ];
-const run = spawnSync(cc, args, { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
+const run = spawnSync(cc, args, { stdio: ['ignore', 'inherit', 'inherit'] });
 if (run.error) skip(`${cc}: ${run.error.code ?? run.error.message}`);
 if (run.status !== 0) {
-  process.stderr.write(run.stderr);
+  rmSync(made, { force: true });
   skip(`${cc} exited ${run.status}`);
 }
+// Loaded once with every symbol bound at once: a reference nothing resolves fails here, not in the hub.
+const load = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(made)})`], {
+  env: { ...process.env, LD_BIND_NOW: '1' },
+  encoding: 'utf8',
+});
+if (load.status !== 0) {
+  rmSync(made, { force: true });
+  const lines = load.stderr.trim().split('\n');
+  skip(`it does not load: ${lines.find((line) => /error/i.test(line)) ?? lines[0]}`);
+}
+renameSync(made, out);
 console.log(`built ${out}`);

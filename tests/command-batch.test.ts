@@ -272,7 +272,7 @@ describe('signatures checked off the event loop', () => {
   it('refuses a bad signature checked on the thread, and the steps after it still go through in order', async () => {
     const [a, b] = [await referral(), await referral()];
     const key = await registeredKey(hub.db, 'pol-a', 'sm2');
-    const { commands } = path({ verifier: new VerifierPool(1) });
+    const { commands } = path({ verifier: new VerifierPool(1, 30_000, true) });
     await commands.keys.view([key.publicKey.keyId]);
     const police = (await hub.directory.get('pol-a'))!;
     const covered = { method: 'POST', path: `/v1/referrals/${a}/actions`, body: { action: 'receipt' } };

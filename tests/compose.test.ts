@@ -37,7 +37,8 @@ function importedFiles(): Set<string> {
 
 describe('the Docker image', () => {
   it('is built from the Node 20 Debian slim image and runs as a user other than root', () => {
-    expect(argumentsOf('FROM')).toEqual(['node:20-bookworm-slim']);
+    // The SM2 verifier is compiled in a stage that has a C compiler; the hub runs on the slim image.
+    expect(argumentsOf('FROM')).toEqual(['node:20-bookworm AS build', 'node:20-bookworm-slim']);
     const users = argumentsOf('USER');
     expect(users.length).toBeGreaterThan(0);
     expect(users.at(-1)).not.toMatch(/^(root|0)(:|$)/);
@@ -54,6 +55,15 @@ describe('the Docker image', () => {
     const needed = new Set([...importedFiles()].map((file) => file.split('/')[0]!));
     for (const dir of needed) expect(copied, dir).toContain(dir);
     expect(copied).toContain('package-lock.json');
+  });
+
+  it('builds the SM2 verifier in the build stage and carries it into the image', () => {
+    // npm ci's postinstall runs scripts/build-native.mjs on native/: both must be there before it.
+    const install = instructions.findIndex((line) => /^RUN .*\bnpm ci\b/.test(line));
+    const before = instructions.slice(0, install).filter((line) => line.startsWith('COPY '));
+    expect(before.some((line) => line.includes('scripts/build-native.mjs'))).toBe(true);
+    expect(before.some((line) => /^COPY native\b/.test(line))).toBe(true);
+    expect(argumentsOf('COPY')).toContain('--from=build /app/build ./build');
   });
 
   it('runs the gateway by default', () => {

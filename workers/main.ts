@@ -1,4 +1,4 @@
-import { SM2_VERIFIER } from '../crypto/signatures.js';
+import { SM2_VERIFIER_LOG } from '../crypto/signatures.js';
 import { exitOnSignal } from '../runtime/exit-on-signal.js';
 import { listenOrExit } from '../runtime/listen.js';
 import { checkSigningKeyOrExit, loadConfigOrExit } from '../runtime/load-config.js';
@@ -39,4 +39,4 @@ exitOnSignal({
   },
 });
 workers = await startWorkers(config, deps);
-deps.log.info({ sm2Verifier: SM2_VERIFIER }, 'workers started');
+deps.log.info(SM2_VERIFIER_LOG, 'workers started');

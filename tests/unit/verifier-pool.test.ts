@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { generateKeyPair, type PrivateKey } from '../../crypto/keys.js';
-import { checkSignature, prepareVerify, type SignatureCheck, sign } from '../../crypto/signatures.js';
+import {
+  checkSignature,
+  prepareVerify,
+  type SignatureCheck,
+  SM2_VERIFIER,
+  sign,
+} from '../../crypto/signatures.js';
 import { VerifierPool } from '../../runtime/verifier-pool.js';
 
 const keys: PrivateKey[] = [
@@ -34,7 +40,7 @@ function checks(n: number): SignatureCheck[] {
 
 describe('signature checks on a thread of their own', () => {
   it('answers each check as the event loop would, for SM2 and Ed25519, good and bad', async () => {
-    const pool = new VerifierPool(2);
+    const pool = new VerifierPool(2, 30_000, true);
     const all = checks(96);
     const answers = await Promise.all(all.map((c) => pool.check(c)));
     expect(answers).toEqual(all.map((c) => checkSignature(c)));
@@ -47,7 +53,7 @@ describe('signature checks on a thread of their own', () => {
   });
 
   it('answers what a thread held when it died, and starts another for what comes next', async () => {
-    const pool = new VerifierPool(1);
+    const pool = new VerifierPool(1, 30_000, true);
     const held = checks(30);
     const asked = held.map((c) => pool.check(c));
     // The checks go to the thread on the next turn of the event loop; it dies before it answers them all.
@@ -62,7 +68,7 @@ describe('signature checks on a thread of their own', () => {
   });
 
   it('ends a thread that has had nothing to do, and still answers after close', async () => {
-    const pool = new VerifierPool(1, 50);
+    const pool = new VerifierPool(1, 50, true);
     const [first] = checks(1);
     expect(await pool.check(first!)).toBe(true);
     expect(pool.running).toBe(1);
@@ -71,6 +77,16 @@ describe('signature checks on a thread of their own', () => {
     await pool.close();
     const after = checks(12).filter((_, i) => i % 4 === 0);
     expect(await Promise.all(after.map((c) => pool.check(c)))).toEqual([true, false, false]);
+  });
+
+  it('keeps SM2 on the event loop where GmSSL verifies it, and sends Ed25519 to a thread', async () => {
+    const pool = new VerifierPool(1);
+    const [sm2, , ed25519] = checks(4);
+    expect(await pool.check(sm2!)).toBe(true);
+    expect(pool.running).toBe(SM2_VERIFIER === 'openssl' ? 1 : 0);
+    expect(await pool.check(ed25519!)).toBe(true);
+    expect(pool.running).toBe(1);
+    await pool.close();
   });
 
   it('with no threads checks on the event loop', async () => {
