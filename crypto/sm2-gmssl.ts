@@ -57,20 +57,32 @@ function givesTheStandardsAnswers(addon: Addon): boolean {
   return addon.verify(point, digest(z, message), r, s) && !addon.verify(point, digest(z, other), r, s);
 }
 
-function load(): { addon: Addon } | { unused: string } {
+/** The module `open` gives, if it is fit to verify; else why not. Exported for its tests. */
+export function loadSm2Module(open: () => unknown): { addon: Addon } | { unused: string } {
   let addon: Addon;
   try {
-    addon = createRequire(import.meta.url)('../build/sm2_z256.node') as Addon;
+    addon = open() as Addon;
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
-    return { unused: code === 'MODULE_NOT_FOUND' ? 'not built (npm run build:native)' : message };
+    return {
+      unused:
+        code === 'MODULE_NOT_FOUND'
+          ? 'not built (npm run build:native: Linux x86-64 with a C compiler)'
+          : `it does not load: ${message}`,
+    };
   }
-  return givesTheStandardsAnswers(addon)
-    ? { addon }
-    : { unused: "it does not give the standard's answers for its published example" };
+  // A module of another build (an older verify, none at all) or a Node without SM3 must not stop the hub.
+  try {
+    if (typeof addon.verify !== 'function') return { unused: 'it has no verify function' };
+    return givesTheStandardsAnswers(addon)
+      ? { addon }
+      : { unused: "it does not give the standard's answers for its published example" };
+  } catch (error) {
+    return { unused: `its check against the standard's example failed: ${(error as Error).message}` };
+  }
 }
 
-const loaded = load();
+const loaded = loadSm2Module(() => createRequire(import.meta.url)('../build/sm2_z256.node'));
 const addon = 'addon' in loaded ? loaded.addon : undefined;
 
 /** Whether SM2 signatures are verified by the GmSSL module (else by OpenSSL or, lacking it, JavaScript). */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signCommand } from '../crypto/signatures.js';
+import { SM2_NATIVE } from '../crypto/sm2-native.js';
 import { CommandPath, type CommandPathDeps } from '../db/command-path.js';
 import { ledgerEvents } from '../db/ledger.js';
 import { VerifierPool } from '../runtime/verifier-pool.js';
@@ -272,7 +273,7 @@ describe('signatures checked off the event loop', () => {
   it('refuses a bad signature checked on the thread, and the steps after it still go through in order', async () => {
     const [a, b] = [await referral(), await referral()];
     const key = await registeredKey(hub.db, 'pol-a', 'sm2');
-    const { commands } = path({ verifier: new VerifierPool(1, 30_000, true) });
+    const { commands } = path({ verifier: new VerifierPool(1, 30_000, SM2_NATIVE) });
     await commands.keys.view([key.publicKey.keyId]);
     const police = (await hub.directory.get('pol-a'))!;
     const covered = { method: 'POST', path: `/v1/referrals/${a}/actions`, body: { action: 'receipt' } };

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateKeyPair, sm2PublicKey } from '../../crypto/keys.js';
 import { SM2_VERIFIER, sign, verify } from '../../crypto/signatures.js';
 import { decodeSm2Signature, encodeSm2Signature, SM2_P256, sm2Sign, sm2Z } from '../../crypto/sm2.js';
-import { SM2_GMSSL, SM2_GMSSL_UNUSED, sm2VerifyGmssl } from '../../crypto/sm2-gmssl.js';
+import { loadSm2Module, SM2_GMSSL, SM2_GMSSL_UNUSED, sm2VerifyGmssl } from '../../crypto/sm2-gmssl.js';
 import { SM2_NATIVE, sm2SignNative, sm2VerifyNative } from '../../crypto/sm2-native.js';
 
 const built = new URL('../../build/sm2_z256.node', import.meta.url);
@@ -40,8 +41,44 @@ describe('the sm2_z256 module (GmSSL) is built here and used', () => {
   });
 });
 
+describe('a module that is not fit to verify is not used, and the hub goes on with OpenSSL', () => {
+  it('names why: not built, not loadable, no verify, wrong answers, or a check that throws', () => {
+    const missing = Object.assign(new Error("Cannot find module '../build/sm2_z256.node'"), {
+      code: 'MODULE_NOT_FOUND',
+    });
+    const unused = (open: () => unknown) => {
+      const loaded = loadSm2Module(open);
+      return 'unused' in loaded ? loaded.unused : 'used';
+    };
+    expect(
+      unused(() => {
+        throw missing;
+      }),
+    ).toMatch(/^not built \(npm run build:native/);
+    expect(
+      unused(() => {
+        throw new Error('undefined symbol: format_print');
+      }),
+    ).toBe('it does not load: undefined symbol: format_print');
+    expect(unused(() => ({}))).toBe('it has no verify function');
+    expect(unused(() => ({ verify: () => true }))).toBe(
+      "it does not give the standard's answers for its published example",
+    );
+    expect(unused(() => ({ verify: () => false }))).toBe(
+      "it does not give the standard's answers for its published example",
+    );
+    expect(
+      unused(() => ({
+        verify: () => {
+          throw new TypeError('e must be a Uint8Array of 48 bytes');
+        },
+      })),
+    ).toBe("its check against the standard's example failed: e must be a Uint8Array of 48 bytes");
+  });
+});
+
 describe.skipIf(!SM2_GMSSL)('SM2 verification by GmSSL sm2_z256', () => {
-  const addon = (): Addon => createRequire(import.meta.url)(built.pathname) as Addon;
+  const addon = (): Addon => createRequire(import.meta.url)(fileURLToPath(built)) as Addon;
 
   it("verifies the standard's published signature and refuses it for another message or key", () => {
     const standard = sm2PublicKey(SM2_P256.Point.BASE.multiply(d));

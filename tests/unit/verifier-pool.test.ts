@@ -8,6 +8,7 @@ import {
   SM2_VERIFIER,
   sign,
 } from '../../crypto/signatures.js';
+import { SM2_NATIVE } from '../../crypto/sm2-native.js';
 import { VerifierPool } from '../../runtime/verifier-pool.js';
 
 const keys: PrivateKey[] = [
@@ -40,7 +41,7 @@ function checks(n: number): SignatureCheck[] {
 
 describe('signature checks on a thread of their own', () => {
   it('answers each check as the event loop would, for SM2 and Ed25519, good and bad', async () => {
-    const pool = new VerifierPool(2, 30_000, true);
+    const pool = new VerifierPool(2, 30_000, SM2_NATIVE);
     const all = checks(96);
     const answers = await Promise.all(all.map((c) => pool.check(c)));
     expect(answers).toEqual(all.map((c) => checkSignature(c)));
@@ -53,7 +54,7 @@ describe('signature checks on a thread of their own', () => {
   });
 
   it('answers what a thread held when it died, and starts another for what comes next', async () => {
-    const pool = new VerifierPool(1, 30_000, true);
+    const pool = new VerifierPool(1, 30_000, SM2_NATIVE);
     const held = checks(30);
     const asked = held.map((c) => pool.check(c));
     // The checks go to the thread on the next turn of the event loop; it dies before it answers them all.
@@ -68,7 +69,7 @@ describe('signature checks on a thread of their own', () => {
   });
 
   it('ends a thread that has had nothing to do, and still answers after close', async () => {
-    const pool = new VerifierPool(1, 50, true);
+    const pool = new VerifierPool(1, 50, SM2_NATIVE);
     const [first] = checks(1);
     expect(await pool.check(first!)).toBe(true);
     expect(pool.running).toBe(1);
