@@ -33,6 +33,7 @@ import { composeHub, type Hub } from './compose.js';
 import { registerLedgerCommands } from './ledger-verify.js';
 import { registerReportCommands } from './report-commands.js';
 import { printSeeded, seedDemoIfEmpty } from './seed.js';
+import { setupProblem } from './setup-problem.js';
 import { registerSigningCommands } from './signing-cli.js';
 import { readUserJson } from './user-files.js';
 import { withDb } from './with-db.js';
@@ -351,4 +352,11 @@ program
 
 registerSigningCommands(program, agency, region, withDb);
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  const problem = setupProblem(error);
+  if (!problem) throw error;
+  console.error(problem);
+  process.exit(2);
+}
