@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { Sm2PublicKey } from './keys.js';
-import { decodeSm2Signature, SM2_P256, sm2Z } from './sm2.js';
+import { bytesOf, decodeSm2Signature, SM2_P256, sm2Z } from './sm2.js';
 
 /**
  * SM2 verification on GmSSL's sm2_z256 arithmetic (native/gmssl: the SM2 prime's own Montgomery code in
@@ -27,10 +27,6 @@ function preparedKey(key: Sm2PublicKey): { point: Buffer; z: Buffer } {
     prepared.set(key, found);
   }
   return found;
-}
-
-function scalarBytes(value: bigint): Buffer {
-  return Buffer.from(value.toString(16).padStart(64, '0'), 'hex');
 }
 
 function digest(z: Uint8Array, data: Uint8Array): Buffer {
@@ -98,5 +94,5 @@ export function sm2VerifyGmssl(key: Sm2PublicKey, data: Uint8Array, der: Uint8Ar
   // B1–B2 here as well as in the module: DER reads r and s up to 33 bytes, and only 32 reach it.
   if (r < 1n || r >= ORDER || s < 1n || s >= ORDER) return false;
   const { point, z } = preparedKey(key);
-  return addon.verify(point, digest(z, data), scalarBytes(r), scalarBytes(s));
+  return addon.verify(point, digest(z, data), bytesOf(r, 32), bytesOf(s, 32));
 }

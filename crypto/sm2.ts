@@ -47,7 +47,8 @@ export function sm3(...parts: Uint8Array[]): Buffer {
   return hash.digest();
 }
 
-function bytesOf(value: bigint, length: number): Buffer {
+/** `value` as `length` big-endian bytes. */
+export function bytesOf(value: bigint, length: number): Buffer {
   return Buffer.from(value.toString(16).padStart(length * 2, '0'), 'hex');
 }
 
