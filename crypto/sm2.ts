@@ -41,6 +41,21 @@ SM2_P256.Point.BASE.precompute(8);
 
 export const SM2_DEFAULT_USER_ID = Buffer.from('1234567812345678', 'ascii');
 
+/**
+ * GM/T 0003.5-2012 Annex A: the recommended curve's example with the default ID, as published — the
+ * private key d, its public point (x, y), Z of that point (as the standard prints it), the message and its
+ * signature (r, s). The start-up checks of both native verifiers run on it.
+ */
+export const SM2_PUBLISHED_EXAMPLE = {
+  d: 0x3945208f7b2144b13f36e38ac6d39f95889393692860b51a42fb81ef4df7c5b8n,
+  x: 0x09f9df311e5421a150dd7d161e4bc5c672179fad1833fc076bb08ff356f35020n,
+  y: 0xccea490ce26775a52dc6ea718cc1aa600aed05fbf35e084a6632f6072da9ad13n,
+  z: 0xb2e14c5c79c6df5b85f4fe7ed8db7a262b9da7e07ccb0ea9f4747b8ccda8a4f3n,
+  message: Buffer.from('message digest', 'ascii'),
+  r: 0xf5a03b0648d2c4630eeac513e1bb81a15944da3827d5b74143ac7eaceee720b3n,
+  s: 0xb1b6aa29df212fd8763182bc0d421ca1bb9038fd1f7f42d4840b69c485bbc1aan,
+} as const;
+
 export function sm3(...parts: Uint8Array[]): Buffer {
   const hash = createHash('sm3');
   for (const part of parts) hash.update(part);

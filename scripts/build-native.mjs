@@ -2,7 +2,7 @@
 // Builds build/sm2_z256.node, SM2 verification on GmSSL's sm2_z256 (native/): run by `npm ci`/`npm install`
 // (postinstall) and by `npm run build:native`. It needs a C compiler (`cc`, or $CC) and Node's headers, and
 // is built on Linux x86-64 only (GmSSL's assembly; its portable C is slower than OpenSSL's). Without it
-// the hub verifies SM2 with OpenSSL: the same answers, about four times the CPU. So a build that cannot
+// the hub verifies SM2 with OpenSSL: the same answers, about five times the CPU. So a build that cannot
 // be made is a notice, never a failed install; `--strict` makes it an error (CI checks the build so).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
@@ -66,11 +66,9 @@ if (run.status !== 0) {
   rmSync(made, { force: true });
   skip(`${cc} ${ended(run)}`);
 }
-// Loaded once with every symbol bound at once: a reference nothing resolves fails here, not in the hub.
-const load = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(made)})`], {
-  env: { ...process.env, LD_BIND_NOW: '1' },
-  encoding: 'utf8',
-});
+// Loaded once (linked with -z now, so every symbol is bound as it loads): a reference nothing resolves
+// fails here, not in the hub.
+const load = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(made)})`], { encoding: 'utf8' });
 if (load.status !== 0) {
   rmSync(made, { force: true });
   const lines = (load.stderr ?? '').trim().split('\n');

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -6,7 +5,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateKeyPair, sm2PublicKey } from '../../crypto/keys.js';
 import { SM2_VERIFIER, sign, verify } from '../../crypto/signatures.js';
-import { decodeSm2Signature, encodeSm2Signature, SM2_P256, sm2Sign, sm2Z } from '../../crypto/sm2.js';
+import {
+  bytesOf,
+  decodeSm2Signature,
+  encodeSm2Signature,
+  SM2_P256,
+  sm2Sign,
+  sm2Z,
+  sm3,
+} from '../../crypto/sm2.js';
 import { loadSm2Module, SM2_GMSSL, SM2_GMSSL_UNUSED, sm2VerifyGmssl } from '../../crypto/sm2-gmssl.js';
 import { SM2_NATIVE, sm2SignNative, sm2VerifyNative } from '../../crypto/sm2-native.js';
 
@@ -14,7 +21,7 @@ const built = new URL('../../build/sm2_z256.node', import.meta.url);
 type Addon = { verify(publicKey: Uint8Array, e: Uint8Array, r: Uint8Array, s: Uint8Array): boolean };
 const { n } = SM2_P256.params;
 const ascii = (text: string) => Buffer.from(text, 'ascii');
-const bytes32 = (value: bigint) => Buffer.from(value.toString(16).padStart(64, '0'), 'hex');
+const bytes32 = (value: bigint) => bytesOf(value, 32);
 
 // GM/T 0003.5-2012 Annex A: the recommended curve, the default user id, the published signature.
 const d = 0x3945208f7b2144b13f36e38ac6d39f95889393692860b51a42fb81ef4df7c5b8n;
@@ -217,5 +224,5 @@ describe.skipIf(!SM2_GMSSL)('SM2 verification by GmSSL sm2_z256', () => {
 
 /** e = SM3(Z ‖ M) with the default ID. */
 function digestOf(point: Parameters<typeof sm2Z>[0], message: Uint8Array): Buffer {
-  return createHash('sm3').update(sm2Z(point)).update(message).digest();
+  return sm3(sm2Z(point), message);
 }
